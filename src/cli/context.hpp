@@ -1,0 +1,58 @@
+#pragma once
+// What every CLI command gets: the database location, who is acting, the output streams, and (opened on first
+// use) the store and the workbench over it.
+#include <boost/json.hpp>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cli/args.hpp"
+#include "service/workbench.hpp"
+
+namespace tom::cli {
+
+enum Exit : int { kExitOk = 0, kExitNegative = 1, kExitUsage = 2, kExitError = 3 };
+
+struct Context {
+  std::string db;
+  std::string user;
+  std::ostream& out;
+  std::ostream& err;
+  std::unique_ptr<store::Store> store;
+  std::unique_ptr<service::Workbench> workbench;
+
+  // Opens the store (migrating it) on first call.
+  Status open();
+  // Prints an error with its problems; returns the exit code for it.
+  int fail(const Error& e);
+  int usage(const std::string& message, const char* help);
+};
+
+using Command = int (*)(Context&, const std::vector<std::string>&);
+
+// Each returns an exit code.
+int cmd_init(Context&, const std::vector<std::string>&);
+int cmd_template(Context&, const std::vector<std::string>&);
+int cmd_rules(Context&, const std::vector<std::string>&);
+int cmd_organisation(Context&, const std::vector<std::string>&);
+int cmd_assessment(Context&, const std::vector<std::string>&);
+int cmd_answer(Context&, const std::vector<std::string>&);
+int cmd_check(Context&, const std::vector<std::string>&);
+int cmd_finding(Context&, const std::vector<std::string>&);
+int cmd_approve(Context&, const std::vector<std::string>&);
+int cmd_export(Context&, const std::vector<std::string>&);
+int cmd_import(Context&, const std::vector<std::string>&);
+int cmd_audit(Context&, const std::vector<std::string>&);
+
+// Writes JSON followed by a newline.
+void print_json(std::ostream& out, const boost::json::value& v);
+// Parses a positive id ("3"); the error names `what`.
+Result<int64_t> parse_id(const std::string& s, const std::string& what);
+
+// Loads the bundled templates into the store (idempotent).
+Status add_bundled_templates(Context& ctx);
+// Creates demo organisations and assessments at different stages.
+Status create_demo(Context& ctx);
+
+}  // namespace tom::cli

@@ -1,0 +1,97 @@
+#include "domain/completeness.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+
+namespace tom::domain {
+
+namespace {
+
+bool is_date(const std::string& v) {
+  // YYYY-MM-DD with a plausible month and day.
+  if (v.size() != 10 || v[4] != '-' || v[7] != '-') return false;
+  for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
+    if (!std::isdigit(static_cast<unsigned char>(v[i]))) return false;
+  int m = std::stoi(v.substr(5, 2)), d = std::stoi(v.substr(8, 2));
+  return m >= 1 && m <= 12 && d >= 1 && d <= 31;
+}
+
+bool is_number(const std::string& v) {
+  double d;
+  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), d);
+  return ec == std::errc() && p == v.data() + v.size();
+}
+
+std::string list_values(const Vocabulary& v) {
+  std::string out;
+  for (size_t i = 0; i < v.values.size(); ++i) out += (i ? ", " : "") + v.values[i];
+  return out;
+}
+
+bool item_in_phase(const Item& item, const std::string& phase) {
+  return phase.empty() || std::find(item.phases.begin(), item.phases.end(), phase) != item.phases.end();
+}
+
+}  // namespace
+
+Status validate_answer_value(const Template& t, const Item& item, const std::string& value) {
+  if (!item.answerable()) return Error::invalid("item " + item.id + " is information only and takes no answer");
+  if (value.empty()) return ok_status();
+  if (value.size() > 100000) return Error::too_large("an answer may be at most 100,000 characters");
+  switch (item.answer) {
+    case AnswerType::kChoice: {
+      const Vocabulary* v = t.vocabulary_of(item);
+      if (v && !v->contains(value))
+        return Error::invalid("'" + value + "' is not one of the choices for " + item.id + ": " + list_values(*v));
+      break;
+    }
+    case AnswerType::kDate:
+      if (!is_date(value)) return Error::invalid("'" + value + "' is not a date (YYYY-MM-DD) for " + item.id);
+      break;
+    case AnswerType::kNumber:
+      if (!is_number(value)) return Error::invalid("'" + value + "' is not a number for " + item.id);
+      break;
+    default:
+      break;
+  }
+  return ok_status();
+}
+
+std::string incomplete_reason(const Template& t, const Item& item, const Answer* answer) {
+  if (!answer || answer->value.empty()) return "not answered";
+  auto valid = validate_answer_value(t, item, answer->value);
+  if (!valid.ok()) return valid.error().message;
+  const Vocabulary* v = t.vocabulary_of(item);
+  if (v && v->needs_note(answer->value) && answer->note.empty())
+    return "the answer '" + answer->value + "' needs a note explaining it";
+  return "";
+}
+
+Completeness assess_completeness(const Template& t, const AnswerSet& answers,
+                                 const std::set<std::string>& out_of_scope, const CompletenessFilter& filter) {
+  Completeness c;
+  for (const auto& s : t.sections) {
+    SectionProgress progress{s.id, s.title, 0, 0};
+    for (const auto& item : s.items) {
+      if (!item.answerable() || item.optional) continue;
+      if (out_of_scope.count(item.id)) continue;
+      if (!item_in_phase(item, filter.phase)) continue;
+      if (!filter.party.empty() && item.party != filter.party) continue;
+      ++progress.required;
+      auto it = answers.find(item.id);
+      std::string why = incomplete_reason(t, item, it == answers.end() ? nullptr : &it->second);
+      if (why.empty()) {
+        ++progress.answered;
+      } else {
+        c.missing.push_back({item.id, s.id, item.party, item.phases, why});
+      }
+    }
+    c.required += progress.required;
+    c.answered += progress.answered;
+    c.sections.push_back(std::move(progress));
+  }
+  return c;
+}
+
+}  // namespace tom::domain

@@ -1,0 +1,193 @@
+#include "service/views.hpp"
+
+#include "core/clock.hpp"
+
+namespace tom::service {
+
+namespace json = boost::json;
+using namespace tom::domain;
+
+namespace {
+json::array strings(const std::vector<std::string>& v) {
+  json::array a;
+  for (const auto& s : v) a.emplace_back(s);
+  return a;
+}
+}  // namespace
+
+json::object organisation_json(const Organisation& o) {
+  return {{"id", o.id}, {"name", o.name}, {"ods_code", o.ods_code}, {"type", o.type}};
+}
+
+json::object assessment_json(const Assessment& a) {
+  json::array parts;
+  for (const auto& p : a.participants) parts.push_back(json::object{{"party", p.party}, {"organisation_id", p.organisation_id}});
+  return {{"id", a.id},
+          {"template", a.template_id},
+          {"template_version", a.template_version},
+          {"product", a.product},
+          {"product_version", a.product_version},
+          {"title", a.title},
+          {"custodian", a.custodian},
+          {"derived_from", a.derived_from},
+          {"participants", std::move(parts)},
+          {"created_at", a.created_at},
+          {"created_by", a.created_by}};
+}
+
+json::object answer_json(const Answer& a) {
+  return {{"item", a.item_id},     {"value", a.value},           {"note", a.note},
+          {"reference", a.reference}, {"author", a.author},     {"updated_at", a.updated_at},
+          {"version", a.version}};
+}
+
+json::object finding_json(const Finding& f) {
+  return {{"id", f.id},
+          {"key", f.key},
+          {"kind", f.kind},
+          {"item", f.item_id},
+          {"title", f.title},
+          {"detail", f.detail},
+          {"role", f.role},
+          {"party", f.party},
+          {"owner", f.owner},
+          {"mitigation", f.mitigation},
+          {"status", to_string(f.status)},
+          {"accepted_by", f.accepted_by},
+          {"accepted_role", f.accepted_role},
+          {"accepted_at", f.accepted_at},
+          {"expires_on", f.expires_on},
+          {"created_at", f.created_at},
+          {"version", f.version}};
+}
+
+json::object approval_json(const Approval& a) {
+  return {{"id", a.id},
+          {"phase", a.phase},
+          {"area", a.area},
+          {"decision", to_string(a.decision)},
+          {"reason", a.reason},
+          {"outcome", a.outcome},
+          {"certificate", a.certificate},
+          {"decided_by", a.decided_by},
+          {"decided_at", a.decided_at}};
+}
+
+std::vector<FindingView> merge_findings(const CheckReport& r, const std::string& today) {
+  std::vector<FindingView> out;
+  std::map<std::string, const Finding*> stored;
+  for (const auto& f : r.stored_findings) stored[f.key] = &f;
+  auto status_of = [&](const Finding& f) -> std::string {
+    if (f.status == FindingStatus::kAccepted && !f.expires_on.empty() && f.expires_on < today) return "lapsed";
+    return to_string(f.status);
+  };
+  std::set<std::string> seen;
+  for (const auto& rf : r.evaluation.findings) {
+    FindingView v;
+    v.key = rf.key();
+    v.kind = to_string(rf.spec.kind);
+    v.item_id = rf.item_id;
+    v.title = rf.spec.title;
+    v.explanation = rf.explanation;
+    v.role = rf.spec.role;
+    v.party = rf.spec.party;
+    v.from_rules = true;
+    v.status = "open";
+    auto it = stored.find(v.key);
+    if (it != stored.end()) {
+      v.stored = it->second;
+      v.status = status_of(*it->second);
+    }
+    seen.insert(v.key);
+    out.push_back(std::move(v));
+  }
+  // People's findings, and stored rule findings whose condition no longer holds are left out unless manual.
+  for (const auto& f : r.stored_findings) {
+    if (seen.count(f.key) || f.key.rfind("rule:", 0) == 0) continue;
+    FindingView v;
+    v.key = f.key;
+    v.kind = f.kind;
+    v.item_id = f.item_id;
+    v.title = f.title;
+    v.explanation = f.detail;
+    v.role = f.role;
+    v.party = f.party;
+    v.status = status_of(f);
+    v.stored = &f;
+    out.push_back(std::move(v));
+  }
+  return out;
+}
+
+json::object check_json(const CheckReport& r) {
+  const Template& t = *r.loaded.tmpl;
+  json::array missing;
+  for (const auto& m : r.completeness.missing) {
+    const Item* item = t.find_item(m.item_id);
+    missing.push_back(json::object{{"item", m.item_id},
+                                   {"section", m.section_id},
+                                   {"party", m.party},
+                                   {"phases", strings(m.phases)},
+                                   {"reason", m.reason},
+                                   {"text", item ? item->text : ""}});
+  }
+  json::array sections;
+  for (const auto& s : r.completeness.sections)
+    sections.push_back(json::object{{"section", s.section_id}, {"title", s.title}, {"required", s.required},
+                                    {"answered", s.answered}});
+  json::array derived;
+  for (const auto& d : r.evaluation.derived) {
+    json::array reads;
+    for (const auto& rd : d.reads)
+      reads.push_back(json::object{{"ref", rd.ref}, {"value", rd.value.is_null() ? json::value(nullptr) : json::value(rd.value.plain())}});
+    derived.push_back(json::object{{"rule", d.rule_id},
+                                   {"name", d.name},
+                                   {"description", d.description},
+                                   {"value", d.value.is_null() ? json::value(nullptr) : json::value(d.value.plain())},
+                                   {"explanation", d.explanation},
+                                   {"reads", std::move(reads)}});
+  }
+  json::array findings;
+  for (const auto& f : merge_findings(r, today_utc())) {
+    json::object o{{"key", f.key},     {"kind", f.kind},   {"item", f.item_id}, {"title", f.title},
+                   {"explanation", f.explanation}, {"role", f.role}, {"party", f.party}, {"status", f.status},
+                   {"source", f.from_rules ? "rules" : "person"}};
+    if (f.stored) o["finding"] = finding_json(*f.stored);
+    findings.push_back(std::move(o));
+  }
+  json::array out_of_scope = strings(std::vector<std::string>(r.evaluation.out_of_scope.begin(), r.evaluation.out_of_scope.end()));
+  return {{"assessment", r.assessment.id},
+          {"template", t.ref()},
+          {"phase", r.filter.phase.empty() ? json::value(nullptr) : json::value(r.filter.phase)},
+          {"party", r.filter.party.empty() ? json::value(nullptr) : json::value(r.filter.party)},
+          {"complete", r.completeness.complete()},
+          {"required", r.completeness.required},
+          {"answered", r.completeness.answered},
+          {"missing", std::move(missing)},
+          {"sections", std::move(sections)},
+          {"results", std::move(derived)},
+          {"findings", std::move(findings)},
+          {"out_of_scope", std::move(out_of_scope)},
+          {"errors", strings(r.evaluation.errors)}};
+}
+
+json::object diff_json(const TemplateDiff& d) {
+  json::array changed;
+  for (const auto& c : d.changed) changed.push_back(json::object{{"item", c.item_id}, {"fields", strings(c.fields)}});
+  return {{"added", strings(d.added)}, {"removed", strings(d.removed)}, {"changed", std::move(changed)},
+          {"unchanged", d.unchanged.size()}};
+}
+
+json::object audit_event_json(const store::AuditEvent& e) {
+  auto parse = [](const std::string& s) -> json::value {
+    if (s.empty()) return nullptr;
+    boost::system::error_code ec;
+    auto v = json::parse(s, ec);
+    return ec ? json::value(s) : v;
+  };
+  return {{"seq", e.seq},       {"at", e.at},         {"actor", e.actor},        {"action", e.action},
+          {"entity", e.entity}, {"key", e.entity_key}, {"before", parse(e.before)}, {"after", parse(e.after)},
+          {"hash", e.hash}};
+}
+
+}  // namespace tom::service

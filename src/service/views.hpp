@@ -1,0 +1,35 @@
+#pragma once
+// JSON views of the core's values, shared by the CLI's --json output and the HTTP API.
+#include <boost/json.hpp>
+
+#include "domain/template_diff.hpp"
+#include "service/workbench.hpp"
+
+namespace tom::service {
+
+boost::json::object organisation_json(const domain::Organisation& o);
+boost::json::object assessment_json(const domain::Assessment& a);
+boost::json::object answer_json(const domain::Answer& a);
+boost::json::object finding_json(const domain::Finding& f);
+boost::json::object approval_json(const domain::Approval& a);
+boost::json::object check_json(const CheckReport& r);
+boost::json::object diff_json(const domain::TemplateDiff& d);
+boost::json::object audit_event_json(const store::AuditEvent& e);
+
+// Rule findings merged with what people recorded against them: a stored finding with the same key carries the
+// acceptance; rule findings nobody recorded yet are open.
+struct FindingView {
+  std::string key;
+  std::string kind;
+  std::string item_id;
+  std::string title;
+  std::string explanation;
+  std::string role;
+  std::string party;
+  std::string status;  // open | accepted | resolved | lapsed (accepted, but past its expiry)
+  const domain::Finding* stored = nullptr;
+  bool from_rules = false;
+};
+std::vector<FindingView> merge_findings(const CheckReport& r, const std::string& today);
+
+}  // namespace tom::service

@@ -1,0 +1,120 @@
+#include "service/workbench.hpp"
+
+#include "domain/template_validation.hpp"
+
+namespace tom::service {
+
+using namespace tom::domain;
+
+Status Workbench::add_template(const Template& t, const std::string& actor) {
+  auto problems = validate_template(t);
+  if (!problems.empty()) return Error::invalid("the template " + t.ref() + " is not valid", std::move(problems));
+  auto compiled = rules::RuleSet::compile(std::make_shared<const Template>(t));
+  if (!compiled) return std::move(compiled).error();
+  return store_.put_template(t, actor);
+}
+
+Result<LoadedTemplate> Workbench::load_template(const std::string& id, const std::string& version) {
+  if (!version.empty()) {
+    std::lock_guard lock(mu_);
+    auto it = cache_.find(id + "@" + version);
+    if (it != cache_.end()) return it->second;
+  }
+  TOM_ASSIGN(Template t, store_.get_template(id, version));
+  auto shared = std::make_shared<const Template>(std::move(t));
+  TOM_ASSIGN(rules::RuleSet rs, rules::RuleSet::compile(shared));
+  LoadedTemplate loaded{shared, std::make_shared<const rules::RuleSet>(std::move(rs))};
+  std::lock_guard lock(mu_);
+  cache_[shared->ref()] = loaded;
+  return loaded;
+}
+
+Result<LoadedTemplate> Workbench::load_template_ref(const std::string& ref) {
+  auto at = ref.find('@');
+  if (at == std::string::npos) return load_template(ref, "");
+  return load_template(ref.substr(0, at), ref.substr(at + 1));
+}
+
+Result<CheckReport> Workbench::check(int64_t assessment, const CompletenessFilter& filter) {
+  CheckReport r;
+  TOM_ASSIGN(r.assessment, store_.get_assessment(assessment));
+  TOM_ASSIGN(r.loaded, load_template(r.assessment.template_id, r.assessment.template_version));
+  const Template& t = *r.loaded.tmpl;
+  if (!filter.phase.empty() && !t.find_phase(filter.phase))
+    return Error::invalid("template " + t.ref() + " has no phase '" + filter.phase + "'");
+  if (!filter.party.empty() && !t.find_party(filter.party))
+    return Error::invalid("template " + t.ref() + " has no party '" + filter.party + "'");
+  TOM_ASSIGN(r.answers, store_.get_answers(assessment));
+  TOM_ASSIGN(r.stored_findings, store_.list_findings(assessment));
+  r.evaluation = r.loaded.rules->evaluate(r.answers);
+  r.filter = filter;
+  r.completeness = assess_completeness(t, r.answers, r.evaluation.out_of_scope, filter);
+  return r;
+}
+
+Result<store::AssessmentBundle> Workbench::export_bundle(int64_t assessment) {
+  store::AssessmentBundle b;
+  TOM_ASSIGN(b.assessment, store_.get_assessment(assessment));
+  for (const auto& p : b.assessment.participants) {
+    TOM_ASSIGN(Organisation o, store_.get_organisation(p.organisation_id));
+    b.participants.emplace_back(p.party, o);
+  }
+  TOM_ASSIGN(b.answers, store_.get_answers(assessment));
+  TOM_ASSIGN(b.findings, store_.list_findings(assessment));
+  TOM_ASSIGN(b.approvals, store_.list_approvals(assessment));
+  return b;
+}
+
+Result<Assessment> Workbench::import_bundle(const store::AssessmentBundle& b, const std::string& actor) {
+  TOM_ASSIGN(LoadedTemplate loaded, load_template(b.assessment.template_id, b.assessment.template_version));
+  const Template& t = *loaded.tmpl;
+  std::vector<Problem> problems;
+  auto add = [&](const std::string& field, const std::string& item, const std::string& msg) {
+    Problem p;
+    p.where.field = field;
+    p.where.item = item;
+    p.message = msg;
+    problems.push_back(std::move(p));
+  };
+  for (const auto& [party, org] : b.participants)
+    if (!t.find_party(party)) add("participants", party, "template " + t.ref() + " has no party '" + party + "'");
+  if (!b.assessment.custodian.empty() && !t.find_party(b.assessment.custodian))
+    add("assessment.custodian", b.assessment.custodian, "not a party of template " + t.ref());
+  for (const auto& [id, ans] : b.answers) {
+    const Item* item = t.find_item(id);
+    if (!item) {
+      add("answers", id, "template " + t.ref() + " has no such item");
+      continue;
+    }
+    auto valid = validate_answer_value(t, *item, ans.value);
+    if (!valid.ok()) add("answers", id, valid.error().message);
+  }
+  for (const auto& ap : b.approvals)
+    if (!t.find_phase(ap.phase)) add("approvals", ap.phase, "template " + t.ref() + " has no such phase");
+  if (!problems.empty()) return Error::invalid("the assessment does not fit template " + t.ref(), std::move(problems));
+  return store_.import_assessment(b, actor);
+}
+
+Result<Answer> Workbench::answer(int64_t assessment, const std::string& item_id, const std::string& value,
+                                 const std::string& note, const std::string& reference, int64_t expected_version,
+                                 const std::string& actor) {
+  TOM_ASSIGN(Assessment a, store_.get_assessment(assessment));
+  TOM_ASSIGN(LoadedTemplate loaded, load_template(a.template_id, a.template_version));
+  const Item* item = loaded.tmpl->find_item(item_id);
+  if (!item) return Error::not_found("template " + loaded.tmpl->ref() + " has no item '" + item_id + "'");
+  TOM_TRY(validate_answer_value(*loaded.tmpl, *item, value));
+  if (note.size() > 100000) return Error::too_large("a note may be at most 100,000 characters");
+  if (expected_version < 0) {
+    TOM_ASSIGN(AnswerSet current, store_.get_answers(assessment));
+    auto it = current.find(item_id);
+    expected_version = it == current.end() ? 0 : it->second.version;
+  }
+  Answer ans;
+  ans.item_id = item_id;
+  ans.value = value;
+  ans.note = note;
+  ans.reference = reference;
+  return store_.save_answer(assessment, ans, expected_version, actor);
+}
+
+}  // namespace tom::service

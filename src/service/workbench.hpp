@@ -1,0 +1,65 @@
+#pragma once
+// Application services over a Store: the operations the CLI and the HTTP API share. Logic that needs no I/O
+// lives in domain/ and rules/; this layer loads, evaluates and saves.
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "domain/completeness.hpp"
+#include "rules/engine.hpp"
+#include "store/store.hpp"
+
+namespace tom::service {
+
+// A template with its compiled rules, immutable once loaded.
+struct LoadedTemplate {
+  std::shared_ptr<const domain::Template> tmpl;
+  std::shared_ptr<const rules::RuleSet> rules;
+};
+
+// Everything `tom check` shows about one assessment.
+struct CheckReport {
+  domain::Assessment assessment;
+  LoadedTemplate loaded;
+  domain::AnswerSet answers;
+  rules::Evaluation evaluation;
+  domain::Completeness completeness;
+  domain::CompletenessFilter filter;
+  std::vector<domain::Finding> stored_findings;  // people's findings and accepted rule findings
+};
+
+class Workbench {
+ public:
+  explicit Workbench(store::Store& store) : store_(store) {}
+
+  store::Store& store() { return store_; }
+
+  // Validates (rules included) and stores a template.
+  Status add_template(const domain::Template& t, const std::string& actor);
+  // Loads a template with compiled rules; cached by id@version (version empty: newest, not cached).
+  Result<LoadedTemplate> load_template(const std::string& id, const std::string& version);
+  // "id" or "id@version".
+  Result<LoadedTemplate> load_template_ref(const std::string& ref);
+
+  Result<CheckReport> check(int64_t assessment, const domain::CompletenessFilter& filter);
+
+  // Validates the value against the item, then saves. expected_version < 0: use the current version (the CLI's
+  // "last writer wins on purpose" mode); otherwise a stale version is a conflict.
+  // The whole assessment with organisations by value, for export.
+  Result<store::AssessmentBundle> export_bundle(int64_t assessment);
+  // Checks every answer against the template (items exist, values allowed) and every party, reporting all
+  // problems; writes nothing unless all is valid, then imports in one transaction.
+  Result<domain::Assessment> import_bundle(const store::AssessmentBundle& b, const std::string& actor);
+
+  Result<domain::Answer> answer(int64_t assessment, const std::string& item_id, const std::string& value,
+                                const std::string& note, const std::string& reference, int64_t expected_version,
+                                const std::string& actor);
+
+ private:
+  store::Store& store_;
+  std::mutex mu_;
+  std::map<std::string, LoadedTemplate> cache_;
+};
+
+}  // namespace tom::service

@@ -1,0 +1,649 @@
+#include "store/sql_store.hpp"
+
+#include <sodium.h>
+
+#include <boost/json.hpp>
+
+#include "core/clock.hpp"
+#include "io/template_json.hpp"
+#include "store/audit.hpp"
+#include "store/migrations.hpp"
+#include "store/sql/pg_connection.hpp"
+#include "store/sql/sqlite_connection.hpp"
+
+namespace tom::store {
+
+using namespace tom::domain;
+namespace json = boost::json;
+using sql::integer;
+using sql::Query;
+using sql::text;
+
+namespace q {
+const Query kTemplateDigest{"template.digest", "SELECT digest FROM templates WHERE id = $1 AND version = $2", nullptr};
+const Query kTemplateInsert{"template.insert",
+                            "INSERT INTO templates (id, version, name, family, body, digest, sections, items, "
+                            "created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                            nullptr};
+const Query kTemplateGet{"template.get", "SELECT body FROM templates WHERE id = $1 AND version = $2", nullptr};
+const Query kTemplateLatest{"template.latest",
+                            "SELECT body FROM templates WHERE id = $1 ORDER BY created_at DESC, version DESC LIMIT 1",
+                            nullptr};
+const Query kTemplateList{"template.list",
+                          "SELECT id, version, name, family, sections, items, created_at FROM templates "
+                          "ORDER BY id, created_at",
+                          nullptr};
+const Query kOrgInsert{"org.insert",
+                       "INSERT INTO organisations (name, ods_code, type, created_at) VALUES ($1, $2, $3, $4) "
+                       "RETURNING id",
+                       nullptr};
+const Query kOrgGet{"org.get", "SELECT id, name, ods_code, type FROM organisations WHERE id = $1", nullptr};
+const Query kOrgByName{"org.by_name", "SELECT id FROM organisations WHERE name = $1", nullptr};
+const Query kOrgList{"org.list", "SELECT id, name, ods_code, type FROM organisations ORDER BY id", nullptr};
+const Query kAssessmentInsert{"assessment.insert",
+                              "INSERT INTO assessments (template_id, template_version, product, product_version, "
+                              "title, custodian, derived_from, created_at, created_by) "
+                              "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+                              nullptr};
+const Query kParticipantInsert{"participant.insert",
+                               "INSERT INTO participants (assessment_id, party, organisation_id) VALUES ($1, $2, $3)",
+                               nullptr};
+const Query kAssessmentGet{"assessment.get",
+                           "SELECT id, template_id, template_version, product, product_version, title, custodian, "
+                           "derived_from, created_at, created_by FROM assessments WHERE id = $1",
+                           nullptr};
+const Query kAssessmentList{"assessment.list",
+                            "SELECT id, template_id, template_version, product, product_version, title, custodian, "
+                            "derived_from, created_at, created_by FROM assessments ORDER BY id",
+                            nullptr};
+const Query kParticipants{"participant.list",
+                          "SELECT party, organisation_id FROM participants WHERE assessment_id = $1 ORDER BY party",
+                          nullptr};
+const Query kAllParticipants{"participant.all",
+                             "SELECT assessment_id, party, organisation_id FROM participants ORDER BY party", nullptr};
+const Query kSetCustodian{"assessment.set_custodian",
+                          "UPDATE assessments SET custodian = $2 WHERE id = $1 RETURNING custodian", nullptr};
+const Query kAnswers{"answer.list",
+                     "SELECT item_id, value, note, reference, author, updated_at, version FROM answers "
+                     "WHERE assessment_id = $1",
+                     nullptr};
+const Query kAnswerGet{"answer.get",
+                       "SELECT item_id, value, note, reference, author, updated_at, version FROM answers "
+                       "WHERE assessment_id = $1 AND item_id = $2",
+                       nullptr};
+const Query kAnswerInsert{"answer.insert",
+                          "INSERT INTO answers (assessment_id, item_id, value, note, reference, author, updated_at, "
+                          "version) VALUES ($1, $2, $3, $4, $5, $6, $7, 1)",
+                          nullptr};
+const Query kAnswerUpdate{"answer.update",
+                          "UPDATE answers SET value = $3, note = $4, reference = $5, author = $6, updated_at = $7, "
+                          "version = version + 1 WHERE assessment_id = $1 AND item_id = $2 AND version = $8 "
+                          "RETURNING version",
+                          nullptr};
+const char* const kFindingColumns =
+    "id, assessment_id, key, kind, item_id, title, detail, role, party, owner, mitigation, status, accepted_by, "
+    "accepted_role, accepted_at, expires_on, created_at, version";
+const Query kFindingInsert{"finding.insert",
+                           "INSERT INTO findings (assessment_id, key, kind, item_id, title, detail, role, party, "
+                           "owner, mitigation, status, accepted_by, accepted_role, accepted_at, expires_on, "
+                           "created_at, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, "
+                           "$14, $15, $16, 1) RETURNING id",
+                           nullptr};
+const Query kFindingUpdate{"finding.update",
+                           "UPDATE findings SET kind = $3, item_id = $4, title = $5, detail = $6, role = $7, "
+                           "party = $8, owner = $9, mitigation = $10, status = $11, accepted_by = $12, "
+                           "accepted_role = $13, accepted_at = $14, expires_on = $15, version = version + 1 "
+                           "WHERE id = $1 AND assessment_id = $2 AND version = $16 RETURNING version",
+                           nullptr};
+const Query kFindingGet{"finding.get",
+                        "SELECT id, assessment_id, key, kind, item_id, title, detail, role, party, owner, "
+                        "mitigation, status, accepted_by, accepted_role, accepted_at, expires_on, created_at, "
+                        "version FROM findings WHERE id = $1",
+                        nullptr};
+const Query kFindingList{"finding.list",
+                         "SELECT id, assessment_id, key, kind, item_id, title, detail, role, party, owner, "
+                         "mitigation, status, accepted_by, accepted_role, accepted_at, expires_on, created_at, "
+                         "version FROM findings WHERE assessment_id = $1 ORDER BY id",
+                         nullptr};
+const Query kApprovalInsert{"approval.insert",
+                            "INSERT INTO approvals (assessment_id, phase, area, decision, reason, outcome, "
+                            "certificate, decided_by, decided_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
+                            "RETURNING id",
+                            nullptr};
+const Query kApprovalList{"approval.list",
+                          "SELECT id, assessment_id, phase, area, decision, reason, outcome, certificate, "
+                          "decided_by, decided_at FROM approvals WHERE assessment_id = $1 ORDER BY id",
+                          nullptr};
+}  // namespace q
+
+namespace {
+
+std::string sha256_hex(const std::string& s) {
+  unsigned char out[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(out, reinterpret_cast<const unsigned char*>(s.data()), s.size());
+  char hex[crypto_hash_sha256_BYTES * 2 + 1];
+  sodium_bin2hex(hex, sizeof hex, out, sizeof out);
+  return hex;
+}
+
+Assessment assessment_from(const sql::Row& r) {
+  Assessment a;
+  a.id = integer(r, 0);
+  a.template_id = text(r, 1);
+  a.template_version = text(r, 2);
+  a.product = text(r, 3);
+  a.product_version = text(r, 4);
+  a.title = text(r, 5);
+  a.custodian = text(r, 6);
+  a.derived_from = integer(r, 7);
+  a.created_at = text(r, 8);
+  a.created_by = text(r, 9);
+  return a;
+}
+
+Answer answer_from(const sql::Row& r) {
+  return Answer{text(r, 0), text(r, 1), text(r, 2), text(r, 3), text(r, 4), text(r, 5), integer(r, 6)};
+}
+
+Finding finding_from(const sql::Row& r) {
+  Finding f;
+  f.id = integer(r, 0);
+  f.assessment_id = integer(r, 1);
+  f.key = text(r, 2);
+  f.kind = text(r, 3);
+  f.item_id = text(r, 4);
+  f.title = text(r, 5);
+  f.detail = text(r, 6);
+  f.role = text(r, 7);
+  f.party = text(r, 8);
+  f.owner = text(r, 9);
+  f.mitigation = text(r, 10);
+  f.status = finding_status_from(text(r, 11)).value_or(FindingStatus::kOpen);
+  f.accepted_by = text(r, 12);
+  f.accepted_role = text(r, 13);
+  f.accepted_at = text(r, 14);
+  f.expires_on = text(r, 15);
+  f.created_at = text(r, 16);
+  f.version = integer(r, 17);
+  return f;
+}
+
+std::string answer_json(const Answer& a) {
+  return json::serialize(json::object{
+      {"value", a.value}, {"note", a.note}, {"reference", a.reference}, {"version", a.version}});
+}
+
+std::string finding_json(const Finding& f) {
+  return json::serialize(json::object{{"key", f.key},
+                                      {"kind", f.kind},
+                                      {"item", f.item_id},
+                                      {"title", f.title},
+                                      {"status", to_string(f.status)},
+                                      {"owner", f.owner},
+                                      {"mitigation", f.mitigation},
+                                      {"accepted_by", f.accepted_by},
+                                      {"accepted_role", f.accepted_role},
+                                      {"expires_on", f.expires_on},
+                                      {"version", f.version}});
+}
+
+Status audit(sql::Connection& c, const std::string& actor, const std::string& action, const std::string& entity,
+             const std::string& key, std::string before, std::string after) {
+  AuditEvent e;
+  e.actor = actor;
+  e.action = action;
+  e.entity = entity;
+  e.entity_key = key;
+  e.before = std::move(before);
+  e.after = std::move(after);
+  return append_audit(c, std::move(e));
+}
+
+}  // namespace
+
+// ---- pool and transactions ----
+
+Result<std::unique_ptr<SqlStore>> SqlStore::open(ConnectionFactory factory, std::string kind, size_t pool_size) {
+  std::unique_ptr<SqlStore> s(new SqlStore(std::move(factory), std::move(kind), pool_size < 1 ? 1 : pool_size));
+  TOM_ASSIGN(auto conn, s->factory_());
+  TOM_TRY(migrate(*conn));
+  s->created_ = 1;
+  s->idle_.push_back(std::move(conn));
+  return s;
+}
+
+Result<std::unique_ptr<sql::Connection>> SqlStore::acquire() {
+  std::unique_lock lock(mu_);
+  while (true) {
+    if (!idle_.empty()) {
+      auto c = std::move(idle_.back());
+      idle_.pop_back();
+      return c;
+    }
+    if (created_ < max_) {
+      ++created_;
+      lock.unlock();
+      auto c = factory_();
+      if (!c.ok()) {
+        std::lock_guard relock(mu_);
+        --created_;
+      }
+      return c;
+    }
+    cv_.wait(lock);
+  }
+}
+
+void SqlStore::release(std::unique_ptr<sql::Connection> c) {
+  {
+    std::lock_guard lock(mu_);
+    if (c) idle_.push_back(std::move(c));
+    else --created_;
+  }
+  cv_.notify_one();
+}
+
+template <class T>
+Result<T> SqlStore::read(const std::function<Result<T>(sql::Connection&)>& fn) {
+  TOM_ASSIGN(auto conn, acquire());
+  auto r = fn(*conn);
+  release(std::move(conn));
+  return r;
+}
+
+template <class T>
+Result<T> SqlStore::write(const std::function<Result<T>(sql::Connection&)>& fn) {
+  TOM_ASSIGN(auto conn, acquire());
+  auto began = conn->begin();
+  if (!began.ok()) {
+    release(std::move(conn));
+    return std::move(began).error();
+  }
+  auto r = fn(*conn);
+  if (!r.ok()) {
+    conn->rollback();
+    release(std::move(conn));
+    return r;
+  }
+  auto committed = conn->commit();
+  if (!committed.ok()) {
+    conn->rollback();
+    release(std::move(conn));
+    return std::move(committed).error();
+  }
+  release(std::move(conn));
+  return r;
+}
+
+// ---- templates ----
+
+Status SqlStore::put_template(const Template& t, const std::string& actor) {
+  std::string body = json::serialize(io::template_to_json(t));
+  std::string digest = sha256_hex(body);
+  auto r = write<bool>([&](sql::Connection& c) -> Result<bool> {
+    TOM_ASSIGN(auto rows, c.query(q::kTemplateDigest, {t.id, t.version}));
+    if (!rows.empty()) {
+      if (text(rows[0], 0) == digest) return false;
+      return Error::conflict("template " + t.ref() +
+                             " already exists with different content; give the changed template a new version");
+    }
+    TOM_TRY(c.query(q::kTemplateInsert, {t.id, t.version, t.name, t.family, body, digest,
+                                         static_cast<int64_t>(t.sections.size()),
+                                         static_cast<int64_t>(t.item_count()), now_utc_iso()}));
+    TOM_TRY(audit(c, actor, "template.add", "template", t.ref(), "",
+                  json::serialize(json::object{{"id", t.id}, {"version", t.version}, {"digest", digest}})));
+    return true;
+  });
+  if (!r.ok()) return std::move(r).error();
+  return ok_status();
+}
+
+Result<Template> SqlStore::get_template(const std::string& id, const std::string& version) {
+  return read<Template>([&](sql::Connection& c) -> Result<Template> {
+    TOM_ASSIGN(auto rows, version.empty() ? c.query(q::kTemplateLatest, {id}) : c.query(q::kTemplateGet, {id, version}));
+    if (rows.empty())
+      return Error::not_found("no template " + id + (version.empty() ? "" : "@" + version));
+    boost::system::error_code ec;
+    json::value v = json::parse(text(rows[0], 0), ec);
+    if (ec) return Error::internal("stored template " + id + " is not valid JSON: " + ec.message());
+    return io::template_from_json(v);
+  });
+}
+
+Result<std::vector<TemplateSummary>> SqlStore::list_templates() {
+  return read<std::vector<TemplateSummary>>([&](sql::Connection& c) -> Result<std::vector<TemplateSummary>> {
+    TOM_ASSIGN(auto rows, c.query(q::kTemplateList, {}));
+    std::vector<TemplateSummary> out;
+    for (const auto& r : rows)
+      out.push_back({text(r, 0), text(r, 1), text(r, 2), text(r, 3), static_cast<size_t>(integer(r, 4)),
+                     static_cast<size_t>(integer(r, 5)), text(r, 6)});
+    return out;
+  });
+}
+
+// ---- transaction-scoped steps, shared by the single operations and by import ----
+
+namespace {
+
+Result<Organisation> insert_organisation(sql::Connection& c, const Organisation& o, const std::string& actor) {
+  if (o.name.empty()) return Error::invalid("an organisation needs a name");
+  TOM_ASSIGN(auto rows, c.query(q::kOrgInsert, {o.name, o.ods_code, o.type, now_utc_iso()}));
+  Organisation out = o;
+  out.id = integer(rows.at(0), 0);
+  TOM_TRY(audit(c, actor, "organisation.add", "organisation", "org/" + std::to_string(out.id), "",
+                json::serialize(json::object{{"name", o.name}, {"ods_code", o.ods_code}, {"type", o.type}})));
+  return out;
+}
+
+Result<Assessment> insert_assessment(sql::Connection& c, const Assessment& a, const std::string& actor) {
+  if (a.product.empty()) return Error::invalid("an assessment needs a product name");
+  TOM_ASSIGN(auto t, c.query(q::kTemplateDigest, {a.template_id, a.template_version}));
+  if (t.empty()) return Error::not_found("no template " + a.template_ref());
+  Assessment out = a;
+  out.created_at = now_utc_iso();
+  out.created_by = actor;
+  TOM_ASSIGN(auto rows, c.query(q::kAssessmentInsert, {a.template_id, a.template_version, a.product,
+                                                       a.product_version, a.title, a.custodian, a.derived_from,
+                                                       out.created_at, actor}));
+  out.id = integer(rows.at(0), 0);
+  json::object parts;
+  for (const auto& p : a.participants) {
+    TOM_ASSIGN(auto org, c.query(q::kOrgGet, {p.organisation_id}));
+    if (org.empty()) return Error::not_found("no organisation " + std::to_string(p.organisation_id));
+    TOM_TRY(c.query(q::kParticipantInsert, {out.id, p.party, p.organisation_id}));
+    parts[p.party] = p.organisation_id;
+  }
+  TOM_TRY(audit(c, actor, "assessment.create", "assessment", std::to_string(out.id), "",
+                json::serialize(json::object{{"template", a.template_ref()},
+                                             {"product", a.product},
+                                             {"product_version", a.product_version},
+                                             {"title", a.title},
+                                             {"derived_from", a.derived_from},
+                                             {"participants", parts}})));
+  return out;
+}
+
+Result<Answer> upsert_answer(sql::Connection& c, int64_t assessment, const Answer& a, int64_t expected_version,
+                             const std::string& actor) {
+  TOM_ASSIGN(auto current, c.query(q::kAnswerGet, {assessment, a.item_id}));
+  Answer out = a;
+  out.author = a.author.empty() ? actor : a.author;
+  out.updated_at = a.updated_at.empty() ? now_utc_iso() : a.updated_at;
+  std::string before;
+  if (current.empty()) {
+    if (expected_version != 0)
+      return Error::conflict("the answer to " + a.item_id + " was removed since version " +
+                             std::to_string(expected_version));
+    TOM_ASSIGN(auto exists, c.query(q::kAssessmentGet, {assessment}));
+    if (exists.empty()) return Error::not_found("no assessment " + std::to_string(assessment));
+    TOM_TRY(c.query(q::kAnswerInsert,
+                    {assessment, a.item_id, a.value, a.note, a.reference, out.author, out.updated_at}));
+    out.version = 1;
+  } else {
+    Answer old = answer_from(current[0]);
+    if (old.version != expected_version)
+      return Error::conflict("the answer to " + a.item_id + " has changed (now version " +
+                             std::to_string(old.version) + ", you edited version " +
+                             std::to_string(expected_version) + ")");
+    before = answer_json(old);
+    TOM_ASSIGN(auto rows, c.query(q::kAnswerUpdate, {assessment, a.item_id, a.value, a.note, a.reference,
+                                                     out.author, out.updated_at, expected_version}));
+    if (rows.empty()) return Error::conflict("the answer to " + a.item_id + " has changed; reload it");
+    out.version = integer(rows[0], 0);
+  }
+  TOM_TRY(audit(c, actor, "answer.save", "answer", std::to_string(assessment) + "/" + a.item_id, before,
+                answer_json(out)));
+  return out;
+}
+
+Result<Finding> upsert_finding(sql::Connection& c, const Finding& f, const std::string& actor) {
+  Finding out = f;
+  std::string before;
+  if (f.id == 0) {
+    out.created_at = f.created_at.empty() ? now_utc_iso() : f.created_at;
+    TOM_ASSIGN(auto rows, c.query(q::kFindingInsert,
+                                  {f.assessment_id, f.key, f.kind, f.item_id, f.title, f.detail, f.role, f.party,
+                                   f.owner, f.mitigation, std::string(to_string(f.status)), f.accepted_by,
+                                   f.accepted_role, f.accepted_at, f.expires_on, out.created_at}));
+    out.id = integer(rows.at(0), 0);
+    out.version = 1;
+  } else {
+    TOM_ASSIGN(auto cur, c.query(q::kFindingGet, {f.id}));
+    if (cur.empty() || integer(cur[0], 1) != f.assessment_id)
+      return Error::not_found("no finding " + std::to_string(f.id));
+    Finding old = finding_from(cur[0]);
+    if (old.version != f.version)
+      return Error::conflict("finding " + std::to_string(f.id) + " has changed (now version " +
+                             std::to_string(old.version) + ")");
+    before = finding_json(old);
+    TOM_ASSIGN(auto rows, c.query(q::kFindingUpdate,
+                                  {f.id, f.assessment_id, f.kind, f.item_id, f.title, f.detail, f.role, f.party,
+                                   f.owner, f.mitigation, std::string(to_string(f.status)), f.accepted_by,
+                                   f.accepted_role, f.accepted_at, f.expires_on, f.version}));
+    if (rows.empty()) return Error::conflict("finding " + std::to_string(f.id) + " has changed; reload it");
+    out.version = integer(rows[0], 0);
+    out.created_at = old.created_at;
+  }
+  TOM_TRY(audit(c, actor, f.id == 0 ? "finding.add" : "finding.update", "finding",
+                std::to_string(f.assessment_id) + "/finding/" + std::to_string(out.id), before, finding_json(out)));
+  return out;
+}
+
+Result<Approval> insert_approval(sql::Connection& c, const Approval& a, const std::string& actor) {
+  TOM_ASSIGN(auto exists, c.query(q::kAssessmentGet, {a.assessment_id}));
+  if (exists.empty()) return Error::not_found("no assessment " + std::to_string(a.assessment_id));
+  Approval out = a;
+  out.decided_by = a.decided_by.empty() ? actor : a.decided_by;
+  out.decided_at = a.decided_at.empty() ? now_utc_iso() : a.decided_at;
+  TOM_ASSIGN(auto rows, c.query(q::kApprovalInsert,
+                                {a.assessment_id, a.phase, a.area, std::string(to_string(a.decision)), a.reason,
+                                 a.outcome, a.certificate, out.decided_by, out.decided_at}));
+  out.id = integer(rows.at(0), 0);
+  TOM_TRY(audit(c, actor, "approval.add", "approval",
+                std::to_string(a.assessment_id) + "/approval/" + std::to_string(out.id), "",
+                json::serialize(json::object{{"phase", a.phase},
+                                             {"area", a.area},
+                                             {"decision", to_string(a.decision)},
+                                             {"reason", a.reason},
+                                             {"outcome", a.outcome},
+                                             {"certificate", a.certificate},
+                                             {"decided_by", out.decided_by}})));
+  return out;
+}
+
+}  // namespace
+
+// ---- organisations ----
+
+Result<Organisation> SqlStore::add_organisation(const Organisation& o, const std::string& actor) {
+  return write<Organisation>([&](sql::Connection& c) { return insert_organisation(c, o, actor); });
+}
+
+Result<Organisation> SqlStore::get_organisation(int64_t id) {
+  return read<Organisation>([&](sql::Connection& c) -> Result<Organisation> {
+    TOM_ASSIGN(auto rows, c.query(q::kOrgGet, {id}));
+    if (rows.empty()) return Error::not_found("no organisation " + std::to_string(id));
+    return Organisation{integer(rows[0], 0), text(rows[0], 1), text(rows[0], 2), text(rows[0], 3)};
+  });
+}
+
+Result<std::vector<Organisation>> SqlStore::list_organisations() {
+  return read<std::vector<Organisation>>([&](sql::Connection& c) -> Result<std::vector<Organisation>> {
+    TOM_ASSIGN(auto rows, c.query(q::kOrgList, {}));
+    std::vector<Organisation> out;
+    for (const auto& r : rows) out.push_back({integer(r, 0), text(r, 1), text(r, 2), text(r, 3)});
+    return out;
+  });
+}
+
+// ---- assessments ----
+
+Result<Assessment> SqlStore::create_assessment(const Assessment& a, const std::string& actor) {
+  return write<Assessment>([&](sql::Connection& c) { return insert_assessment(c, a, actor); });
+}
+
+Result<Assessment> SqlStore::get_assessment(int64_t id) {
+  return read<Assessment>([&](sql::Connection& c) -> Result<Assessment> {
+    TOM_ASSIGN(auto rows, c.query(q::kAssessmentGet, {id}));
+    if (rows.empty()) return Error::not_found("no assessment " + std::to_string(id));
+    Assessment a = assessment_from(rows[0]);
+    TOM_ASSIGN(auto parts, c.query(q::kParticipants, {id}));
+    for (const auto& p : parts) a.participants.push_back({text(p, 0), integer(p, 1)});
+    return a;
+  });
+}
+
+Result<std::vector<Assessment>> SqlStore::list_assessments() {
+  return read<std::vector<Assessment>>([&](sql::Connection& c) -> Result<std::vector<Assessment>> {
+    TOM_ASSIGN(auto rows, c.query(q::kAssessmentList, {}));
+    TOM_ASSIGN(auto parts, c.query(q::kAllParticipants, {}));
+    std::vector<Assessment> out;
+    std::map<int64_t, size_t> index;
+    for (const auto& r : rows) {
+      index[integer(r, 0)] = out.size();
+      out.push_back(assessment_from(r));
+    }
+    for (const auto& p : parts) {
+      auto it = index.find(integer(p, 0));
+      if (it != index.end()) out[it->second].participants.push_back({text(p, 1), integer(p, 2)});
+    }
+    return out;
+  });
+}
+
+Status SqlStore::set_custodian(int64_t assessment, const std::string& party, const std::string& actor) {
+  auto r = write<bool>([&](sql::Connection& c) -> Result<bool> {
+    TOM_ASSIGN(auto before, c.query(q::kAssessmentGet, {assessment}));
+    if (before.empty()) return Error::not_found("no assessment " + std::to_string(assessment));
+    TOM_TRY(c.query(q::kSetCustodian, {assessment, party}));
+    TOM_TRY(audit(c, actor, "assessment.custody", "assessment", std::to_string(assessment),
+                  json::serialize(json::object{{"custodian", text(before[0], 6)}}),
+                  json::serialize(json::object{{"custodian", party}})));
+    return true;
+  });
+  if (!r.ok()) return std::move(r).error();
+  return ok_status();
+}
+
+Result<Assessment> SqlStore::import_assessment(const AssessmentBundle& b, const std::string& actor) {
+  return write<Assessment>([&](sql::Connection& c) -> Result<Assessment> {
+    Assessment a = b.assessment;
+    a.participants.clear();
+    for (const auto& [party, org] : b.participants) {
+      TOM_ASSIGN(auto found, c.query(q::kOrgByName, {org.name}));
+      int64_t id = 0;
+      if (!found.empty()) {
+        id = integer(found[0], 0);
+      } else {
+        TOM_ASSIGN(Organisation created, insert_organisation(c, org, actor));
+        id = created.id;
+      }
+      a.participants.push_back({party, id});
+    }
+    TOM_ASSIGN(Assessment out, insert_assessment(c, a, actor));
+    for (const auto& [_, ans] : b.answers) TOM_TRY(upsert_answer(c, out.id, ans, 0, actor));
+    for (Finding f : b.findings) {
+      f.id = 0;
+      f.assessment_id = out.id;
+      TOM_TRY(upsert_finding(c, f, actor));
+    }
+    for (Approval ap : b.approvals) {
+      ap.id = 0;
+      ap.assessment_id = out.id;
+      TOM_TRY(insert_approval(c, ap, actor));
+    }
+    return out;
+  });
+}
+
+// ---- answers ----
+
+Result<AnswerSet> SqlStore::get_answers(int64_t assessment) {
+  return read<AnswerSet>([&](sql::Connection& c) -> Result<AnswerSet> {
+    TOM_ASSIGN(auto rows, c.query(q::kAnswers, {assessment}));
+    AnswerSet out;
+    for (const auto& r : rows) {
+      Answer a = answer_from(r);
+      out.emplace(a.item_id, std::move(a));
+    }
+    return out;
+  });
+}
+
+Result<Answer> SqlStore::save_answer(int64_t assessment, const Answer& a, int64_t expected_version,
+                                     const std::string& actor) {
+  Answer clean = a;
+  clean.author.clear();
+  clean.updated_at.clear();
+  return write<Answer>([&](sql::Connection& c) { return upsert_answer(c, assessment, clean, expected_version, actor); });
+}
+
+// ---- findings ----
+
+Result<Finding> SqlStore::save_finding(const Finding& f, const std::string& actor) {
+  return write<Finding>([&](sql::Connection& c) { return upsert_finding(c, f, actor); });
+}
+
+Result<std::vector<Finding>> SqlStore::list_findings(int64_t assessment) {
+  return read<std::vector<Finding>>([&](sql::Connection& c) -> Result<std::vector<Finding>> {
+    TOM_ASSIGN(auto rows, c.query(q::kFindingList, {assessment}));
+    std::vector<Finding> out;
+    for (const auto& r : rows) out.push_back(finding_from(r));
+    return out;
+  });
+}
+
+// ---- approvals ----
+
+Result<Approval> SqlStore::add_approval(const Approval& a, const std::string& actor) {
+  Approval clean = a;
+  clean.decided_at.clear();
+  return write<Approval>([&](sql::Connection& c) { return insert_approval(c, clean, actor); });
+}
+
+Result<std::vector<Approval>> SqlStore::list_approvals(int64_t assessment) {
+  return read<std::vector<Approval>>([&](sql::Connection& c) -> Result<std::vector<Approval>> {
+    TOM_ASSIGN(auto rows, c.query(q::kApprovalList, {assessment}));
+    std::vector<Approval> out;
+    for (const auto& r : rows) {
+      Approval a;
+      a.id = integer(r, 0);
+      a.assessment_id = integer(r, 1);
+      a.phase = text(r, 2);
+      a.area = text(r, 3);
+      a.decision = decision_from(text(r, 4)).value_or(Decision::kRejected);
+      a.reason = text(r, 5);
+      a.outcome = text(r, 6);
+      a.certificate = text(r, 7);
+      a.decided_by = text(r, 8);
+      a.decided_at = text(r, 9);
+      out.push_back(std::move(a));
+    }
+    return out;
+  });
+}
+
+// ---- audit ----
+
+Result<std::vector<AuditEvent>> SqlStore::list_audit(const AuditFilter& filter) {
+  return read<std::vector<AuditEvent>>([&](sql::Connection& c) { return read_audit(c, filter); });
+}
+
+Result<AuditReport> SqlStore::verify_audit() {
+  return read<AuditReport>([&](sql::Connection& c) { return verify_audit_chain(c); });
+}
+
+// ---- opening ----
+
+Result<std::unique_ptr<Store>> open_store(const std::string& url) {
+  if (sodium_init() < 0) return Error::internal("libsodium failed to initialise");
+  if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0) {
+    TOM_ASSIGN(auto s, SqlStore::open([url] { return sql::open_postgres(url); }, "postgresql", 8));
+    return std::unique_ptr<Store>(std::move(s));
+  }
+  if (url.empty()) return Error::invalid("no database given: use --db PATH or set TOM_DB");
+  TOM_ASSIGN(auto s, SqlStore::open([url] { return sql::open_sqlite(url); }, "sqlite", 4));
+  return std::unique_ptr<Store>(std::move(s));
+}
+
+}  // namespace tom::store

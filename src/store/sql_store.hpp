@@ -1,0 +1,65 @@
+#pragma once
+// The Store implementation shared by SQLite and PostgreSQL: all logic and SQL here, drivers behind
+// sql::Connection. Connections come from a small pool so reads run in parallel (WAL on SQLite).
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+
+#include "store/sql/connection.hpp"
+#include "store/store.hpp"
+
+namespace tom::store {
+
+using ConnectionFactory = std::function<Result<std::unique_ptr<sql::Connection>>()>;
+
+class SqlStore : public Store {
+ public:
+  // Opens one connection at once (migrating the schema) and up to pool_size more on demand.
+  static Result<std::unique_ptr<SqlStore>> open(ConnectionFactory factory, std::string kind, size_t pool_size);
+
+  Status put_template(const domain::Template& t, const std::string& actor) override;
+  Result<domain::Template> get_template(const std::string& id, const std::string& version) override;
+  Result<std::vector<TemplateSummary>> list_templates() override;
+  Result<domain::Organisation> add_organisation(const domain::Organisation& o, const std::string& actor) override;
+  Result<domain::Organisation> get_organisation(int64_t id) override;
+  Result<std::vector<domain::Organisation>> list_organisations() override;
+  Result<domain::Assessment> create_assessment(const domain::Assessment& a, const std::string& actor) override;
+  Result<domain::Assessment> get_assessment(int64_t id) override;
+  Result<std::vector<domain::Assessment>> list_assessments() override;
+  Result<domain::Assessment> import_assessment(const AssessmentBundle& b, const std::string& actor) override;
+  Status set_custodian(int64_t assessment, const std::string& party, const std::string& actor) override;
+  Result<domain::AnswerSet> get_answers(int64_t assessment) override;
+  Result<domain::Answer> save_answer(int64_t assessment, const domain::Answer& a, int64_t expected_version,
+                                     const std::string& actor) override;
+  Result<domain::Finding> save_finding(const domain::Finding& f, const std::string& actor) override;
+  Result<std::vector<domain::Finding>> list_findings(int64_t assessment) override;
+  Result<domain::Approval> add_approval(const domain::Approval& a, const std::string& actor) override;
+  Result<std::vector<domain::Approval>> list_approvals(int64_t assessment) override;
+  Result<std::vector<AuditEvent>> list_audit(const AuditFilter& filter) override;
+  Result<AuditReport> verify_audit() override;
+  std::string kind() const override { return kind_; }
+
+ private:
+  class Lease;
+  SqlStore(ConnectionFactory f, std::string kind, size_t pool_size)
+      : factory_(std::move(f)), kind_(std::move(kind)), max_(pool_size) {}
+  Result<std::unique_ptr<sql::Connection>> acquire();
+  void release(std::unique_ptr<sql::Connection> c);
+
+  // Runs fn in a write transaction; commits when it succeeds, rolls back otherwise.
+  template <class T>
+  Result<T> write(const std::function<Result<T>(sql::Connection&)>& fn);
+  template <class T>
+  Result<T> read(const std::function<Result<T>(sql::Connection&)>& fn);
+
+  ConnectionFactory factory_;
+  std::string kind_;
+  size_t max_;
+  size_t created_ = 0;
+  std::vector<std::unique_ptr<sql::Connection>> idle_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+};
+
+}  // namespace tom::store
