@@ -415,8 +415,8 @@ Result<std::string> read_file_limited(const std::string& path, size_t max_bytes)
   auto size = in.tellg();
   if (size < 0) return Error::invalid("cannot read " + path);
   if (static_cast<size_t>(size) > max_bytes)
-    return Error::too_large(path + " is " + std::to_string(static_cast<size_t>(size)) + " bytes; the limit is " +
-                            std::to_string(max_bytes));
+    return Error::too_large(path + " is " + std::to_string(static_cast<size_t>(size)) +
+                            " bytes, over the limit of " + std::to_string(max_bytes) + " bytes");
   in.seekg(0);
   std::string data(static_cast<size_t>(size), '\0');
   in.read(data.data(), size);

@@ -1,0 +1,246 @@
+// Black-box tests: the built `tom` binary, run as a user would, on a fresh SQLite file.
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <boost/json.hpp>
+
+#include "support/test_support.hpp"
+
+namespace tom {
+namespace {
+
+namespace json = boost::json;
+using test::run_tom;
+
+json::value parse(const std::string& s) {
+  boost::system::error_code ec;
+  auto v = json::parse(s, ec);
+  EXPECT_FALSE(ec) << s.substr(0, 300);
+  return v;
+}
+
+class Cli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db_ = test::temp_path("cli.db");
+    auto r = tom({"init"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+  test::Run tom(std::vector<std::string> args) {
+    args.insert(args.begin(), {"--db", db_, "--user", "cli-test"});
+    return run_tom(args);
+  }
+  std::string db_;
+};
+
+TEST_F(Cli, HelpAndUsageErrors) {
+  auto help = run_tom({"--help"});
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_NE(help.out.find("tom [--db PATH|postgresql://...]"), std::string::npos);
+  for (const char* cmd : {"init", "template", "answer", "check", "export", "import", "audit", "finding", "approve"}) {
+    auto r = tom({cmd, "--help"});
+    EXPECT_EQ(r.exit_code, 0) << cmd;
+    EXPECT_NE(r.out.find("Usage"), std::string::npos) << cmd;
+  }
+  auto bad = tom({"frobnicate"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("unknown command 'frobnicate'"), std::string::npos);
+  auto bad_opt = tom({"check", "1", "--colour"});
+  EXPECT_EQ(bad_opt.exit_code, 2);
+  EXPECT_NE(bad_opt.err.find("unknown option --colour"), std::string::npos);
+}
+
+TEST_F(Cli, TemplateShowJsonHasSectionsAndItems) {
+  auto r = tom({"template", "show", "ers-api-tom", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto v = parse(r.out);
+  const auto& sections = v.at("sections").as_array();
+  ASSERT_GE(sections.size(), 10u);
+  bool found = false;
+  for (const auto& s : sections)
+    for (const auto& i : s.at("items").as_array()) {
+      for (const char* field : {"id", "text", "kind", "obligation", "party", "choices"})
+        EXPECT_TRUE(i.as_object().contains(field)) << field;
+      if (i.at("id").as_string() == "A001-01") found = true;
+    }
+  EXPECT_TRUE(found) << "e-RS requirement A001-01 not in the bundled template";
+}
+
+TEST_F(Cli, AnAssessmentGoesFromEmptyToComplete) {
+  ASSERT_EQ(tom({"organisation", "add", "Lakeside NHS FT", "--ods", "RZZ", "--type", "nhs-trust"}).exit_code, 0);
+  auto created = tom({"assessment", "new", "--template", "sms-client-tom", "--product", "PAS", "--party", "end-user=1"});
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+  auto empty = tom({"check", "1", "--json"});
+  EXPECT_EQ(empty.exit_code, 1);
+  auto report = parse(empty.out);
+  EXPECT_FALSE(report.at("complete").as_bool());
+  auto template_json = parse(tom({"template", "show", "sms-client-tom", "--json"}).out);
+  std::map<std::string, json::object> items;
+  for (const auto& s : template_json.at("sections").as_array())
+    for (const auto& i : s.at("items").as_array()) items[std::string(i.at("id").as_string())] = i.as_object();
+
+  // Per party and phase: the filter narrows what is missing.
+  auto smsc = parse(tom({"check", "1", "--party", "smsc", "--json"}).out);
+  for (const auto& m : smsc.at("missing").as_array()) EXPECT_EQ(m.at("party").as_string(), "smsc");
+
+  // Answer whatever is missing until nothing is; answering can bring new items into scope.
+  for (int round = 0; round < 5; ++round) {
+    auto now = parse(tom({"check", "1", "--json"}).out);
+    const auto& missing = now.at("missing").as_array();
+    if (missing.empty()) break;
+    for (const auto& m : missing) {
+      std::string id(m.at("item").as_string());
+      const auto& item = items.at(id);
+      std::string value = "Recorded in the deployment file";
+      const auto& choices = item.at("choices").as_array();
+      if (!choices.empty()) {
+        value = std::string(choices[0].as_string());
+        for (const auto& c : choices)
+          if (c.as_string() == "Yes" || c.as_string() == "Approved") value = std::string(c.as_string());
+      } else if (item.at("answer").as_string() == "date") {
+        value = "2026-11-22";
+      } else if (item.at("answer").as_string() == "number") {
+        value = "3";
+      }
+      auto saved = tom({"answer", "1", id, value, "--note", "explained here"});
+      ASSERT_EQ(saved.exit_code, 0) << id << ": " << saved.err;
+    }
+  }
+  auto done = tom({"check", "1"});
+  EXPECT_EQ(done.exit_code, 0) << done.out;
+  EXPECT_NE(done.out.find("- complete"), std::string::npos) << done.out;
+  EXPECT_NE(done.out.find("Rule results:"), std::string::npos);
+  EXPECT_NE(done.out.find("clinical-safety-level"), std::string::npos) << done.out;
+}
+
+TEST_F(Cli, RuleResultsAndFindingsCarryExplanations) {
+  ASSERT_EQ(tom({"assessment", "new", "--template", "sms-client-tom", "--product", "PAS"}).exit_code, 0);
+  ASSERT_EQ(tom({"answer", "1", "IG-10", "Other", "--note", "password and token"}).exit_code, 0);
+  auto report = parse(tom({"check", "1", "--json"}).out);
+  bool check_result = false, siro = false;
+  for (const auto& r : report.at("results").as_array())
+    if (r.at("name").as_string() == "ig-authentication" && r.at("value") == json::value("CHECK")) {
+      check_result = true;
+      EXPECT_NE(std::string(r.at("explanation").as_string()).find("IG-10 = \"Other\""), std::string::npos);
+    }
+  for (const auto& f : report.at("findings").as_array())
+    if (f.at("role").as_string() == "siro" && f.at("kind").as_string() == "review") siro = true;
+  EXPECT_TRUE(check_result) << json::serialize(report.at("results"));
+  EXPECT_TRUE(siro) << json::serialize(report.at("findings"));
+
+  // A non-compliant Must goes to NHS Digital.
+  ASSERT_EQ(tom({"answer", "1", "MSCA-AUD-03", "No", "--note", "not yet"}).exit_code, 0);
+  report = parse(tom({"check", "1", "--json"}).out);
+  bool escalated = false;
+  for (const auto& f : report.at("findings").as_array())
+    if (f.at("key").as_string() == "rule:must-non-compliant:MSCA-AUD-03") {
+      escalated = true;
+      EXPECT_EQ(f.at("role").as_string(), "central");
+    }
+  EXPECT_TRUE(escalated) << json::serialize(report.at("findings"));
+
+  // A named person accepts it, with an expiry.
+  auto accepted = tom({"finding", "accept", "1", "rule:must-non-compliant:MSCA-AUD-03", "--by", "Priya Shah",
+                       "--role", "central", "--expires", "2027-03-31"});
+  ASSERT_EQ(accepted.exit_code, 0) << accepted.err;
+  report = parse(tom({"check", "1", "--json"}).out);
+  for (const auto& f : report.at("findings").as_array()) {
+    if (f.at("key").as_string() == "rule:must-non-compliant:MSCA-AUD-03") {
+      EXPECT_EQ(f.at("status").as_string(), "accepted");
+    }
+  }
+}
+
+TEST_F(Cli, AnswersAreValidatedAndVersioned) {
+  ASSERT_EQ(tom({"assessment", "new", "--template", "sms-client-tom", "--product", "PAS"}).exit_code, 0);
+  auto bad = tom({"answer", "1", "IG-10", "Smartcard"});
+  EXPECT_EQ(bad.exit_code, 3);
+  EXPECT_NE(bad.err.find("is not one of the choices for IG-10"), std::string::npos) << bad.err;
+  auto unknown = tom({"answer", "1", "NOPE-1", "Yes"});
+  EXPECT_EQ(unknown.exit_code, 3);
+  EXPECT_NE(unknown.err.find("has no item 'NOPE-1'"), std::string::npos);
+  ASSERT_EQ(tom({"answer", "1", "IG-10", "Other", "--if-version", "0"}).exit_code, 0);
+  auto stale = tom({"answer", "1", "IG-10", "None", "--if-version", "0"});
+  EXPECT_EQ(stale.exit_code, 3);
+  EXPECT_NE(stale.err.find("has changed"), std::string::npos) << stale.err;
+  ASSERT_EQ(tom({"answer", "1", "IG-10", "None", "--if-version", "1"}).exit_code, 0);
+}
+
+TEST_F(Cli, ExportThenImportGivesTheSameAssessment) {
+  ASSERT_EQ(tom({"organisation", "add", "Riverside", "--type", "supplier"}).exit_code, 0);
+  ASSERT_EQ(tom({"assessment", "new", "--template", "ers-api-tom", "--product", "Hub", "--party", "supplier=1"}).exit_code, 0);
+  ASSERT_EQ(tom({"answer", "1", "A001-01", "Compliant", "--note", "see test report"}).exit_code, 0);
+  ASSERT_EQ(tom({"approve", "1", "1A", "--decision", "approved", "--area", "usage", "--outcome", "ok"}).exit_code, 0);
+  std::string file = test::temp_path("export.json");
+  ASSERT_EQ(tom({"export", "1", "--format", "json", "-o", file}).exit_code, 0);
+  auto exported = parse(test::read_text(file));
+  ASSERT_EQ(exported.at("answers").as_array().size(), 1u);
+  EXPECT_EQ(exported.at("answers").as_array()[0].at("item").as_string(), "A001-01");
+
+  std::string other_db = test::temp_path("other.db");
+  ASSERT_EQ(run_tom({"--db", other_db, "init"}).exit_code, 0);
+  auto imported = run_tom({"--db", other_db, "import", file});
+  ASSERT_EQ(imported.exit_code, 0) << imported.err;
+  std::string again = test::temp_path("again.json");
+  ASSERT_EQ(run_tom({"--db", other_db, "export", "1", "--format", "json", "-o", again}).exit_code, 0);
+  auto a = parse(test::read_text(file)), b = parse(test::read_text(again));
+  EXPECT_EQ(a.at("answers"), b.at("answers"));
+  EXPECT_EQ(a.at("participants"), b.at("participants"));
+  // Approvals keep who decided and when; the import is recorded in the new audit trail.
+  EXPECT_EQ(a.at("approvals"), b.at("approvals"));
+
+  // An assessment that does not fit its template is refused whole.
+  auto bad = json::parse(test::read_text(file)).as_object();
+  bad["answers"].as_array()[0].as_object()["value"] = "Maybe";
+  std::string bad_file = test::temp_path("bad.json");
+  test::write_text(bad_file, json::serialize(bad));
+  auto refused = run_tom({"--db", other_db, "import", bad_file});
+  EXPECT_EQ(refused.exit_code, 3);
+  EXPECT_NE(refused.err.find("[A001-01]"), std::string::npos) << refused.err;
+  auto list = parse(run_tom({"--db", other_db, "assessment", "list", "--json"}).out);
+  EXPECT_EQ(list.as_array().size(), 1u);
+}
+
+TEST_F(Cli, TamperedAuditRowIsDetected) {
+  ASSERT_EQ(tom({"assessment", "new", "--template", "sms-client-tom", "--product", "PAS"}).exit_code, 0);
+  ASSERT_EQ(tom({"answer", "1", "OR-01", "Yes"}).exit_code, 0);
+  ASSERT_EQ(tom({"answer", "1", "OR-01", "No", "--note", "changed"}).exit_code, 0);
+  auto ok = tom({"audit", "verify"});
+  EXPECT_EQ(ok.exit_code, 0) << ok.out;
+  // Someone edits history directly in the database file.
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(db_.c_str(), &db), SQLITE_OK);
+  int seq = 0;
+  sqlite3_stmt* st = nullptr;
+  sqlite3_prepare_v2(db, "SELECT seq FROM audit_events WHERE action = 'answer.save' ORDER BY seq LIMIT 1", -1, &st, nullptr);
+  if (sqlite3_step(st) == SQLITE_ROW) seq = sqlite3_column_int(st, 0);
+  sqlite3_finalize(st);
+  ASSERT_GT(seq, 0);
+  std::string sql = "UPDATE audit_events SET actor = 'someone else' WHERE seq = " + std::to_string(seq);
+  ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  auto broken = tom({"audit", "verify"});
+  EXPECT_EQ(broken.exit_code, 1);
+  EXPECT_NE(broken.out.find("event " + std::to_string(seq) + " (answer.save 1/OR-01) was edited"), std::string::npos)
+      << broken.out;
+}
+
+TEST_F(Cli, DemoDataShowsDifferentStages) {
+  std::string demo = test::temp_path("demo.db");
+  auto r = run_tom({"--db", demo, "init", "--demo"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto list = parse(run_tom({"--db", demo, "assessment", "list", "--json"}).out).as_array();
+  ASSERT_GE(list.size(), 4u);
+  bool complete = false, empty = false, partial = false;
+  for (const auto& a : list) {
+    auto answered = a.at("answered").as_int64(), required = a.at("required").as_int64();
+    complete |= answered == required;
+    empty |= answered == 0;
+    partial |= answered > 0 && answered < required;
+  }
+  EXPECT_TRUE(complete && empty && partial);
+  EXPECT_EQ(run_tom({"--db", demo, "audit", "verify"}).exit_code, 0);
+}
+
+}  // namespace
+}  // namespace tom

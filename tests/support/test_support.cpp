@@ -1,0 +1,74 @@
+#include "support/test_support.hpp"
+
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include "io/template_file.hpp"
+
+namespace tom::test {
+
+namespace fs = std::filesystem;
+
+std::string temp_path(const std::string& name) {
+  static const fs::path dir = [] {
+    fs::path d = fs::temp_directory_path() / ("tom-test-" + std::to_string(::getpid()));
+    fs::create_directories(d);
+    return d;
+  }();
+  static int counter = 0;
+  return (dir / (std::to_string(++counter) + "-" + name)).string();
+}
+
+std::string source_path(const std::string& relative) { return std::string(TOM_SOURCE_DIR) + "/" + relative; }
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+void write_text(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+}
+
+Run run_tom(const std::vector<std::string>& args) {
+  std::string out_path = temp_path("out"), err_path = temp_path("err");
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    int o = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    int e = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    ::dup2(o, 1);
+    ::dup2(e, 2);
+    std::vector<char*> argv;
+    std::string bin = TOM_BINARY;
+    argv.push_back(bin.data());
+    std::vector<std::string> copy = args;
+    for (auto& a : copy) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    ::execv(bin.c_str(), argv.data());
+    ::_exit(127);
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  Run r;
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.out = read_text(out_path);
+  r.err = read_text(err_path);
+  return r;
+}
+
+domain::Template bundled(const std::string& id) {
+  auto t = io::load_template_file(source_path("templates/" + id + ".yaml"));
+  if (!t) throw std::runtime_error(t.error().describe());
+  return std::move(t).value();
+}
+
+}  // namespace tom::test
