@@ -8,7 +8,8 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libsqlite3-dev libpq-dev postgresql
   libgtest-dev libgmock-dev libbenchmark-dev
-  libyaml-cpp-dev libsodium-dev zlib1g-dev libexpat1-dev libfreexl-dev
+  libyaml-cpp-dev libsodium-dev zlib1g-dev libexpat1-dev libfreexl-dev libxlsxwriter-dev
+  clang libclang-rt-14-dev
   python3-openpyxl python3-xlrd wrk
 )
 

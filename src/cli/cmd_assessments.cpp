@@ -3,6 +3,7 @@
 
 #include "cli/context.hpp"
 #include "core/clock.hpp"
+#include "core/file.hpp"
 #include "io/assessment_json.hpp"
 #include "service/views.hpp"
 
@@ -268,14 +269,7 @@ int cmd_export(Context& ctx, const std::vector<std::string>& argv) {
     ctx.out << text;
     return kExitOk;
   }
-  // Write beside the target and rename, so a failed write never leaves half a file.
-  std::string tmp = file + ".tmp";
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    f << text;
-    if (!f.good()) return ctx.fail(Error::invalid("cannot write " + tmp));
-  }
-  if (std::rename(tmp.c_str(), file.c_str()) != 0) return ctx.fail(Error::invalid("cannot write " + file));
+  if (auto st = write_file_atomic(file, text); !st) return ctx.fail(st.error());
   ctx.out << "Exported assessment " << *id << " to " << file << "\n";
   return kExitOk;
 }

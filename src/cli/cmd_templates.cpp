@@ -209,7 +209,7 @@ int cmd_rules(Context& ctx, const std::vector<std::string>& argv) {
   size_t passed = 0, failed = 0;
   std::map<std::string, std::shared_ptr<const rules::RuleSet>> compiled;
   for (const auto& file : files) {
-    auto text = io::read_file_limited(file, 4 * 1024 * 1024);
+    auto text = read_file_limited(file, 4 * 1024 * 1024);
     if (!text) {
       ctx.fail(text.error());
       ++failed;
@@ -279,7 +279,7 @@ int cmd_import(Context& ctx, const std::vector<std::string>& argv) {
       }
       ctx.out << "Imported template " << t->ref() << "\n";
     } else {
-      auto text = io::read_file_limited(file, 64 * 1024 * 1024);
+      auto text = read_file_limited(file, 64 * 1024 * 1024);
       if (!text) {
         rc = ctx.fail(text.error());
         continue;

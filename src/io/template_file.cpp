@@ -408,22 +408,6 @@ Result<Template> parse_template_yaml(std::string_view text, const std::string& n
   return t;
 }
 
-Result<std::string> read_file_limited(const std::string& path, size_t max_bytes) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Error::not_found("cannot open " + path);
-  in.seekg(0, std::ios::end);
-  auto size = in.tellg();
-  if (size < 0) return Error::invalid("cannot read " + path);
-  if (static_cast<size_t>(size) > max_bytes)
-    return Error::too_large(path + " is " + std::to_string(static_cast<size_t>(size)) +
-                            " bytes, over the limit of " + std::to_string(max_bytes) + " bytes");
-  in.seekg(0);
-  std::string data(static_cast<size_t>(size), '\0');
-  in.read(data.data(), size);
-  if (!in) return Error::invalid("cannot read " + path);
-  return data;
-}
-
 Result<Template> load_template_file(const std::string& path) {
   TOM_ASSIGN(std::string text, read_file_limited(path, kMaxTemplateFileBytes));
   return parse_template_yaml(text, path);

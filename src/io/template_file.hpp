@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "core/error.hpp"
+#include "core/file.hpp"
 #include "domain/template.hpp"
 
 namespace tom::io {
@@ -16,8 +17,5 @@ constexpr size_t kMaxTemplateFileBytes = 4 * 1024 * 1024;
 // `name` is used in messages (usually the path).
 Result<domain::Template> parse_template_yaml(std::string_view text, const std::string& name);
 Result<domain::Template> load_template_file(const std::string& path);
-
-// Reads a whole file, refusing it when larger than `max_bytes`.
-Result<std::string> read_file_limited(const std::string& path, size_t max_bytes);
 
 }  // namespace tom::io
