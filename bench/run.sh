@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Builds and runs the benchmarks, printing figures. Starts a throwaway PostgreSQL for the store figures.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh >/dev/null
+scripts/build.sh tom core_bench >/dev/null
+pg=$(scripts/pg-throwaway.sh start)
+trap 'scripts/pg-throwaway.sh stop' EXIT
+echo "== core (issue 2)"
+./build/bench/core_bench --pg "$pg" "$@"
