@@ -5,6 +5,7 @@
 #include "domain/template_diff.hpp"
 #include "io/assessment_json.hpp"
 #include "io/bundled.hpp"
+#include "io/tom_import/template_import.hpp"
 #include "io/template_file.hpp"
 #include "io/template_json.hpp"
 #include "rules/rule_test.hpp"
@@ -35,9 +36,15 @@ Runs rule test files (see tests/rules/README.md). A file's template is a bundled
 binary) or a path to a template file. Needs no database. Exit 0 when every expectation holds.
 )";
 
-const char* kImportHelp = R"(Usage: tom import FILE... [--as template|assessment]
-Imports template files (.yaml/.yml) or assessment files (.json from `tom export`). Every file is validated
-completely before anything is written; a file with problems writes nothing and the problems are listed.
+const char* kImportHelp = R"(Usage: tom import FILE... [--as template|assessment] [--template ID[@VERSION]]
+                  [--id ID] [--version VERSION] [--dry-run]
+Imports TOM workbooks (.xlsx, .xls), template files (.yaml) and assessment files (.json from `tom export`).
+  --as template     a workbook (blank or filled in) becomes a new template; --id/--version override the cover's
+  --as assessment   a filled-in workbook becomes an assessment of --template (default: the workbook's own
+                    template when it was exported by tom)
+  --dry-run         check and report only; nothing is written
+Every file is read and checked completely before anything is written; a file with problems writes nothing and the
+problems are listed with sheet and row. Rows that could not be mapped are listed too.
 )";
 
 bool wants_help(const std::vector<std::string>& a) {
@@ -248,9 +255,63 @@ int cmd_rules(Context& ctx, const std::vector<std::string>& argv) {
   return failed == 0 ? kExitOk : kExitNegative;
 }
 
+namespace {
+
+void print_notes(Context& ctx, const std::vector<io::tom_import::ImportNote>& notes) {
+  if (notes.empty()) return;
+  ctx.out << "  Not mapped (" << notes.size() << "):\n";
+  for (const auto& n : notes)
+    ctx.out << "    sheet '" << n.sheet << "'" << (n.row > 0 ? ", row " + std::to_string(n.row) : "") << ": " << n.message
+            << "\n";
+}
+
+int import_workbook(Context& ctx, const std::string& file, const std::string& kind, const Args& args) {
+  auto wb = io::workbook::read_workbook_file(file);
+  if (!wb) return ctx.fail(wb.error());
+  if (kind == "template") {
+    auto imported = io::tom_import::import_template(*wb, file, {args.value("--id"), args.value("--version"), ""});
+    if (!imported) return ctx.fail(imported.error());
+    const Template& t = imported->tmpl;
+    size_t reqs = 0;
+    for (const auto& s : t.sections)
+      for (const auto& i : s.items) reqs += i.kind == ItemKind::kReq;
+    ctx.out << (args.flag("--dry-run") ? "Checked " : "Imported ") << "template " << t.ref() << " from " << file << ": "
+            << t.sections.size() << " sections, " << t.item_count() << " items (" << reqs << " requirements), "
+            << t.vocabularies.size() << " vocabularies, " << t.rules.size() << " rules\n";
+    print_notes(ctx, imported->notes);
+    if (args.flag("--dry-run")) return kExitOk;
+    if (auto st = ctx.workbench->add_template(t, ctx.user); !st) return ctx.fail(st.error());
+    return kExitOk;
+  }
+  std::string ref = args.value("--template");
+  if (ref.empty()) {
+    // Workbooks exported by tom say which template they follow.
+    if (const auto* meta = wb->find_sheet("_tom"))
+      for (int r = 0; r <= meta->max_row(); ++r)
+        if (meta->text(r, 0) == "template") ref = meta->text(r, 1) + "@" + meta->text(r + 1, 1);
+  }
+  if (ref.empty()) return ctx.fail(Error::invalid("say which template the workbook answers: --template ID[@VERSION]"));
+  auto loaded = ctx.workbench->load_template_ref(ref);
+  if (!loaded) return ctx.fail(loaded.error());
+  auto imported = io::tom_import::import_assessment(*wb, file, *loaded->tmpl);
+  if (!imported) return ctx.fail(imported.error());
+  print_notes(ctx, imported->notes);
+  if (args.flag("--dry-run")) {
+    ctx.out << "Checked " << file << ": " << imported->bundle.answers.size() << " answers for " << loaded->tmpl->ref() << "\n";
+    return kExitOk;
+  }
+  auto a = ctx.workbench->import_bundle(imported->bundle, ctx.user);
+  if (!a) return ctx.fail(a.error());
+  ctx.out << "Imported assessment " << a->id << " (" << a->product << ", " << imported->bundle.answers.size()
+          << " answers, " << imported->bundle.approvals.size() << " approvals) from " << file << "\n";
+  return kExitOk;
+}
+
+}  // namespace
+
 int cmd_import(Context& ctx, const std::vector<std::string>& argv) {
   if (wants_help(argv)) return ctx.out << kImportHelp, kExitOk;
-  auto args = parse_args(argv, {{"--as"}, {}, {}});
+  auto args = parse_args(argv, {{"--as", "--template", "--id", "--version"}, {"--dry-run"}, {}});
   if (!args) return ctx.usage(args.error().message, kImportHelp);
   if (args->positional.empty()) return ctx.usage("import takes FILE...", kImportHelp);
   std::string as = args->value("--as");
@@ -263,9 +324,19 @@ int cmd_import(Context& ctx, const std::vector<std::string>& argv) {
     ++k;
     if (n > 1) ctx.out << "[" << k << "/" << n << "] " << file << "\n";
     std::string kind = as;
-    if (kind.empty()) {
-      bool yaml = file.size() > 5 && (file.substr(file.size() - 5) == ".yaml" || file.substr(file.size() - 4) == ".yml");
-      kind = yaml ? "template" : "assessment";
+    auto ends_with = [&](const char* ext) {
+      std::string e = ext;
+      return file.size() >= e.size() && file.compare(file.size() - e.size(), e.size(), e) == 0;
+    };
+    bool workbook = ends_with(".xlsx") || ends_with(".xls") || ends_with(".XLSX") || ends_with(".XLS");
+    if (kind.empty()) kind = ends_with(".yaml") || ends_with(".yml") || workbook ? "template" : "assessment";
+    if (!workbook) {
+      auto head = read_file_limited(file, 200ull * 1024 * 1024);
+      workbook = head.ok() && head->size() >= 4 && (head->compare(0, 4, "PK\x03\x04") == 0 || head->compare(0, 4, "\xD0\xCF\x11\xE0") == 0);
+    }
+    if (workbook) {
+      rc = std::max(rc, import_workbook(ctx, file, kind, *args));
+      continue;
     }
     if (kind == "template") {
       auto t = io::load_template_file(file);

@@ -1,0 +1,161 @@
+// Reading a filled-in workbook as an assessment of a known template.
+#include <algorithm>
+#include <cctype>
+
+#include "io/tom_import/template_import.hpp"
+
+namespace tom::io::tom_import {
+
+using namespace tom::domain;
+namespace wbk = tom::io::workbook;
+
+namespace {
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+  return s;
+}
+
+// A written answer as the template spells it: exact, or the one choice equal ignoring case and spaces.
+std::optional<std::string> canonical(const Template& t, const Item& item, const std::string& raw) {
+  std::string v = trim(raw);
+  if (v.empty()) return std::string();
+  const Vocabulary* voc = t.vocabulary_of(item);
+  if (!voc) return v;
+  if (voc->contains(v)) return v;
+  for (const auto& x : voc->values)
+    if (lower(trim(x)) == lower(v)) return x;
+  return std::nullopt;
+}
+
+// Rows of a simple table sheet written by the exporter: the header row, then one record per row.
+std::vector<std::map<std::string, std::string>> table(const wbk::Sheet& s) {
+  std::vector<std::map<std::string, std::string>> out;
+  std::vector<std::string> header;
+  for (int c = 0; c <= s.max_col(); ++c) header.push_back(lower(trim(s.text(0, c))));
+  for (int r = 1; r <= s.max_row(); ++r) {
+    std::map<std::string, std::string> rec;
+    for (int c = 0; c <= s.max_col() && c < static_cast<int>(header.size()); ++c)
+      if (!header[static_cast<size_t>(c)].empty()) rec[header[static_cast<size_t>(c)]] = s.text(r, c);
+    bool empty = std::all_of(rec.begin(), rec.end(), [](const auto& kv) { return kv.second.empty(); });
+    if (!empty) out.push_back(std::move(rec));
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<AssessmentImport> import_assessment(const wbk::Workbook& wb, const std::string& file, const Template& tmpl) {
+  AssessmentImport out;
+  store::AssessmentBundle& b = out.bundle;
+  b.assessment.template_id = tmpl.id;
+  b.assessment.template_version = tmpl.version;
+  std::vector<Problem> problems;
+  auto problem = [&](const std::string& sheet, int row, const std::string& item, const std::string& msg) {
+    Problem p;
+    p.where.file = file;
+    p.where.sheet = sheet;
+    p.where.line = row;
+    p.where.item = item;
+    p.message = msg;
+    problems.push_back(std::move(p));
+  };
+
+  // Metadata the exporter writes (absent in workbooks from elsewhere).
+  if (const wbk::Sheet* meta = wb.find_sheet("_tom")) {
+    for (int r = 0; r <= meta->max_row(); ++r) {
+      std::string key = trim(meta->text(r, 0)), value = meta->text(r, 1);
+      if (key == "product") b.assessment.product = value;
+      else if (key == "product_version") b.assessment.product_version = value;
+      else if (key == "title") b.assessment.title = value;
+      else if (key == "custodian") b.assessment.custodian = value;
+      else if (key == "template" && value != tmpl.id)
+        problem("_tom", r + 1, "", "the workbook was exported from template " + value + ", not " + tmpl.id);
+      else if (key.rfind("party:", 0) == 0) {
+        Organisation o{0, value, meta->text(r, 2), meta->text(r, 3)};
+        if (!o.name.empty()) b.participants.emplace_back(key.substr(6), o);
+      }
+    }
+  }
+  if (b.assessment.product.empty()) {
+    b.assessment.product = "Imported from " + file;
+    for (const auto& s : wb.sheets)
+      for (const auto& [ref, cell] : s.cells())
+        if (lower(trim(cell.text)) == "product")
+          if (std::string v = trim(s.text(ref.row, ref.col + 2)); !v.empty() && !is_placeholder(v)) b.assessment.product = v;
+  }
+
+  // The same structure recognition as the template importer gives each row the same id.
+  TemplateImportOptions opts{tmpl.id, tmpl.version, tmpl.name};
+  TOM_ASSIGN(TemplateImport seen, import_template(wb, file, opts));
+  out.notes = seen.notes;
+  size_t matched = 0;
+  for (const auto& [id, src] : seen.rows) {
+    const Item* item = tmpl.find_item(id);
+    const ParsedRow& row = src.row;
+    if (!item) {
+      if (!row.response.empty() || !row.notes.empty())
+        out.notes.push_back({src.sheet, row.row + 1, "answer to " + id + " not imported: template " + tmpl.ref() + " has no such item"});
+      continue;
+    }
+    ++matched;
+    if (!item->answerable()) continue;
+    std::string raw = row.response;
+    if (raw.empty() && item->kind == ItemKind::kContact && !row.contact.empty()) {
+      // A contact written across Name / Job Title / Email / Telno columns.
+      for (Role r : {Role::kName, Role::kJobTitle, Role::kOrganisation, Role::kEmail, Role::kPhone, Role::kDate}) {
+        auto it = row.contact.find(r);
+        if (it != row.contact.end()) raw += (raw.empty() ? "" : ", ") + it->second;
+      }
+    }
+    auto value = canonical(tmpl, *item, raw);
+    if (!value) {
+      const Vocabulary* voc = tmpl.vocabulary_of(*item);
+      std::string allowed;
+      for (const auto& x : voc->values) allowed += (allowed.empty() ? "" : ", ") + x;
+      problem(src.sheet, row.row + 1, id, "'" + trim(raw) + "' is not one of the choices: " + allowed);
+      continue;
+    }
+    if (value->empty() && row.notes.empty()) continue;
+    Answer a;
+    a.item_id = id;
+    a.value = *value;
+    a.note = row.notes;
+    b.answers[id] = a;
+  }
+  if (matched == 0)
+    return Error::invalid(file + " has no rows matching template " + tmpl.ref() + " (compare the item ids)");
+
+  // The topology choice and approvals written by the exporter.
+  if (const wbk::Sheet* ap = wb.find_sheet("Approvals")) {
+    int r = 1;
+    for (const auto& rec : table(*ap)) {
+      ++r;
+      Approval a;
+      auto get = [&](const char* k) { auto it = rec.find(k); return it == rec.end() ? std::string() : it->second; };
+      a.phase = get("phase");
+      if (!tmpl.find_phase(a.phase)) {
+        problem("Approvals", r, "", "unknown phase '" + a.phase + "'");
+        continue;
+      }
+      a.area = get("area");
+      auto d = decision_from(lower(get("decision")));
+      if (!d) {
+        problem("Approvals", r, "", "decision must be approved or rejected, not '" + get("decision") + "'");
+        continue;
+      }
+      a.decision = *d;
+      a.reason = get("reason");
+      a.outcome = get("outcome");
+      a.certificate = get("certificate");
+      a.decided_by = get("decided by");
+      a.decided_at = get("decided at");
+      b.approvals.push_back(std::move(a));
+    }
+  }
+  if (!problems.empty())
+    return Error::invalid("the workbook " + file + " does not fit template " + tmpl.ref(), std::move(problems));
+  return out;
+}
+
+}  // namespace tom::io::tom_import
