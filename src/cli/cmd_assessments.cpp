@@ -5,6 +5,7 @@
 #include "core/clock.hpp"
 #include "core/file.hpp"
 #include "io/assessment_json.hpp"
+#include "io/xlsx_export/assessment_xlsx.hpp"
 #include "service/views.hpp"
 
 namespace tom::cli {
@@ -36,8 +37,12 @@ Lists what is still missing (per party and phase, with the reason), the rule res
 and the findings. Exit 0 when nothing is missing, 1 when something is.
 )";
 
-const char* kExportHelp = R"(Usage: tom export ASSESSMENT --format json [-o FILE]
-Writes the whole assessment (participants, answers, findings, approvals) as JSON, to FILE or standard output.
+const char* kExportHelp = R"(Usage: tom export ASSESSMENT --format json|xlsx|csv [-o FILE]
+  json   the whole assessment (participants, answers, findings, approvals); `tom import` reads it back
+  xlsx   a TOM workbook: a sheet per section with dropdowns, answer cells open, rule results, approvals;
+         `tom import FILE.xlsx --as assessment` reads it back
+  csv    one row per answerable item
+Writes to FILE (replaced whole, never half-written) or standard output (json, csv).
 )";
 
 bool wants_help(const std::vector<std::string>& a) {
@@ -256,15 +261,32 @@ int cmd_export(Context& ctx, const std::vector<std::string>& argv) {
   auto args = parse_args(argv, {{"--format", "-o"}, {}, {}});
   if (!args) return ctx.usage(args.error().message, kExportHelp);
   if (args->positional.size() != 1) return ctx.usage("export takes ASSESSMENT", kExportHelp);
-  if (args->value("--format", "json") != "json")
-    return ctx.fail(Error{ErrorCode::kUnsupported, "export format '" + args->value("--format") + "' is not supported yet (json)", {}, {}});
+  std::string format = args->value("--format", "json");
+  if (format != "json" && format != "xlsx" && format != "csv")
+    return ctx.usage("--format must be json, xlsx or csv", kExportHelp);
   auto id = parse_id(args->positional[0], "assessment");
   if (!id) return ctx.fail(id.error());
   if (auto st = ctx.open(); !st) return ctx.fail(st.error());
   auto bundle = ctx.workbench->export_bundle(*id);
   if (!bundle) return ctx.fail(bundle.error());
-  std::string text = json::serialize(io::assessment_bundle_to_json(*bundle)) + "\n";
   std::string file = args->value("-o");
+  if (format == "xlsx") {
+    if (file.empty() || file == "-") return ctx.usage("xlsx export needs -o FILE", kExportHelp);
+    auto report = ctx.workbench->check(*id, {});
+    if (!report) return ctx.fail(report.error());
+    if (auto st = io::xlsx_export::write_assessment_xlsx(file, *report->loaded.tmpl, *bundle, report->evaluation); !st)
+      return ctx.fail(st.error());
+    ctx.out << "Exported assessment " << *id << " to " << file << "\n";
+    return kExitOk;
+  }
+  std::string text;
+  if (format == "csv") {
+    auto loaded = ctx.workbench->load_template(bundle->assessment.template_id, bundle->assessment.template_version);
+    if (!loaded) return ctx.fail(loaded.error());
+    text = io::xlsx_export::assessment_csv(*loaded->tmpl, *bundle);
+  } else {
+    text = json::serialize(io::assessment_bundle_to_json(*bundle)) + "\n";
+  }
   if (file.empty() || file == "-") {
     ctx.out << text;
     return kExitOk;

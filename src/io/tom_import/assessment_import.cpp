@@ -127,7 +127,7 @@ Result<AssessmentImport> import_assessment(const wbk::Workbook& wb, const std::s
     return Error::invalid(file + " has no rows matching template " + tmpl.ref() + " (compare the item ids)");
 
   // The topology choice and approvals written by the exporter.
-  if (const wbk::Sheet* ap = wb.find_sheet("Approvals")) {
+  if (const wbk::Sheet* ap = wb.find_sheet("_approvals")) {
     int r = 1;
     for (const auto& rec : table(*ap)) {
       ++r;
@@ -135,13 +135,13 @@ Result<AssessmentImport> import_assessment(const wbk::Workbook& wb, const std::s
       auto get = [&](const char* k) { auto it = rec.find(k); return it == rec.end() ? std::string() : it->second; };
       a.phase = get("phase");
       if (!tmpl.find_phase(a.phase)) {
-        problem("Approvals", r, "", "unknown phase '" + a.phase + "'");
+        problem("_approvals", r, "", "unknown phase '" + a.phase + "'");
         continue;
       }
       a.area = get("area");
       auto d = decision_from(lower(get("decision")));
       if (!d) {
-        problem("Approvals", r, "", "decision must be approved or rejected, not '" + get("decision") + "'");
+        problem("_approvals", r, "", "decision must be approved or rejected, not '" + get("decision") + "'");
         continue;
       }
       a.decision = *d;

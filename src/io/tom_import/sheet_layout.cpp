@@ -4,6 +4,8 @@
 #include <cctype>
 #include <regex>
 
+#include "domain/template_validation.hpp"
+
 namespace tom::io::tom_import {
 
 std::string trim(const std::string& s) {
@@ -89,7 +91,9 @@ std::string normalise_id(const std::string& text) {
 std::optional<domain::SectionKind> kind_of_sheet(const std::string& name) {
   using K = domain::SectionKind;
   std::string n = lower(trim(name));
-  if (n == "lists" || has(n, "user guide") || n == "data" || n == "constants") return std::nullopt;
+  if (n == "lists" || has(n, "user guide") || n == "data" || n == "constants" || n == "results" ||
+      (!n.empty() && n[0] == '_'))
+    return std::nullopt;  // vocabularies, guidance, tom's own result and metadata sheets
   if (has(n, "cover") || has(n, "introduction")) return K::kCover;
   if (has(n, "approval")) return K::kApprovalGateways;
   if (has(n, "nhs digital assess") || has(n, "central review")) return K::kCentralReview;
@@ -167,6 +171,8 @@ SheetLayout parse_sheet(const workbook::Sheet& sheet, std::vector<ImportNote>& n
     Block block;
     block.header_row = it->first;
     block.columns = it->second;
+    if (block.columns.count(Role::kCategory))
+      block.explicit_ids = lower(trim(sheet.text(it->first, block.columns[Role::kCategory]))) == "id";
     int end = std::next(it) == headers.end() ? sheet.max_row() + 1 : std::next(it)->first;
     auto col = [&](Role role) { auto c = block.columns.find(role); return c == block.columns.end() ? -1 : c->second; };
     auto get = [&](int r, Role role) { int c = col(role); return c < 0 ? std::string() : trim(sheet.text(r, c)); };
@@ -194,8 +200,9 @@ SheetLayout parse_sheet(const workbook::Sheet& sheet, std::vector<ImportNote>& n
         if (!v.empty() && !is_placeholder(v)) row.contact[role] = v;
       }
       // The id is in the category column (or, in some sheets, the item column).
-      std::string id = normalise_id(category);
-      if (id.empty() && !item.empty()) {
+      std::string id = block.explicit_ids ? (!item.empty() && domain::valid_item_id(category) ? category : "")
+                                          : normalise_id(category);
+      if (id.empty() && !item.empty() && !block.explicit_ids) {
         std::string from_item = normalise_id(item);
         if (!from_item.empty() && !row.detail.empty()) {
           id = from_item;

@@ -46,6 +46,7 @@ struct ParsedRow {
 
 struct Block {
   int header_row = 0;
+  bool explicit_ids = false;  // the id column is headed "ID" (workbooks tom wrote): ids are taken as written
   std::map<Role, int> columns;
   std::vector<ParsedRow> rows;
 };

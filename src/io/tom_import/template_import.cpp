@@ -134,7 +134,12 @@ const wbk::Validation* validation_at(const wbk::Sheet& sheet, int row, int col) 
 struct VocabularyBook {
   std::map<std::vector<std::string>, std::string> by_values;
   std::map<std::string, Vocabulary>* out;
-  std::string add(const std::vector<std::string>& values, const std::string& hint) {
+  std::string add(const std::vector<std::string>& raw_values, const std::string& hint) {
+    // Placeholders ("Select", "Please select …") are the empty answer, not a choice.
+    std::vector<std::string> values;
+    for (const auto& v : raw_values)
+      if (!is_placeholder(v) && std::find(values.begin(), values.end(), trim(v)) == values.end()) values.push_back(trim(v));
+    if (values.empty()) return "";
     auto it = by_values.find(values);
     if (it != by_values.end()) return it->second;
     std::string base = slug(hint, 30);
@@ -161,9 +166,14 @@ std::string name_hint(const wbk::Validation& v, const std::string& fallback) {
   if (!f.empty() && std::isalpha(static_cast<unsigned char>(f[0])) && f.find('!') == std::string::npos &&
       f.find(':') == std::string::npos && f.find('(') == std::string::npos)
     return f;  // a defined name, e.g. YesNo
-  if (v.values.size() <= 4) {
+  std::vector<std::string> real;
+  for (const auto& x : v.values)
+    if (!is_placeholder(x)) real.push_back(x);
+  for (const auto& x : real)
+    if (lower(x) == "compliant") return "compliance";
+  if (real.size() <= 4) {
     std::string joined;
-    for (const auto& x : v.values) joined += x + " ";
+    for (const auto& x : real) joined += x + " ";
     return joined;
   }
   return fallback;
@@ -189,7 +199,8 @@ Result<TemplateImport> import_template(const wbk::Workbook& wb, const std::strin
   for (const auto& s : wb.sheets) {
     auto kind = kind_of_sheet(s.name);
     if (!kind) {
-      notes.push_back({s.name, 0, "sheet not imported: it holds lists or guidance, not checklist rows"});
+      if (s.name.empty() || (s.name[0] != '_' && s.name != "Results"))
+        notes.push_back({s.name, 0, "sheet not imported: it holds lists, guidance or results, not checklist rows"});
       continue;
     }
     SheetLayout layout = parse_sheet(s, notes);
@@ -293,7 +304,7 @@ Result<TemplateImport> import_template(const wbk::Workbook& wb, const std::strin
       std::vector<std::string> scenarios;
       for (const auto& [ref, cell] : sheet.cells()) {
         std::string v = trim(cell.text);
-        if (std::regex_match(lower(v), std::regex(R"((deployment )?topology [a-z0-9]+)")) &&
+        if (std::regex_match(lower(v), std::regex(R"((deployment )?topology [a-z0-9]{1,2})")) &&
             std::find(scenarios.begin(), scenarios.end(), v) == scenarios.end())
           scenarios.push_back(v);
       }
@@ -357,6 +368,9 @@ Result<TemplateImport> import_template(const wbk::Workbook& wb, const std::strin
           item.kind = contact_block ? ItemKind::kContact : ItemKind::kApproval;
         } else if (type == "info" && row.response_col < 0) {
           item.kind = ItemKind::kInfo;
+        } else if (l.kind == SectionKind::kRequirements && row.id.empty() && row.obligation.empty() &&
+                   row.response.empty() && (row.response_col < 0 || !validation_at(sheet, row.row, row.response_col))) {
+          item.kind = ItemKind::kInfo;  // a note under the requirements, not a requirement
         } else if (type == "req" || !row.obligation.empty() || l.kind == SectionKind::kRequirements) {
           item.kind = ItemKind::kReq;
         } else {
@@ -380,10 +394,12 @@ Result<TemplateImport> import_template(const wbk::Workbook& wb, const std::strin
         // Answer vocabulary: the dropdown on the response cell.
         if (item.kind != ItemKind::kInfo) {
           const wbk::Validation* v = row.response_col >= 0 ? validation_at(sheet, row.row, row.response_col) : nullptr;
-          if (v && !v->values.empty()) {
+          std::string choices;
+          if (v && !v->values.empty())
+            choices = vocab.add(v->values, name_hint(*v, l.kind == SectionKind::kRequirements ? "compliance" : "choice"));
+          if (!choices.empty()) {
             item.answer = AnswerType::kChoice;
-            std::string hint = name_hint(*v, l.kind == SectionKind::kRequirements ? "compliance" : "choice");
-            item.choices = vocab.add(v->values, hint);
+            item.choices = choices;
           } else if (item.kind == ItemKind::kApproval) {
             item.answer = AnswerType::kChoice;
             item.choices = vocab.add({"Approved", "Rejected"}, "approval");
