@@ -25,6 +25,9 @@ const char* kAssessmentHelp = R"(Usage:
   tom assessment new --template ID[@VERSION] --product NAME [--product-version V] [--title TEXT]
                      [--party PARTY=ORGANISATION_ID ...] [--custodian PARTY]
   tom assessment show ASSESSMENT [--json]
+  tom assessment upgrade ASSESSMENT --to ID@VERSION [--dry-run] [--json]
+      move to another version of its template, carrying answers by item id; prints carried, new, removed
+      and changed items (answers of removed items are kept, not deleted)
 )";
 
 const char* kAnswerHelp = R"(Usage: tom answer ASSESSMENT ITEM VALUE [--note TEXT] [--reference TEXT] [--if-version N]
@@ -91,8 +94,8 @@ int cmd_organisation(Context& ctx, const std::vector<std::string>& argv) {
 int cmd_assessment(Context& ctx, const std::vector<std::string>& argv) {
   if (argv.empty() || wants_help(argv)) return ctx.out << kAssessmentHelp, argv.empty() ? kExitUsage : kExitOk;
   auto args = parse_args(std::vector<std::string>(argv.begin() + 1, argv.end()),
-                         {{"--template", "--product", "--product-version", "--title", "--party", "--custodian"},
-                          {"--json"},
+                         {{"--template", "--product", "--product-version", "--title", "--party", "--custodian", "--to"},
+                          {"--json", "--dry-run"},
                           {"--party"}});
   if (!args) return ctx.usage(args.error().message, kAssessmentHelp);
   if (auto st = ctx.open(); !st) return ctx.fail(st.error());
@@ -171,6 +174,40 @@ int cmd_assessment(Context& ctx, const std::vector<std::string>& argv) {
             << "]\n";
     for (const auto& p : a->participants) ctx.out << "  " << p.party << ": " << organisation_name(ctx, p.organisation_id) << "\n";
     if (!a->custodian.empty()) ctx.out << "  held by: " << a->custodian << "\n";
+    return kExitOk;
+  }
+  if (sub == "upgrade") {
+    if (args->positional.size() != 1 || args->value("--to").empty())
+      return ctx.usage("assessment upgrade takes ASSESSMENT --to ID@VERSION", kAssessmentHelp);
+    auto id = parse_id(args->positional[0], "assessment");
+    if (!id) return ctx.fail(id.error());
+    auto report = ctx.workbench->upgrade(*id, args->value("--to"), args->flag("--dry-run"), ctx.user);
+    if (!report) return ctx.fail(report.error());
+    const auto& r = *report;
+    auto list = [&](const char* label, const std::vector<std::string>& v) {
+      ctx.out << "  " << label << " (" << v.size() << ")";
+      for (size_t i = 0; i < v.size() && i < 40; ++i) ctx.out << (i ? ", " : ": ") << v[i];
+      if (v.size() > 40) ctx.out << ", ...";
+      ctx.out << "\n";
+    };
+    if (args->flag("--json")) {
+      auto arr = [](const std::vector<std::string>& v) {
+        json::array a;
+        for (const auto& s : v) a.emplace_back(s);
+        return a;
+      };
+      print_json(ctx.out, json::object{{"from", r.from}, {"to", r.to}, {"carried", arr(r.carried)},
+                                       {"added", arr(r.added)}, {"removed", arr(r.removed)},
+                                       {"changed", arr(r.changed)}, {"needs_review", arr(r.needs_review)}});
+      return kExitOk;
+    }
+    ctx.out << (args->flag("--dry-run") ? "Would move" : "Moved") << " assessment " << *id << " from " << r.from
+            << " to " << r.to << "\n";
+    list("answers carried", r.carried);
+    list("new items to answer", r.added);
+    list("removed items (answers kept)", r.removed);
+    list("changed items to review", r.changed);
+    list("carried answers the new version does not accept", r.needs_review);
     return kExitOk;
   }
   return ctx.usage("unknown assessment command '" + sub + "'", kAssessmentHelp);

@@ -1,5 +1,7 @@
 #include "service/workbench.hpp"
 
+#include <boost/json.hpp>
+
 #include "domain/template_validation.hpp"
 
 namespace tom::service {
@@ -93,6 +95,34 @@ Result<Assessment> Workbench::import_bundle(const store::AssessmentBundle& b, co
     if (!t.find_phase(ap.phase)) add("approvals", ap.phase, "template " + t.ref() + " has no such phase");
   if (!problems.empty()) return Error::invalid("the assessment does not fit template " + t.ref(), std::move(problems));
   return store_.import_assessment(b, actor);
+}
+
+Result<UpgradeReport> Workbench::upgrade(int64_t assessment, const std::string& target_ref, bool dry_run,
+                                         const std::string& actor) {
+  TOM_ASSIGN(Assessment a, store_.get_assessment(assessment));
+  TOM_ASSIGN(LoadedTemplate from, load_template(a.template_id, a.template_version));
+  TOM_ASSIGN(LoadedTemplate to, load_template_ref(target_ref));
+  if (to.tmpl->id != from.tmpl->id)
+    return Error::invalid("assessment " + std::to_string(assessment) + " follows template " + from.tmpl->id +
+                          "; it cannot move to " + to.tmpl->id + " (a different template)");
+  if (to.tmpl->version == from.tmpl->version)
+    return Error::invalid("assessment " + std::to_string(assessment) + " already follows " + to.tmpl->ref());
+  TOM_ASSIGN(AnswerSet answers, store_.get_answers(assessment));
+  UpgradeReport report = plan_upgrade(*from.tmpl, *to.tmpl, answers);
+  if (dry_run) return report;
+  auto list = [](const std::vector<std::string>& v) {
+    boost::json::array items;
+    for (const auto& s : v) items.emplace_back(s);
+    return items;
+  };
+  std::string json = boost::json::serialize(boost::json::object{{"template_version", to.tmpl->version},
+                                                                {"carried", list(report.carried)},
+                                                                {"added", list(report.added)},
+                                                                {"removed", list(report.removed)},
+                                                                {"changed", list(report.changed)},
+                                                                {"needs_review", list(report.needs_review)}});
+  TOM_TRY(store_.set_template_version(assessment, to.tmpl->version, json, actor));
+  return report;
 }
 
 Result<Answer> Workbench::answer(int64_t assessment, const std::string& item_id, const std::string& value,

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "domain/completeness.hpp"
+#include "domain/upgrade.hpp"
 #include "rules/engine.hpp"
 #include "store/store.hpp"
 
@@ -51,6 +52,10 @@ class Workbench {
   // Checks every answer against the template (items exist, values allowed) and every party, reporting all
   // problems; writes nothing unless all is valid, then imports in one transaction.
   Result<domain::Assessment> import_bundle(const store::AssessmentBundle& b, const std::string& actor);
+
+  // Moves an assessment to another version of the same template; dry_run only reports.
+  Result<domain::UpgradeReport> upgrade(int64_t assessment, const std::string& target_ref, bool dry_run,
+                                        const std::string& actor);
 
   Result<domain::Answer> answer(int64_t assessment, const std::string& item_id, const std::string& value,
                                 const std::string& note, const std::string& reference, int64_t expected_version,

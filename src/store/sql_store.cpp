@@ -61,6 +61,8 @@ const Query kParticipants{"participant.list",
                           nullptr};
 const Query kAllParticipants{"participant.all",
                              "SELECT assessment_id, party, organisation_id FROM participants ORDER BY party", nullptr};
+const Query kSetTemplateVersion{"assessment.set_template_version",
+                                "UPDATE assessments SET template_version = $2 WHERE id = $1", nullptr};
 const Query kSetCustodian{"assessment.set_custodian",
                           "UPDATE assessments SET custodian = $2 WHERE id = $1 RETURNING custodian", nullptr};
 const Query kAnswers{"answer.list",
@@ -519,6 +521,22 @@ Status SqlStore::set_custodian(int64_t assessment, const std::string& party, con
     TOM_TRY(audit(c, actor, "assessment.custody", "assessment", std::to_string(assessment),
                   json::serialize(json::object{{"custodian", text(before[0], 6)}}),
                   json::serialize(json::object{{"custodian", party}})));
+    return true;
+  });
+  if (!r.ok()) return std::move(r).error();
+  return ok_status();
+}
+
+Status SqlStore::set_template_version(int64_t assessment, const std::string& version, const std::string& report_json,
+                                      const std::string& actor) {
+  auto r = write<bool>([&](sql::Connection& c) -> Result<bool> {
+    TOM_ASSIGN(auto before, c.query(q::kAssessmentGet, {assessment}));
+    if (before.empty()) return Error::not_found("no assessment " + std::to_string(assessment));
+    TOM_ASSIGN(auto t, c.query(q::kTemplateDigest, {text(before[0], 1), version}));
+    if (t.empty()) return Error::not_found("no template " + text(before[0], 1) + "@" + version);
+    TOM_TRY(c.query(q::kSetTemplateVersion, {assessment, version}));
+    TOM_TRY(audit(c, actor, "assessment.upgrade", "assessment", std::to_string(assessment),
+                  json::serialize(json::object{{"template_version", text(before[0], 2)}}), report_json));
     return true;
   });
   if (!r.ok()) return std::move(r).error();

@@ -28,6 +28,8 @@ class SqlStore : public Store {
   Result<domain::Assessment> get_assessment(int64_t id) override;
   Result<std::vector<domain::Assessment>> list_assessments() override;
   Result<domain::Assessment> import_assessment(const AssessmentBundle& b, const std::string& actor) override;
+  Status set_template_version(int64_t assessment, const std::string& version, const std::string& report_json,
+                              const std::string& actor) override;
   Status set_custodian(int64_t assessment, const std::string& party, const std::string& actor) override;
   Result<domain::AnswerSet> get_answers(int64_t assessment) override;
   Result<domain::Answer> save_answer(int64_t assessment, const domain::Answer& a, int64_t expected_version,

@@ -83,6 +83,10 @@ class Store {
   virtual Result<std::vector<domain::Assessment>> list_assessments() = 0;
   // Creates the assessment with everything in the bundle in one transaction: all of it or nothing.
   virtual Result<domain::Assessment> import_assessment(const AssessmentBundle& b, const std::string& actor) = 0;
+  // Points the assessment at another version of its template (answers stay, keyed by item id); the report is
+  // recorded in the audit event.
+  virtual Status set_template_version(int64_t assessment, const std::string& version, const std::string& report_json,
+                                      const std::string& actor) = 0;
   virtual Status set_custodian(int64_t assessment, const std::string& party, const std::string& actor) = 0;
 
   virtual Result<domain::AnswerSet> get_answers(int64_t assessment) = 0;
