@@ -1,8 +1,8 @@
 #pragma once
-// A reader for OLE2 compound files ([MS-CFB]): the container of legacy Office documents. It parses the header,
-// the DIFAT, the FAT, the mini FAT and the directory, and assembles streams. Nothing in the file is trusted:
-// every sector chain is walked with its ids checked against the file and the FAT, loops are detected, and
-// stream sizes are checked against their chains.
+// A reader for OLE2 compound files ([MS-CFB]): the container of legacy Office documents. It parses the
+// header, the DIFAT, the FAT, the mini FAT and the directory, and assembles streams. Nothing in the file is
+// trusted: every sector chain is walked with its ids checked against the file and the FAT, loops are
+// detected, and stream sizes are checked against their chains.
 #include <cstddef>
 #include <cstdint>
 #include <string>
