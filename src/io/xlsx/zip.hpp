@@ -1,8 +1,8 @@
 #pragma once
 // A minimal, bounded reader of zip archives held in memory: the central directory, local headers, and entries
-// stored (method 0) or deflated (method 8). Nothing in the file is trusted: offsets and sizes are checked against
-// the buffer, decompressed sizes are enforced while inflating, and CRCs are verified. Zip64, encrypted entries and
-// other compression methods are refused.
+// stored (method 0) or deflated (method 8). Nothing in the file is trusted: offsets and sizes are checked
+// against the buffer, decompressed sizes are enforced while inflating, and CRCs are verified. Zip64,
+// encrypted entries and other compression methods are refused.
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -26,15 +26,17 @@ struct ZipEntry {
 
 class ZipArchive {
  public:
-  // Reads the central directory. `name` is used in messages. kInvalidInput when `bytes` is not a readable zip.
-  static Result<ZipArchive> open(std::string_view bytes, std::string name, const workbook::ReadLimits& limits);
+  // Reads the central directory. `name` is used in messages. kInvalidInput when `bytes` is not a readable
+  // zip.
+  static Result<ZipArchive> open(std::string_view bytes, std::string name,
+                                 const workbook::ReadLimits& limits);
 
   // The entry with this part name (case-insensitive, a leading '/' ignored), or nullptr.
   const ZipEntry* find(std::string_view part) const;
   const std::vector<ZipEntry>& entries() const { return entries_; }
 
-  // Decompresses an entry. Enforces limits.max_part_bytes for the entry and limits.max_inflated_bytes for the sum
-  // of all entries read through this archive (kTooLarge), checked while inflating.
+  // Decompresses an entry. Enforces limits.max_part_bytes for the entry and limits.max_inflated_bytes for the
+  // sum of all entries read through this archive (kTooLarge), checked while inflating.
   Result<std::string> read(const ZipEntry& entry);
   size_t inflated_total() const { return inflated_total_; }
 
