@@ -8,3 +8,5 @@ pg=$(scripts/pg-throwaway.sh start)
 trap 'scripts/pg-throwaway.sh stop' EXIT
 echo "== core (issue 2)"
 ./build/bench/core_bench --pg "$pg" "$@"
+echo "== spreadsheets (issue 3), median of 10 whole-process runs"
+/usr/bin/python3 bench/io_bench.py ./build/tom "$(cd .. && pwd)/shared" 10

@@ -317,7 +317,10 @@ int cmd_import(Context& ctx, const std::vector<std::string>& argv) {
   std::string as = args->value("--as");
   if (!as.empty() && as != "template" && as != "assessment")
     return ctx.usage("--as must be template or assessment", kImportHelp);
-  if (auto st = ctx.open(); !st) return ctx.fail(st.error());
+  // A dry run of workbook templates needs no database; everything else does.
+  bool needs_store = !args->flag("--dry-run") || as == "assessment";
+  if (needs_store)
+    if (auto st = ctx.open(); !st) return ctx.fail(st.error());
   int rc = kExitOk;
   size_t n = args->positional.size(), k = 0;
   for (const auto& file : args->positional) {
@@ -335,9 +338,13 @@ int cmd_import(Context& ctx, const std::vector<std::string>& argv) {
       workbook = head.ok() && head->size() >= 4 && (head->compare(0, 4, "PK\x03\x04") == 0 || head->compare(0, 4, "\xD0\xCF\x11\xE0") == 0);
     }
     if (workbook) {
+      if (!ctx.store && kind != "template")
+        if (auto st = ctx.open(); !st) return ctx.fail(st.error());
       rc = std::max(rc, import_workbook(ctx, file, kind, *args));
       continue;
     }
+    if (!ctx.store)
+      if (auto st = ctx.open(); !st) return ctx.fail(st.error());
     if (kind == "template") {
       auto t = io::load_template_file(file);
       if (!t) {

@@ -103,7 +103,8 @@ std::optional<domain::SectionKind> kind_of_sheet(const std::string& name) {
   if (has(n, "accountab")) return K::kAccountability;
   if (has(n, "architecture")) return K::kArchitecture;
   if (has(n, "clinical")) return K::kClinicalSafety;
-  if (std::regex_search(n, std::regex(R"((^|[^a-z])ig([^a-z]|$))")) || has(n, "information governance") ||
+  static const std::regex kIg(R"((^|[^a-z])ig([^a-z]|$))");
+  if (std::regex_search(n, kIg) || has(n, "information governance") ||
       has(n, "security"))
     return K::kIgSecurity;
   if (has(n, "req")) return K::kRequirements;

@@ -110,7 +110,8 @@ std::string section_prefix(SectionKind k) {
 std::string sheet_number(const std::string& name) {
   std::smatch m;
   std::string n = trim(name);
-  if (std::regex_search(n, m, std::regex(R"(^([0-9]+[a-z]?(\.[0-9]+)?)\b)"))) return m[1];
+  static const std::regex kNumber(R"(^([0-9]+[a-z]?(\.[0-9]+)?)\b)");
+  if (std::regex_search(n, m, kNumber)) return m[1];
   return "";
 }
 
@@ -120,16 +121,35 @@ std::string upper_slug(const std::string& s, size_t max_len) {
   return out;
 }
 
-// Values of the dropdown on a cell. Workbooks copy validations 65,536 rows apart (an old row limit), so a range
-// that covers the same cell further down counts too.
-const wbk::Validation* validation_at(const wbk::Sheet& sheet, int row, int col) {
-  for (const auto& v : sheet.validations) {
-    for (const auto& r : v.ranges)
-      for (int k = 0; k < 17; ++k)
-        if (r.contains(row + k * 65536, col)) return &v;
+// The dropdowns of a sheet, for looking up the one on a cell. Workbooks copy validations 65,536 rows apart (an
+// old row limit), so a range further down that covers the same cell counts too: ranges are folded into the first
+// 65,536 rows once, here, rather than at every lookup.
+class ValidationIndex {
+ public:
+  explicit ValidationIndex(const wbk::Sheet& sheet) {
+    for (const auto& v : sheet.validations)
+      for (const auto& r : v.ranges) {
+        wbk::Range f = r;
+        if (r.first.row / 65536 == r.last.row / 65536) {
+          f.first.row %= 65536;
+          f.last.row %= 65536;
+        } else {
+          f.first.row = 0;  // spans a fold: covers whole 65,536-row blocks
+          f.last.row = std::min(r.last.row, 65535);
+        }
+        folded_.push_back({f, &v});
+      }
   }
-  return nullptr;
-}
+  const wbk::Validation* at(int row, int col) const {
+    int folded_row = row % 65536;
+    for (const auto& [r, v] : folded_)
+      if (r.contains(folded_row, col)) return v;
+    return nullptr;
+  }
+
+ private:
+  std::vector<std::pair<wbk::Range, const wbk::Validation*>> folded_;
+};
 
 struct VocabularyBook {
   std::map<std::vector<std::string>, std::string> by_values;
@@ -273,6 +293,8 @@ Result<TemplateImport> import_template(const wbk::Workbook& wb, const std::strin
 
   for (const auto& l : laid) {
     const wbk::Sheet& sheet = *l.sheet;
+    const ValidationIndex validations(sheet);
+    auto validation_at = [&](const wbk::Sheet&, int row, int col) { return validations.at(row, col); };
     Section sec;
     sec.kind = l.kind;
     sec.title = trim(sheet.name);
@@ -304,7 +326,8 @@ Result<TemplateImport> import_template(const wbk::Workbook& wb, const std::strin
       std::vector<std::string> scenarios;
       for (const auto& [ref, cell] : sheet.cells()) {
         std::string v = trim(cell.text);
-        if (std::regex_match(lower(v), std::regex(R"((deployment )?topology [a-z0-9]{1,2})")) &&
+        static const std::regex kTopology(R"((deployment )?topology [a-z0-9]{1,2})");
+        if (v.size() < 40 && std::regex_match(lower(v), kTopology) &&
             std::find(scenarios.begin(), scenarios.end(), v) == scenarios.end())
           scenarios.push_back(v);
       }
