@@ -152,6 +152,36 @@ TEST_F(RealWorkbooks, UpgradeAcrossARevisionCarriesAnswersByIdNotRow) {
   for (const auto& id : ig_ids) EXPECT_NE(v13->tmpl.find_item(id), nullptr) << id;
 }
 
+TEST_F(RealWorkbooks, AFilledWorkbookImportsAsAnAssessment) {
+  std::string filled = test::temp_path("ers-filled.xlsx");
+  std::string cmd = "python3 " + test::source_path("tests/io/fixtures/make_ers_filled.py") + " '" +
+                    shared("ers-api-tom-v1.2.xlsx") + "' '" + filled + "'";
+  ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
+  Template t = import_shared("ers-api-tom-v1.2.xlsx", "1.2").tmpl;
+  auto wb = workbook::read_workbook_file(filled);
+  ASSERT_TRUE(wb.ok());
+  auto a = import_assessment(*wb, "filled.xlsx", t);
+  ASSERT_TRUE(a.ok()) << a.error().describe();
+  const auto& answers = a->bundle.answers;
+  ASSERT_TRUE(answers.count("A001-01"));
+  EXPECT_EQ(answers.at("A001-01").value, "Compliant");  // matched to the vocabulary's spelling
+  EXPECT_EQ(answers.at("A001-01").note, "Tested in the integration environment, report TR-7");
+  ASSERT_TRUE(answers.count("TOP-SCENARIO"));
+  EXPECT_EQ(answers.at("TOP-SCENARIO").value, "Deployment Topology A");
+  // A value that is not a choice is refused, with sheet, row and item.
+  std::string bad = test::temp_path("ers-bad.xlsx");
+  cmd = "python3 -c \"import sys,zipfile,re; z=zipfile.ZipFile(sys.argv[1]); o=zipfile.ZipFile(sys.argv[2],'w');"
+        "[o.writestr(z.getinfo(n), re.sub(rb'compliant <', b'Maybe<', z.read(n)) if n.startswith('xl/worksheets') else z.read(n)) for n in z.namelist()]\" '" +
+        filled + "' '" + bad + "'";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  auto bad_wb = workbook::read_workbook_file(bad);
+  ASSERT_TRUE(bad_wb.ok());
+  auto refused = import_assessment(*bad_wb, "bad.xlsx", t);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().describe().find("[A001-01] 'Maybe' is not one of the choices"), std::string::npos)
+      << refused.error().describe();
+}
+
 TEST(TomImport, RefusesWhatIsNotATom) {
   // A spreadsheet with no checklist sheet.
   workbook::Workbook wb;

@@ -126,6 +126,33 @@ Result<AssessmentImport> import_assessment(const wbk::Workbook& wb, const std::s
   if (matched == 0)
     return Error::invalid(file + " has no rows matching template " + tmpl.ref() + " (compare the item ids)");
 
+  // The topology: the workbooks mark the chosen scenario with a "Y" beside its heading.
+  for (const auto& s : wb.sheets) {
+    auto kind = kind_of_sheet(s.name);
+    if (!kind || *kind != SectionKind::kTopology) continue;
+    std::vector<std::pair<workbook::CellRef, std::string>> headings;
+    for (const auto& [ref, cell] : s.cells())
+      if (lower(trim(cell.text)).find("topology ") != std::string::npos && trim(cell.text).size() < 40)
+        headings.emplace_back(ref, trim(cell.text));
+    std::vector<std::string> chosen;
+    for (size_t h = 0; h < headings.size(); ++h) {
+      int c0 = headings[h].first.col, r0 = headings[h].first.row;
+      int c1 = h + 1 < headings.size() && headings[h + 1].first.row == r0 ? headings[h + 1].first.col : c0 + 13;
+      for (int r = r0; r <= r0 + 3; ++r)
+        for (int c = c0; c < c1; ++c) {
+          std::string v = lower(trim(s.text(r, c)));
+          if (v == "y" || v == "yes") chosen.push_back(headings[h].second);
+        }
+    }
+    if (chosen.size() > 1)
+      out.notes.push_back({s.name, 0, "more than one topology is marked; none was taken"});
+    if (chosen.size() != 1) continue;
+    for (const auto& sec : tmpl.sections)
+      for (const auto& item : sec.items)
+        if (const Vocabulary* v = tmpl.vocabulary_of(item); v && sec.kind == SectionKind::kTopology && v->contains(chosen[0]))
+          if (!b.answers.count(item.id)) b.answers[item.id] = Answer{item.id, chosen[0], "", "", "", "", 0};
+  }
+
   // The topology choice and approvals written by the exporter.
   if (const wbk::Sheet* ap = wb.find_sheet("_approvals")) {
     int r = 1;

@@ -71,7 +71,8 @@ bool is_kind_word(const std::string& raw) {
 
 bool is_placeholder(const std::string& text) {
   std::string v = lower(trim(text));
-  return v.empty() || v == "." || v == "select" || v.rfind("please select", 0) == 0;
+  // "NYA": not yet assessed, written in blank workbooks where an answer goes.
+  return v.empty() || v == "." || v == "select" || v == "nya" || v.rfind("please select", 0) == 0;
 }
 
 std::string normalise_id(const std::string& text) {
