@@ -8,6 +8,12 @@ int64_t Assessment::organisation_for(const std::string& party) const {
   return 0;
 }
 
+bool User::has_role(const std::string& role) const {
+  for (const auto& r : roles)
+    if (r == role) return true;
+  return false;
+}
+
 const char* to_string(FindingStatus s) {
   switch (s) {
     case FindingStatus::kOpen: return "open";

@@ -95,6 +95,37 @@ struct Approval {
 };
 
 const char* to_string(Decision d);
+
+// One step of the custody chain: the TOM passed from one party to another.
+struct Handoff {
+  int64_t id = 0;
+  int64_t assessment_id = 0;
+  std::string from_party;
+  std::string to_party;
+  std::string note;
+  std::string by;
+  std::string at;
+};
+
+// A party declaring a phase's part ready for its approver.
+struct Submission {
+  int64_t id = 0;
+  int64_t assessment_id = 0;
+  std::string phase;
+  std::string by;
+  std::string at;
+};
+
+// A person who signs in. Roles: editor, approver, siro, clinical-safety-officer, central-reviewer, administrator.
+struct User {
+  int64_t id = 0;
+  std::string email;
+  std::string name;
+  int64_t organisation_id = 0;
+  std::vector<std::string> roles;
+
+  bool has_role(const std::string& role) const;
+};
 std::optional<Decision> decision_from(const std::string& s);
 
 }  // namespace tom::domain

@@ -103,6 +103,14 @@ struct Rule {
   bool is_derive() const { return !derive.empty(); }
 };
 
+// Something go-live needs beyond the phase approvals: an item answered with one of the accepted values
+// (e.g. the signed Connection Agreement).
+struct GateCondition {
+  std::string item;
+  std::vector<std::string> accept;
+  std::string label;
+};
+
 struct Template {
   int format = 1;
   std::string id;
@@ -117,6 +125,7 @@ struct Template {
   std::map<std::string, Vocabulary> vocabularies;
   std::vector<Section> sections;
   std::vector<Rule> rules;
+  std::vector<GateCondition> gate;
 
   std::string ref() const { return id + "@" + version; }
   const Item* find_item(const std::string& item_id) const;

@@ -131,6 +131,17 @@ std::vector<Problem> validate_template(const Template& t) {
         c.add(line, r.id, "each.party", "unknown party '" + r.each->party + "'");
     }
   }
+  for (const auto& g : t.gate) {
+    const Item* item = t.find_item(g.item);
+    if (!item) {
+      c.add(0, g.item, "gate", "names item '" + g.item + "', which does not exist");
+      continue;
+    }
+    if (g.accept.empty()) c.add(0, g.item, "gate.accept", "list the answers that satisfy the condition");
+    if (const Vocabulary* v = t.vocabulary_of(*item))
+      for (const auto& a : g.accept)
+        if (!v->contains(a)) c.add(0, g.item, "gate.accept", "'" + a + "' is not one of the item's choices");
+  }
   return c.problems;
 }
 

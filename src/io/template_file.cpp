@@ -326,7 +326,7 @@ Result<Template> parse_template_yaml(std::string_view text, const std::string& n
   try {
     r.check_keys(root,
                  {"format", "id", "family", "name", "version", "description", "source", "parties", "custody",
-                  "phases", "vocabularies", "sections", "rules"},
+                  "phases", "vocabularies", "sections", "rules", "gate"},
                  "");
     std::string format = r.str(root, "format", true, "");
     t.format = format == "1" ? 1 : (format.empty() ? 0 : -1);
@@ -371,6 +371,14 @@ Result<Template> parse_template_yaml(std::string_view text, const std::string& n
     }
     each_map("sections", [&](const YAML::Node& n) { t.sections.push_back(read_section(r, n)); });
     each_map("rules", [&](const YAML::Node& n) { t.rules.push_back(read_rule(r, n)); });
+    each_map("gate", [&](const YAML::Node& n) {
+      r.check_keys(n, {"item", "accept", "label"}, "");
+      GateCondition g;
+      g.item = r.str(n, "item", true, "");
+      g.accept = r.strs(n, "accept", g.item);
+      g.label = r.str(n, "label", true, g.item);
+      t.gate.push_back(std::move(g));
+    });
   } catch (const YAML::Exception& e) {
     Problem p;
     p.where.file = name;

@@ -146,6 +146,9 @@ json::object template_to_json(const Template& t) {
     rules.push_back(std::move(ro));
   }
   o["rules"] = std::move(rules);
+  json::array gate;
+  for (const auto& g : t.gate) gate.push_back(json::object{{"item", g.item}, {"accept", str_array(g.accept)}, {"label", g.label}});
+  o["gate"] = std::move(gate);
   return o;
 }
 
@@ -272,6 +275,13 @@ Result<Template> template_from_json(const json::value& v) {
         rule.finding = spec;
       }
       t.rules.push_back(std::move(rule));
+    }
+  }
+  if (auto* a = r.arr(o, "gate", "template")) {
+    for (const auto& e : *a) {
+      if (!e.is_object()) continue;
+      const auto& go = e.as_object();
+      t.gate.push_back({r.str(go, "item", "gate"), r.strs(go, "accept", "gate"), r.str(go, "label", "gate")});
     }
   }
   if (!r.problems.empty()) return Error::invalid("the template JSON is not valid", std::move(r.problems));

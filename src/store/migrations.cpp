@@ -117,6 +117,42 @@ CREATE TABLE audit_head (
 );
 INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '');
 )SQL"},
+    {2, "identity and workflow", R"SQL(
+CREATE TABLE users (
+  id {{IDPK}},
+  email TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  organisation_id BIGINT NOT NULL REFERENCES organisations (id),
+  roles TEXT NOT NULL,
+  password_hash TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE sessions (
+  token_hash TEXT PRIMARY KEY,
+  user_id BIGINT NOT NULL REFERENCES users (id),
+  kind TEXT NOT NULL,
+  name TEXT NOT NULL,
+  csrf_token TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL
+);
+CREATE TABLE handoffs (
+  id {{IDPK}},
+  assessment_id BIGINT NOT NULL REFERENCES assessments (id),
+  from_party TEXT NOT NULL,
+  to_party TEXT NOT NULL,
+  note TEXT NOT NULL,
+  by_user TEXT NOT NULL,
+  at TEXT NOT NULL
+);
+CREATE TABLE submissions (
+  id {{IDPK}},
+  assessment_id BIGINT NOT NULL REFERENCES assessments (id),
+  phase TEXT NOT NULL,
+  by_user TEXT NOT NULL,
+  at TEXT NOT NULL
+);
+)SQL"},
 };
 
 std::string render(const char* ddl, sql::Dialect d) {

@@ -5,7 +5,7 @@
 
 namespace tom::store {
 
-constexpr int kSchemaVersion = 1;
+constexpr int kSchemaVersion = 2;
 
 Status migrate(sql::Connection& conn);
 

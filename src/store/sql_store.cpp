@@ -189,8 +189,10 @@ std::string finding_json(const Finding& f) {
                                       {"version", f.version}});
 }
 
-Status audit(sql::Connection& c, const std::string& actor, const std::string& action, const std::string& entity,
-             const std::string& key, std::string before, std::string after) {
+}  // namespace
+
+Status audit_change(sql::Connection& c, const std::string& actor, const std::string& action, const std::string& entity,
+                    const std::string& key, std::string before, std::string after) {
   AuditEvent e;
   e.actor = actor;
   e.action = action;
@@ -201,6 +203,11 @@ Status audit(sql::Connection& c, const std::string& actor, const std::string& ac
   return append_audit(c, std::move(e));
 }
 
+namespace {
+Status audit(sql::Connection& c, const std::string& actor, const std::string& action, const std::string& entity,
+             const std::string& key, std::string before, std::string after) {
+  return audit_change(c, actor, action, entity, key, std::move(before), std::move(after));
+}
 }  // namespace
 
 // ---- pool and transactions ----
@@ -243,38 +250,6 @@ void SqlStore::release(std::unique_ptr<sql::Connection> c) {
     else --created_;
   }
   cv_.notify_one();
-}
-
-template <class T>
-Result<T> SqlStore::read(const std::function<Result<T>(sql::Connection&)>& fn) {
-  TOM_ASSIGN(auto conn, acquire());
-  auto r = fn(*conn);
-  release(std::move(conn));
-  return r;
-}
-
-template <class T>
-Result<T> SqlStore::write(const std::function<Result<T>(sql::Connection&)>& fn) {
-  TOM_ASSIGN(auto conn, acquire());
-  auto began = conn->begin();
-  if (!began.ok()) {
-    release(std::move(conn));
-    return std::move(began).error();
-  }
-  auto r = fn(*conn);
-  if (!r.ok()) {
-    conn->rollback();
-    release(std::move(conn));
-    return r;
-  }
-  auto committed = conn->commit();
-  if (!committed.ok()) {
-    conn->rollback();
-    release(std::move(conn));
-    return std::move(committed).error();
-  }
-  release(std::move(conn));
-  return r;
 }
 
 // ---- templates ----

@@ -38,6 +38,19 @@ class SqlStore : public Store {
   Result<std::vector<domain::Finding>> list_findings(int64_t assessment) override;
   Result<domain::Approval> add_approval(const domain::Approval& a, const std::string& actor) override;
   Result<std::vector<domain::Approval>> list_approvals(int64_t assessment) override;
+  Result<domain::User> add_user(const domain::User& u, const std::string& password_hash,
+                                const std::string& actor) override;
+  Result<domain::User> get_user(int64_t id) override;
+  Result<std::pair<domain::User, std::string>> find_user_by_email(const std::string& email) override;
+  Result<std::vector<domain::User>> list_users() override;
+  Status add_session(const SessionRecord& s) override;
+  Result<std::pair<SessionRecord, domain::User>> find_session(const std::string& token_hash,
+                                                              const std::string& now) override;
+  Status delete_session(const std::string& token_hash) override;
+  Result<domain::Handoff> add_handoff(const domain::Handoff& h, const std::string& actor) override;
+  Result<std::vector<domain::Handoff>> list_handoffs(int64_t assessment) override;
+  Result<domain::Submission> add_submission(const domain::Submission& s, const std::string& actor) override;
+  Result<std::vector<domain::Submission>> list_submissions(int64_t assessment) override;
   Result<std::vector<AuditEvent>> list_audit(const AuditFilter& filter) override;
   Result<AuditReport> verify_audit() override;
   std::string kind() const override { return kind_; }
@@ -51,9 +64,35 @@ class SqlStore : public Store {
 
   // Runs fn in a write transaction; commits when it succeeds, rolls back otherwise.
   template <class T>
-  Result<T> write(const std::function<Result<T>(sql::Connection&)>& fn);
+  Result<T> write(const std::function<Result<T>(sql::Connection&)>& fn) {
+    TOM_ASSIGN(auto conn, acquire());
+    auto began = conn->begin();
+    if (!began.ok()) {
+      release(std::move(conn));
+      return std::move(began).error();
+    }
+    auto r = fn(*conn);
+    if (!r.ok()) {
+      conn->rollback();
+      release(std::move(conn));
+      return r;
+    }
+    auto committed = conn->commit();
+    if (!committed.ok()) {
+      conn->rollback();
+      release(std::move(conn));
+      return std::move(committed).error();
+    }
+    release(std::move(conn));
+    return r;
+  }
   template <class T>
-  Result<T> read(const std::function<Result<T>(sql::Connection&)>& fn);
+  Result<T> read(const std::function<Result<T>(sql::Connection&)>& fn) {
+    TOM_ASSIGN(auto conn, acquire());
+    auto r = fn(*conn);
+    release(std::move(conn));
+    return r;
+  }
 
   ConnectionFactory factory_;
   std::string kind_;

@@ -63,6 +63,16 @@ struct AssessmentBundle {
   std::vector<domain::Approval> approvals;
 };
 
+struct SessionRecord {
+  std::string token_hash;
+  int64_t user_id = 0;
+  std::string kind;  // "session" (cookie) or "token" (API token)
+  std::string name;  // for tokens: what the script is called
+  std::string csrf_token;
+  std::string created_at;
+  std::string expires_at;  // ISO 8601; compared as text
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -100,6 +110,25 @@ class Store {
 
   virtual Result<domain::Approval> add_approval(const domain::Approval& a, const std::string& actor) = 0;
   virtual Result<std::vector<domain::Approval>> list_approvals(int64_t assessment) = 0;
+
+  // People and their sign-in sessions / API tokens (kept as hashes: a stolen database holds no usable token).
+  virtual Result<domain::User> add_user(const domain::User& u, const std::string& password_hash,
+                                        const std::string& actor) = 0;
+  virtual Result<domain::User> get_user(int64_t id) = 0;
+  // The user with this email (case-insensitive) and their password hash.
+  virtual Result<std::pair<domain::User, std::string>> find_user_by_email(const std::string& email) = 0;
+  virtual Result<std::vector<domain::User>> list_users() = 0;
+  virtual Status add_session(const SessionRecord& s) = 0;
+  // The live (unexpired at `now`) session or token with this hash, and its user.
+  virtual Result<std::pair<SessionRecord, domain::User>> find_session(const std::string& token_hash,
+                                                                      const std::string& now) = 0;
+  virtual Status delete_session(const std::string& token_hash) = 0;
+
+  // The custody chain: records the hand-off and moves custody, in one transaction.
+  virtual Result<domain::Handoff> add_handoff(const domain::Handoff& h, const std::string& actor) = 0;
+  virtual Result<std::vector<domain::Handoff>> list_handoffs(int64_t assessment) = 0;
+  virtual Result<domain::Submission> add_submission(const domain::Submission& s, const std::string& actor) = 0;
+  virtual Result<std::vector<domain::Submission>> list_submissions(int64_t assessment) = 0;
 
   virtual Result<std::vector<AuditEvent>> list_audit(const AuditFilter& filter) = 0;
   // Recomputes the hash chain; names every event that was edited, removed or inserted out of order.

@@ -1,0 +1,93 @@
+#include "domain/access.hpp"
+
+#include <algorithm>
+
+namespace tom::domain {
+
+namespace {
+bool editor(const User& u) {
+  return u.has_role("editor") || u.has_role("siro") || u.has_role("clinical-safety-officer");
+}
+bool plays(const Caller& c, const Assessment& a, const std::string& party) {
+  auto ps = parties_of(c, a);
+  return std::find(ps.begin(), ps.end(), party) != ps.end();
+}
+}  // namespace
+
+std::vector<std::string> parties_of(const Caller& c, const Assessment& a) {
+  std::vector<std::string> out;
+  for (const auto& p : a.participants)
+    if (p.organisation_id == c.organisation.id) out.push_back(p.party);
+  return out;
+}
+
+bool may_read(const Caller& c, const Assessment& a) { return c.central() || c.admin() || !parties_of(c, a).empty(); }
+
+std::string why_not_answer(const Caller& c, const Template& t, const Assessment& a, const Item& item) {
+  if (!item.answerable()) return "item " + item.id + " is information only";
+  const Party* owner = t.find_party(item.party);
+  bool central_item = owner && owner->role == PartyRole::kCentral;
+  if (central_item) {
+    if (c.central() && c.user.has_role("central-reviewer")) return "";
+    return "item " + item.id + " is answered by the central body's reviewers";
+  }
+  if (!editor(c.user)) return "your roles do not include editing answers";
+  if (!plays(c, a, item.party))
+    return "item " + item.id + " belongs to party " + item.party + ", which your organisation does not play here";
+  if (!a.custodian.empty() && a.custodian != item.party)
+    return "the TOM is with party " + a.custodian + " now; it must be handed to " + item.party + " first";
+  return "";
+}
+
+std::string why_not_handoff(const Caller& c, const Template& t, const Assessment& a, const std::string& to_party) {
+  if (!editor(c.user)) return "your roles do not include handing the TOM on";
+  if (!plays(c, a, a.custodian)) return "only the party holding the TOM (" + a.custodian + ") hands it on";
+  if (std::find(t.custody.begin(), t.custody.end(), to_party) == t.custody.end())
+    return "party " + to_party + " is not in this TOM's custody chain";
+  if (to_party == a.custodian) return "the TOM is already with " + to_party;
+  if (a.organisation_for(to_party) == 0) return "no organisation plays party " + to_party + " in this assessment";
+  return "";
+}
+
+std::string why_not_submit(const Caller& c, const Template&, const Assessment& a, const Phase& phase) {
+  if (!editor(c.user) && !c.user.has_role("approver")) return "your roles do not include submitting a phase";
+  if (!plays(c, a, a.custodian)) return "only the party holding the TOM (" + a.custodian + ") submits phase " + phase.id;
+  return "";
+}
+
+std::string why_not_decide(const Caller& c, const Assessment& a, const Phase& phase) {
+  if (!plays(c, a, phase.approver) && !(c.central() && phase.approver == "central"))
+    return "phase " + phase.id + " is approved by party " + phase.approver + ", which your organisation does not play";
+  bool role = c.central() ? c.user.has_role("central-reviewer") || c.user.has_role("approver") : c.user.has_role("approver");
+  if (!role) return "approving phase " + phase.id + " needs the approver role";
+  return "";
+}
+
+std::string why_not_accept(const Caller& c, const Assessment& a, const std::string& role) {
+  if (parties_of(c, a).empty() && !c.central()) return "your organisation takes no part in this assessment";
+  std::string needed = role == "central" || role == "clinical-safety-group" ? "central-reviewer"
+                       : role == "owner" || role.empty()                    ? "approver"
+                                                                            : role;
+  if (!c.user.has_role(needed)) return "accepting this finding needs the " + needed + " role";
+  if ((needed == "central-reviewer") != c.central())
+    return needed == "central-reviewer" ? "only the central body accepts this finding"
+                                        : "the central body does not accept the parties' risks";
+  return "";
+}
+
+std::string why_not_create(const Caller& c, const Template& t, const Assessment& a) {
+  if (c.admin()) return "";
+  if (!editor(c.user)) return "your roles do not include starting an assessment";
+  if (t.custody.empty() || !plays(c, a, t.custody.front()))
+    return "an assessment is started by the organisation playing " + (t.custody.empty() ? std::string("the first party") : t.custody.front());
+  return "";
+}
+
+std::string why_not_record_finding(const Caller& c, const Assessment& a) {
+  if (parties_of(c, a).empty() && !c.central()) return "your organisation takes no part in this assessment";
+  if (!editor(c.user) && !c.user.has_role("approver") && !c.user.has_role("central-reviewer"))
+    return "your roles do not include recording findings";
+  return "";
+}
+
+}  // namespace tom::domain

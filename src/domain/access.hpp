@@ -1,0 +1,34 @@
+#pragma once
+// Who may do what with an assessment. Pure decisions over plain values; the HTTP layer asks, and maps a refusal
+// to 403 (or 404 when the caller may not even know the assessment exists).
+#include <string>
+
+#include "domain/assessment.hpp"
+#include "domain/template.hpp"
+
+namespace tom::domain {
+
+// The caller as access sees them.
+struct Caller {
+  User user;
+  Organisation organisation;
+  bool central() const { return organisation.type == "central"; }
+  bool admin() const { return user.has_role("administrator"); }
+};
+
+// The parties the caller's organisation plays in the assessment (empty: not a participant).
+std::vector<std::string> parties_of(const Caller& c, const Assessment& a);
+
+// Participants read; the central body reads all, for audit; administrators read all.
+bool may_read(const Caller& c, const Assessment& a);
+
+// "" when allowed, else why not (for the 403 message).
+std::string why_not_answer(const Caller& c, const Template& t, const Assessment& a, const Item& item);
+std::string why_not_handoff(const Caller& c, const Template& t, const Assessment& a, const std::string& to_party);
+std::string why_not_submit(const Caller& c, const Template& t, const Assessment& a, const Phase& phase);
+std::string why_not_decide(const Caller& c, const Assessment& a, const Phase& phase);
+std::string why_not_accept(const Caller& c, const Assessment& a, const std::string& finding_role);
+std::string why_not_create(const Caller& c, const Template& t, const Assessment& a);
+std::string why_not_record_finding(const Caller& c, const Assessment& a);
+
+}  // namespace tom::domain
