@@ -29,6 +29,8 @@ Commands:
   export ASSESSMENT --format json     write the whole assessment
   import FILE... [--as template|assessment]
   audit verify|list                   the tamper-evident audit trail
+  serve [--listen HOST:PORT]          the web server and JSON API
+  user list|add                       people who sign in
 
 Run `tom COMMAND --help` for a command's options.
 Exit codes: 0 done (check: complete), 1 a negative result (incomplete, tampered, failing tests),
@@ -41,7 +43,8 @@ const std::map<std::string, Command>& commands() {
       {"organisation", cmd_organisation}, {"organization", cmd_organisation},
       {"assessment", cmd_assessment}, {"answer", cmd_answer}, {"check", cmd_check},
       {"finding", cmd_finding},   {"approve", cmd_approve},   {"export", cmd_export},
-      {"import", cmd_import},     {"audit", cmd_audit},
+      {"import", cmd_import},     {"audit", cmd_audit},       {"serve", cmd_serve},
+      {"user", cmd_user},
   };
   return table;
 }

@@ -44,6 +44,8 @@ int cmd_approve(Context&, const std::vector<std::string>&);
 int cmd_export(Context&, const std::vector<std::string>&);
 int cmd_import(Context&, const std::vector<std::string>&);
 int cmd_audit(Context&, const std::vector<std::string>&);
+int cmd_serve(Context&, const std::vector<std::string>&);
+int cmd_user(Context&, const std::vector<std::string>&);
 
 // Writes JSON followed by a newline.
 void print_json(std::ostream& out, const boost::json::value& v);

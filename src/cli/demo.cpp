@@ -2,6 +2,7 @@
 // different stages, so a newcomer sees the workflow at a glance.
 #include "cli/context.hpp"
 #include "core/clock.hpp"
+#include "service/identity.hpp"
 
 namespace tom::cli {
 
@@ -20,6 +21,7 @@ const Organisation kTrust{0, "Lakeside NHS Foundation Trust (demo)", "RZZ", "nhs
 const Organisation kPractice{0, "Hillside Surgery (demo)", "Z99001", "gp-practice"};
 const Organisation kIcb{0, "North Lakes Integrated Care Board (demo)", "ZZ1", "icb"};
 const Organisation kCentral{0, "NHS Digital", "X26", "central"};
+const char* const kDemoPassword = "demo-password-2026";
 
 // A sensible answer for a demo: the first choice that reads as a positive outcome.
 std::string demo_value(const Template& t, const Item& item) {
@@ -235,7 +237,46 @@ Status create_demo(Context& ctx) {
     TOM_TRY(ctx.workbench->import_bundle(b, "demo"));
     ++created;
   }
+  // People to sign in as, one per role, in the organisations above.
+  TOM_ASSIGN(auto orgs, ctx.store->list_organisations());
+  auto org_id = [&](const Organisation& o) {
+    for (const auto& x : orgs)
+      if (x.name == o.name) return x.id;
+    return int64_t{0};
+  };
+  struct DemoUser {
+    const char* email;
+    const char* name;
+    const Organisation* org;
+    std::vector<std::string> roles;
+  };
+  const std::vector<DemoUser> users = {
+      {"admin@nhsdigital.example", "Morgan Reid", &kCentral, {"administrator"}},
+      {"priya.shah@nhsdigital.example", "Priya Shah", &kCentral, {"central-reviewer", "approver"}},
+      {"kim.ng@northbridge.example", "Kim Ng", &kProvider, {"editor"}},
+      {"lee.chen@riverside.example", "Lee Chen", &kClient, {"editor"}},
+      {"alex.morgan@lakeside.example", "Alex Morgan", &kTrust, {"editor"}},
+      {"sam.okafor@lakeside.example", "Dr Sam Okafor", &kTrust, {"siro", "approver"}},
+      {"jo.patel@lakeside.example", "Jo Patel", &kTrust, {"clinical-safety-officer", "editor"}},
+      {"robin.hale@hillside.example", "Robin Hale", &kPractice, {"editor", "approver", "siro"}},
+  };
+  service::Identity identity(*ctx.store);
+  for (const auto& u : users) {
+    int64_t id = org_id(*u.org);
+    if (id == 0) {
+      TOM_ASSIGN(Organisation added, ctx.store->add_organisation(*u.org, "demo"));
+      id = added.id;
+      orgs.push_back(added);
+    }
+    TOM_TRY(identity.create_user(User{0, u.email, u.name, id, u.roles}, kDemoPassword, "demo"));
+  }
   ctx.out << "Demo data: " << created << " assessments at different stages (see `tom assessment list`)\n";
+  ctx.out << "Demo sign-in (password for everyone: " << kDemoPassword << "):\n";
+  for (const auto& u : users) {
+    ctx.out << "  " << u.email << "  (" << u.org->name << "; ";
+    for (size_t i = 0; i < u.roles.size(); ++i) ctx.out << (i ? ", " : "") << u.roles[i];
+    ctx.out << ")\n";
+  }
   return ok_status();
 }
 

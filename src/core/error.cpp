@@ -12,6 +12,7 @@ const char* to_string(ErrorCode code) {
     case ErrorCode::kTooLarge: return "too_large";
     case ErrorCode::kUnsupported: return "unsupported";
     case ErrorCode::kUnavailable: return "unavailable";
+    case ErrorCode::kTooManyRequests: return "too_many_requests";
     case ErrorCode::kInternal: return "internal";
   }
   return "internal";
@@ -28,6 +29,7 @@ int http_status(ErrorCode code) {
     case ErrorCode::kTooLarge: return 413;
     case ErrorCode::kUnsupported: return 415;
     case ErrorCode::kUnavailable: return 503;
+    case ErrorCode::kTooManyRequests: return 429;
     case ErrorCode::kInternal: return 500;
   }
   return 500;

@@ -19,6 +19,7 @@ enum class ErrorCode {
   kTooLarge,       // over a size limit
   kUnsupported,    // a format or feature this build does not handle
   kUnavailable,    // a dependency (database) is not reachable right now
+  kTooManyRequests,  // a rate limit was reached; try again later
   kInternal,       // a bug or an unexpected failure
 };
 

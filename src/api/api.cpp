@@ -1,0 +1,201 @@
+#include "api/api.hpp"
+
+#include <sodium.h>
+
+#include "service/views.hpp"
+
+namespace tom::api {
+
+using http::Request;
+using http::Response;
+
+Result<Body> Body::parse(const Request& r, std::initializer_list<const char*> allowed) {
+  std::string type = r.header("content-type");
+  if (type.find("application/json") == std::string::npos)
+    return Error{ErrorCode::kUnsupported, "send the body as JSON (Content-Type: application/json)", {}, {}};
+  boost::system::error_code ec;
+  json::parse_options opts;
+  opts.max_depth = 16;
+  json::value v = json::parse(r.body, ec, {}, opts);
+  if (ec) return Error::invalid("the body is not valid JSON: " + ec.message());
+  if (!v.is_object()) return Error::invalid("the body must be a JSON object");
+  Body b;
+  b.obj_ = std::move(v.as_object());
+  for (const auto& kv : b.obj_) {
+    bool ok = false;
+    for (const char* a : allowed) ok = ok || kv.key() == a;
+    if (!ok) b.bad(std::string(kv.key()), "unknown field");
+  }
+  return b;
+}
+
+void Body::bad(const std::string& field, const std::string& message) {
+  Problem p;
+  p.where.field = field;
+  p.message = message;
+  problems_.push_back(std::move(p));
+}
+
+std::string Body::str(const char* key, bool required) {
+  auto it = obj_.find(key);
+  if (it == obj_.end() || it->value().is_null()) {
+    if (required) bad(key, "is required");
+    return "";
+  }
+  if (!it->value().is_string()) {
+    bad(key, "must be a string");
+    return "";
+  }
+  if (it->value().as_string().size() > 100000) {
+    bad(key, "is longer than 100,000 characters");
+    return "";
+  }
+  return std::string(it->value().as_string());
+}
+
+std::optional<int64_t> Body::integer(const char* key, bool required) {
+  auto it = obj_.find(key);
+  if (it == obj_.end() || it->value().is_null()) {
+    if (required) bad(key, "is required");
+    return std::nullopt;
+  }
+  if (!it->value().is_int64() && !it->value().is_uint64()) {
+    bad(key, "must be a whole number");
+    return std::nullopt;
+  }
+  return it->value().is_int64() ? it->value().as_int64() : static_cast<int64_t>(it->value().as_uint64());
+}
+
+std::vector<std::string> Body::strs(const char* key) {
+  std::vector<std::string> out;
+  auto it = obj_.find(key);
+  if (it == obj_.end() || it->value().is_null()) return out;
+  if (!it->value().is_array()) {
+    bad(key, "must be a list of strings");
+    return out;
+  }
+  for (const auto& e : it->value().as_array()) {
+    if (!e.is_string()) {
+      bad(key, "must be a list of strings");
+      return {};
+    }
+    out.emplace_back(e.as_string());
+  }
+  return out;
+}
+
+const json::object* Body::object(const char* key) {
+  auto it = obj_.find(key);
+  if (it == obj_.end() || it->value().is_null()) return nullptr;
+  if (!it->value().is_object()) {
+    bad(key, "must be an object");
+    return nullptr;
+  }
+  return &it->value().as_object();
+}
+
+Status Body::done() {
+  if (problems_.empty()) return ok_status();
+  return Error::invalid("the request body is not valid", problems_);
+}
+
+Result<int64_t> id_param(const Request& r, const std::string& name) {
+  auto it = r.params.find(name);
+  std::string s = it == r.params.end() ? "" : it->second;
+  if (s.empty() || s.size() > 18 || s.find_first_not_of("0123456789") != std::string::npos)
+    return Error::not_found("there is no " + name + " '" + s + "'");
+  return static_cast<int64_t>(std::stoll(s));
+}
+
+Response created(const json::value& v) { return Response::json(201, v); }
+
+Api::Api(service::Workbench& workbench, service::Identity& identity, http::Metrics& metrics, ApiOptions options)
+    : wb_(workbench), store_(workbench.store()), identity_(identity), metrics_(metrics), options_(options) {
+  public_route("GET", "/health", "Liveness: the process answers and its database responds", [this](Request&) {
+    auto t = store_.list_templates();
+    if (!t.ok()) return Response::error(503, "unavailable", "the database does not respond");
+    return Response::json(200, json::object{{"status", "ok"}, {"database", store_.kind()}});
+  });
+  public_route("GET", "/metrics", "Counters and latencies in the Prometheus text format", [this](Request&) {
+    return Response::text(200, metrics_.render(), "text/plain; version=0.0.4");
+  });
+  public_route("GET", "/api/v1/openapi.json", "This API described in OpenAPI 3.1",
+               [this](Request&) { return Response::json(200, openapi()); });
+  identity_routes();
+  template_routes();
+  assessment_routes();
+  workflow_routes();
+}
+
+void Api::public_route(const std::string& method, const std::string& pattern, const std::string& summary,
+                       http::Handler handler, const std::string& body) {
+  http::Route r;
+  r.method = method;
+  r.pattern = pattern;
+  r.summary = summary;
+  r.public_route = true;
+  r.request_body = body;
+  r.handler = std::move(handler);
+  router_.add(std::move(r));
+}
+
+void Api::route(const std::string& method, const std::string& pattern, const std::string& summary, Authed handler,
+                const std::string& body, size_t limit) {
+  http::Route r;
+  r.method = method;
+  r.pattern = pattern;
+  r.summary = summary;
+  r.body_limit = limit;
+  r.request_body = body;
+  bool unsafe = method != "GET" && method != "HEAD";
+  r.handler = [this, handler = std::move(handler), unsafe](Request& req) -> Response {
+    std::string bearer;
+    std::string authz = req.header("authorization");
+    if (authz.rfind("Bearer ", 0) == 0) bearer = authz.substr(7);
+    auto auth = identity_.authenticate(req.cookie("tom_session"), bearer);
+    if (!auth.ok()) {
+      if (auth.error().code == ErrorCode::kUnauthorized)
+        return Response::error(auth.error()).with("WWW-Authenticate", "Bearer realm=\"tom\"");
+      return Response::error(auth.error());
+    }
+    // Cookies ride along with cross-site requests; a change needs the session's CSRF token too.
+    if (unsafe && auth->kind == "session") {
+      std::string sent = req.header("x-csrf-token");
+      const std::string& want = auth->csrf_token;
+      if (sent.size() != want.size() || sodium_memcmp(sent.data(), want.data(), want.size()) != 0)
+        return Response::error(403, "forbidden", "the request lacks the session's CSRF token (X-CSRF-Token)");
+    }
+    Call call{req, std::move(auth).value()};
+    return handler(call);
+  };
+  router_.add(std::move(r));
+}
+
+Response Api::handle(Request& req) {
+  if (req.method == "HEAD") req.method = "GET";
+  Response res = router_.dispatch(req);
+  res.with("Cache-Control", "no-store");
+  return res;
+}
+
+size_t Api::body_limit(const std::string& method, const std::string& path) const {
+  std::map<std::string, std::string> params;
+  const http::Route* r = router_.match(method, path, &params, nullptr);
+  return r ? r->body_limit : (1 << 20);
+}
+
+Result<Loaded> Api::readable(Call& call, const std::string& param) {
+  auto id = id_param(call.req, param);
+  if (!id) return std::move(id).error();
+  auto a = store_.get_assessment(*id);
+  if (!a.ok() || !domain::may_read(call.caller(), *a))
+    return Error::not_found("there is no assessment " + std::to_string(*id) + " you can see");
+  TOM_ASSIGN(auto t, wb_.load_template(a->template_id, a->template_version));
+  return Loaded{std::move(a).value(), std::move(t)};
+}
+
+Result<service::CheckReport> Api::check_of(const Loaded& l, const domain::CompletenessFilter& f) {
+  return wb_.check(l.assessment.id, f);
+}
+
+}  // namespace tom::api

@@ -1,0 +1,343 @@
+// The workflow: findings, phases and decisions, the custody chain, the go-live gate, reuse, diff and audit.
+#include "api/api.hpp"
+#include "core/clock.hpp"
+#include "domain/workflow.hpp"
+#include "service/views.hpp"
+
+namespace tom::api {
+
+using http::Request;
+using http::Response;
+using namespace tom::domain;
+
+namespace {
+
+bool valid_date(const std::string& d) {
+  return d.size() == 10 && d[4] == '-' && d[7] == '-' && d.find_first_not_of("0123456789-") == std::string::npos;
+}
+
+json::object finding_view_json(const service::FindingView& f) {
+  json::object o{{"key", f.key},     {"kind", f.kind},   {"item", f.item_id}, {"title", f.title},
+                 {"explanation", f.explanation}, {"role", f.role}, {"party", f.party}, {"status", f.status},
+                 {"source", f.from_rules ? "rules" : "person"}};
+  if (f.stored) o["finding"] = service::finding_json(*f.stored);
+  return o;
+}
+
+}  // namespace
+
+void Api::workflow_routes() {
+  route("GET", "/api/v1/assessments/{id}/findings", "The findings register: rule findings and people's", [this](Call& call) {
+    auto l = readable(call, "id");
+    if (!l) return Response::error(l.error());
+    auto report = check_of(*l);
+    if (!report) return Response::error(report.error());
+    json::array out;
+    for (const auto& f : service::merge_findings(*report, today_utc())) out.push_back(finding_view_json(f));
+    return Response::json(200, out);
+  });
+
+  route("POST", "/api/v1/assessments/{id}/findings", "Report a finding (non-compliance, risk, escalation, review)",
+        [this](Call& call) {
+    auto l = readable(call, "id");
+    if (!l) return Response::error(l.error());
+    auto body = Body::parse(call.req, {"kind", "title", "item", "role", "owner", "mitigation", "detail"});
+    if (!body) return Response::error(body.error());
+    Finding f;
+    f.assessment_id = l->assessment.id;
+    f.kind = body->str("kind", true);
+    f.title = body->str("title", true);
+    f.item_id = body->str("item");
+    f.role = body->str("role");
+    f.owner = body->str("owner");
+    f.mitigation = body->str("mitigation");
+    f.detail = body->str("detail");
+    if (auto st = body->done(); !st) return Response::error(st.error());
+    if (!finding_kind_from(f.kind)) return Response::error(400, "invalid_input", "kind must be non-compliance, risk, escalation or review");
+    if (!f.item_id.empty() && !l->tmpl.tmpl->find_item(f.item_id))
+      return Response::error(400, "invalid_input", "there is no item '" + f.item_id + "'");
+    if (std::string why = why_not_record_finding(call.caller(), l->assessment); !why.empty())
+      return Response::error(403, "forbidden", why);
+    f.key = "manual:" + now_utc_iso() + ":" + call.caller().user.email;
+    f.party = parties_of(call.caller(), l->assessment).empty() ? "" : parties_of(call.caller(), l->assessment).front();
+    auto saved = store_.save_finding(f, call.actor());
+    if (!saved) return Response::error(saved.error());
+    return created(service::finding_json(*saved));
+  }, "json");
+
+  auto settle = [this](Call& call, bool accept) -> Response {
+    auto l = readable(call, "id");
+    if (!l) return Response::error(l.error());
+    auto body = Body::parse(call.req, {"by", "expires_on", "mitigation"});
+    if (!body) return Response::error(body.error());
+    std::string by = body->str("by"), expires = body->str("expires_on"), mitigation = body->str("mitigation");
+    if (auto st = body->done(); !st) return Response::error(st.error());
+    if (!expires.empty() && !valid_date(expires)) return Response::error(400, "invalid_input", "expires_on must be a date YYYY-MM-DD");
+    auto report = check_of(*l);
+    if (!report) return Response::error(report.error());
+    auto views = service::merge_findings(*report, today_utc());
+    const service::FindingView* view = nullptr;
+    for (const auto& v : views)
+      if (v.key == call.req.params["key"]) view = &v;
+    if (!view) return Response::error(404, "not_found", "there is no current finding '" + call.req.params["key"] + "'");
+    if (std::string why = why_not_accept(call.caller(), l->assessment, view->role); !why.empty())
+      return Response::error(403, "forbidden", why);
+    Finding f = view->stored ? *view->stored : Finding{};
+    if (!view->stored) {
+      f.assessment_id = l->assessment.id;
+      f.key = view->key;
+      f.kind = view->kind;
+      f.item_id = view->item_id;
+      f.title = view->title;
+      f.detail = view->explanation;
+      f.role = view->role;
+      f.party = view->party;
+    }
+    if (!mitigation.empty()) f.mitigation = mitigation;
+    if (accept) {
+      f.status = FindingStatus::kAccepted;
+      f.accepted_by = by.empty() ? call.caller().user.name : by;
+      f.accepted_role = view->role.empty() ? "owner" : view->role;
+      f.accepted_at = now_utc_iso();
+      f.expires_on = expires;
+    } else {
+      f.status = FindingStatus::kResolved;
+    }
+    auto saved = store_.save_finding(f, call.actor());
+    if (!saved) return Response::error(saved.error());
+    return Response::json(200, service::finding_json(*saved));
+  };
+  route("POST", "/api/v1/assessments/{id}/findings/{key}/accept", "Accept a finding as a named person holding its role",
+        [settle](Call& call) { return settle(call, true); }, "json");
+  route("POST", "/api/v1/assessments/{id}/findings/{key}/resolve", "Mark a finding resolved",
+        [settle](Call& call) { return settle(call, false); }, "json");
+
+  route("GET", "/api/v1/assessments/{id}/phases", "Each phase: state, areas and decisions", [this](Call& call) {
+    auto l = readable(call, "id");
+    if (!l) return Response::error(l.error());
+    auto approvals = store_.list_approvals(l->assessment.id);
+    auto submissions = store_.list_submissions(l->assessment.id);
+    if (!approvals || !submissions) return Response::error(Error::internal("cannot read the phases"));
+    json::array out;
+    for (const auto& s : phase_statuses(*l->tmpl.tmpl, *approvals, *submissions)) {
+      json::array areas;
+      for (const auto& d : s.areas)
+        areas.push_back(json::object{{"area", d.area}, {"decision", d.latest ? json::value(service::approval_json(*d.latest)) : json::value(nullptr)}});
+      out.push_back(json::object{{"phase", s.phase->id},
+                                 {"name", s.phase->name},
+                                 {"approver", s.phase->approver},
+                                 {"state", to_string(s.state)},
+                                 {"certificate", s.certificate},
+                                 {"submitted_at", s.submitted ? json::value(s.submitted->at) : json::value(nullptr)},
+                                 {"areas", areas}});
+    }
+    return Response::json(200, out);
+  });
+
+  route("POST", "/api/v1/assessments/{id}/phases/{phase}/submit", "Submit a phase to its approver", [this](Call& call) {
+    auto l = readable(call, "id");
+    if (!l) return Response::error(l.error());
+    const Phase* phase = l->tmpl.tmpl->find_phase(call.req.params["phase"]);
+    if (!phase) return Response::error(404, "not_found", "there is no phase '" + call.req.params["phase"] + "'");
+    if (!call.req.body.empty()) {
+      auto body = Body::parse(call.req, {});
+      if (!body) return Response::error(body.error());
+      if (auto st = body->done(); !st) return Response::error(st.error());
+    }
+    if (std::string why = why_not_submit(call.caller(), *l->tmpl.tmpl, l->assessment, *phase); !why.empty())
+      return Response::error(403, "forbidden", why);
+    auto s = store_.add_submission(Submission{0, l->assessment.id, phase->id, "", ""}, call.actor());
+    if (!s) return Response::error(s.error());
+    return created(json::object{{"phase", phase->id}, {"submitted_at", s->at}, {"by", s->by}});
+  }, "json");
+
+  route("POST", "/api/v1/assessments/{id}/phases/{phase}/decisions",
+        "Approve or reject a phase (or one area of it); approving phase 2 accepts the open risks", [this](Call& call) {
+    auto l = readable(call, "id");
+    if (!l) return Response::error(l.error());
+    const Phase* phase = l->tmpl.tmpl->find_phase(call.req.params["phase"]);
+    if (!phase) return Response::error(404, "not_found", "there is no phase '" + call.req.params["phase"] + "'");
+    auto body = Body::parse(call.req, {"decision", "area", "reason", "outcome", "certificate"});
+    if (!body) return Response::error(body.error());
+    Approval ap;
+    ap.assessment_id = l->assessment.id;
+    ap.phase = phase->id;
+    std::string decision = body->str("decision", true);
+    ap.area = body->str("area");
+    ap.reason = body->str("reason");
+    ap.outcome = body->str("outcome");
+    ap.certificate = body->str("certificate");
+    if (auto st = body->done(); !st) return Response::error(st.error());
+    auto d = decision_from(decision);
+    if (!d) return Response::error(400, "invalid_input", "decision must be approved or rejected");
+    ap.decision = *d;
+    if (!ap.area.empty() && std::find(phase->areas.begin(), phase->areas.end(), ap.area) == phase->areas.end())
+      return Response::error(400, "invalid_input", "phase " + phase->id + " has no area '" + ap.area + "'");
+    if (ap.decision == Decision::kRejected && ap.reason.empty())
+      return Response::error(400, "invalid_input", "a rejection needs a reason");
+    if (phase->certificate && ap.decision == Decision::kApproved && ap.area.empty() && ap.certificate.empty())
+      return Response::error(400, "invalid_input", "approving phase " + phase->id + " issues a certificate number");
+    if (std::string why = why_not_decide(call.caller(), l->assessment, *phase); !why.empty())
+      return Response::error(403, "forbidden", why);
+    ap.decided_by = call.caller().user.name;
+    auto saved = store_.add_approval(ap, call.actor());
+    if (!saved) return Response::error(saved.error());
+    json::array accepted;
+    if (phase->accepts_risks && ap.decision == Decision::kApproved) {
+      // The owner who approves the whole TOM accepts the risks still open.
+      if (auto report = check_of(*l); report.ok())
+        for (const auto& v : service::merge_findings(*report, today_utc())) {
+          if (v.status != "open" && v.status != "lapsed") continue;
+          if (v.kind == "escalation") continue;  // escalations are settled by whom they go to
+          Finding f = v.stored ? *v.stored : Finding{};
+          if (!v.stored) {
+            f.assessment_id = l->assessment.id;
+            f.key = v.key;
+            f.kind = v.kind;
+            f.item_id = v.item_id;
+            f.title = v.title;
+            f.detail = v.explanation;
+            f.role = v.role;
+            f.party = v.party;
+          }
+          f.status = FindingStatus::kAccepted;
+          f.accepted_by = call.caller().user.name;
+          f.accepted_role = "owner";
+          f.accepted_at = now_utc_iso();
+          if (store_.save_finding(f, call.actor()).ok()) accepted.emplace_back(v.key);
+        }
+    }
+    json::object out = service::approval_json(*saved);
+    out["accepted_findings"] = std::move(accepted);
+    return created(out);
+  }, "json");
+
+  route("GET", "/api/v1/assessments/{id}/handoffs", "The custody chain's hand-offs", [this](Call& call) {
+    auto l = readable(call, "id");
+    if (!l) return Response::error(l.error());
+    auto list = store_.list_handoffs(l->assessment.id);
+    if (!list) return Response::error(list.error());
+    json::array out;
+    for (const auto& h : *list)
+      out.push_back(json::object{{"id", h.id}, {"from", h.from_party}, {"to", h.to_party}, {"note", h.note}, {"by", h.by}, {"at", h.at}});
+    return Response::json(200, json::object{{"custodian", l->assessment.custodian}, {"handoffs", out}});
+  });
+
+  route("POST", "/api/v1/assessments/{id}/handoffs", "Hand the TOM on to another party of the custody chain", [this](Call& call) {
+    auto l = readable(call, "id");
+    if (!l) return Response::error(l.error());
+    auto body = Body::parse(call.req, {"to", "note"});
+    if (!body) return Response::error(body.error());
+    std::string to = body->str("to", true), note = body->str("note");
+    if (auto st = body->done(); !st) return Response::error(st.error());
+    if (std::string why = why_not_handoff(call.caller(), *l->tmpl.tmpl, l->assessment, to); !why.empty())
+      return Response::error(403, "forbidden", why);
+    auto h = store_.add_handoff(Handoff{0, l->assessment.id, l->assessment.custodian, to, note, "", ""}, call.actor());
+    if (!h) return Response::error(h.error());
+    return created(json::object{{"from", h->from_party}, {"to", h->to_party}, {"note", h->note}, {"by", h->by}, {"at", h->at}});
+  }, "json");
+
+  route("GET", "/api/v1/assessments/{id}/gate", "Whether go-live is open, and if not why", [this](Call& call) {
+    auto l = readable(call, "id");
+    if (!l) return Response::error(l.error());
+    json::object detail = assessment_detail(call, *l);
+    return Response::json(200, detail["gate"]);
+  });
+
+  route("POST", "/api/v1/assessments/{id}/derive",
+        "Reuse an approved TOM for another deploying organisation: suppliers' answers carried, lineage kept", [this](Call& call) {
+    auto l = readable(call, "id");
+    if (!l) return Response::error(l.error());
+    auto body = Body::parse(call.req, {"organisation_id", "title"});
+    if (!body) return Response::error(body.error());
+    int64_t org = body->integer("organisation_id", true).value_or(0);
+    std::string title = body->str("title");
+    if (auto st = body->done(); !st) return Response::error(st.error());
+    const Template& t = *l->tmpl.tmpl;
+    bool supplier = false;
+    for (const auto& p : parties_of(call.caller(), l->assessment))
+      if (const Party* party = t.find_party(p))
+        supplier = supplier || party->role == PartyRole::kProviderSupplier || party->role == PartyRole::kClientSupplier;
+    if (!supplier && !call.caller().admin())
+      return Response::error(403, "forbidden", "a TOM is reused by its suppliers");
+    auto approvals = store_.list_approvals(l->assessment.id);
+    auto submissions = store_.list_submissions(l->assessment.id);
+    if (!approvals || !submissions) return Response::error(Error::internal("cannot read the phases"));
+    auto phases = phase_statuses(t, *approvals, *submissions);
+    if (phases.empty() || phases.back().state != PhaseState::kApproved)
+      return Response::error(409, "conflict", "only a TOM whose final phase is approved is reused");
+    if (!store_.get_organisation(org).ok()) return Response::error(400, "invalid_input", "there is no organisation " + std::to_string(org));
+    auto answers = store_.get_answers(l->assessment.id);
+    if (!answers) return Response::error(answers.error());
+    Derivation d = derive_assessment(t, l->assessment, *answers, org, title);
+    store::AssessmentBundle b;
+    b.assessment = d.assessment;
+    for (const auto& p : d.assessment.participants) {
+      auto o = store_.get_organisation(p.organisation_id);
+      if (o) b.participants.emplace_back(p.party, *o);
+    }
+    b.answers = d.answers;
+    auto created_a = wb_.import_bundle(b, call.actor());
+    if (!created_a) return Response::error(created_a.error());
+    json::array carried, reset;
+    for (const auto& x : d.carried) carried.emplace_back(x);
+    for (const auto& x : d.reset) reset.emplace_back(x);
+    return created(json::object{{"assessment", service::assessment_json(*created_a)},
+                                {"derived_from", l->assessment.id},
+                                {"carried", carried},
+                                {"reset_for_review", reset}});
+  }, "json");
+
+  route("GET", "/api/v1/assessments/{id}/diff/{other}", "Items whose answers differ between two assessments", [this](Call& call) {
+    auto a = readable(call, "id");
+    if (!a) return Response::error(a.error());
+    auto b = readable(call, "other");
+    if (!b) return Response::error(b.error());
+    auto left = store_.get_answers(a->assessment.id), right = store_.get_answers(b->assessment.id);
+    if (!left || !right) return Response::error(Error::internal("cannot read the answers"));
+    json::array out;
+    for (const auto& d : diff_answers(*left, *right))
+      out.push_back(json::object{{"item", d.item_id}, {"left", d.left}, {"right", d.right}, {"note_differs", d.note_differs}});
+    return Response::json(200, json::object{{"left", a->assessment.id}, {"right", b->assessment.id}, {"differences", out}});
+  });
+
+  route("GET", "/api/v1/assessments/{id}/audit", "The assessment's audit trail", [this](Call& call) {
+    auto l = readable(call, "id");
+    if (!l) return Response::error(l.error());
+    store::AuditFilter f;
+    f.limit = 100000;
+    auto events = store_.list_audit(f);
+    if (!events) return Response::error(events.error());
+    std::string id = std::to_string(l->assessment.id);
+    json::array out;
+    for (const auto& e : *events)
+      if (e.entity_key == id || e.entity_key.rfind(id + "/", 0) == 0) out.push_back(service::audit_event_json(e));
+    return Response::json(200, out);
+  });
+
+  route("GET", "/api/v1/audit", "Every audit event (central reviewers, administrators)", [this](Call& call) {
+    if (!call.caller().admin() && !(call.caller().central() && call.caller().user.has_role("central-reviewer")))
+      return Response::error(403, "forbidden", "the whole audit trail is for central reviewers and administrators");
+    store::AuditFilter f;
+    auto after = call.req.query["after"];
+    if (!after.empty() && after.find_first_not_of("0123456789") == std::string::npos && after.size() < 18) f.after_seq = std::stoll(after);
+    f.limit = 1000;
+    auto events = store_.list_audit(f);
+    if (!events) return Response::error(events.error());
+    json::array out;
+    for (const auto& e : *events) out.push_back(service::audit_event_json(e));
+    return Response::json(200, out);
+  });
+
+  route("GET", "/api/v1/audit/verify", "Recompute the audit hash chain", [this](Call& call) {
+    if (!call.caller().admin() && !(call.caller().central() && call.caller().user.has_role("central-reviewer")))
+      return Response::error(403, "forbidden", "verifying the audit trail is for central reviewers and administrators");
+    auto report = store_.verify_audit();
+    if (!report) return Response::error(report.error());
+    json::array problems;
+    for (const auto& p : report->problems) problems.emplace_back(p);
+    return Response::json(200, json::object{{"ok", report->ok()}, {"checked", report->checked}, {"problems", problems}});
+  });
+}
+
+}  // namespace tom::api

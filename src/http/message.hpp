@@ -1,0 +1,48 @@
+#pragma once
+// Plain request and response values: what the transport hands the router, and what it writes back. No I/O.
+#include <boost/json.hpp>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/error.hpp"
+
+namespace tom::http {
+
+struct Request {
+  std::string method;  // "GET", "POST", ...
+  std::string target;  // as received
+  std::string path;    // percent-decoded, without the query
+  std::map<std::string, std::string> query;
+  std::map<std::string, std::string> headers;  // names in lower case
+  std::string body;
+  std::string remote;                          // peer address
+  std::map<std::string, std::string> params;  // filled by the router from the route's {names}
+
+  // The header's value, "" when absent. `name` in lower case.
+  std::string header(const std::string& name) const;
+  std::string cookie(const std::string& name) const;
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+
+  static Response json(int status, const boost::json::value& v);
+  static Response text(int status, std::string body, std::string content_type = "text/plain; charset=utf-8");
+  static Response empty(int status);
+  // The error as the API shows it: {"error": {"code", "message", "problems"}}. Internal details stay out.
+  static Response error(const Error& e);
+  static Response error(int status, const std::string& code, const std::string& message);
+  Response& with(std::string name, std::string value);
+};
+
+// Splits the target into path and query; refuses bad percent-encoding, NUL bytes and ".." segments.
+Status parse_target(const std::string& target, std::string* path, std::map<std::string, std::string>* query);
+std::string percent_decode_component(const std::string& s, bool* ok);
+std::string percent_encode_component(const std::string& s);
+
+}  // namespace tom::http

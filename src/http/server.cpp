@@ -1,0 +1,252 @@
+#include "http/server.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <iostream>
+#include <mutex>
+#include <map>
+#include <memory>
+#include <set>
+#include <thread>
+
+#include "core/clock.hpp"
+
+namespace tom::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+
+namespace {
+
+std::string json_escape(const std::string& s) {
+  std::string out;
+  for (unsigned char c : s) {
+    if (c == '"' || c == '\\') out += '\\', out += static_cast<char>(c);
+    else if (c < 0x20) {
+      char b[8];
+      std::snprintf(b, sizeof b, "\\u%04x", c);
+      out += b;
+    } else out += static_cast<char>(c);
+  }
+  return out;
+}
+
+std::mutex log_mu;
+void log_request(const Request& r, int status, double ms, size_t bytes) {
+  std::lock_guard lock(log_mu);
+  std::cerr << "{\"ts\":\"" << now_utc_iso() << "\",\"level\":\"info\",\"msg\":\"request\",\"method\":\""
+            << json_escape(r.method) << "\",\"path\":\"" << json_escape(r.path) << "\",\"status\":" << status
+            << ",\"ms\":" << ms << ",\"bytes\":" << bytes << ",\"remote\":\"" << json_escape(r.remote) << "\"}\n";
+}
+
+class Connection;
+
+// Connections the server knows, so shutdown can close the idle ones at once and notice when all are done.
+struct Registry {
+  std::mutex mu;
+  std::map<Connection*, std::weak_ptr<Connection>> idle;
+  long active = 0;
+  bool stopping = false;
+  std::function<void()> drained;  // called (once) when stopping and the last connection ends
+};
+
+class Connection : public std::enable_shared_from_this<Connection> {
+ public:
+  Connection(tcp::socket socket, const ServerOptions& o, const RequestHandler& h, const BodyLimit& bl, Metrics& m,
+             Registry& reg)
+      : stream_(std::move(socket)), o_(o), handler_(h), limit_(bl), metrics_(m), reg_(reg) {}
+
+  asio::any_io_executor executor() { return stream_.get_executor(); }
+  void cancel() { stream_.cancel(); }
+
+  asio::awaitable<void> run() {
+    beast::flat_buffer buffer;
+    std::string remote;
+    beast::error_code rec;
+    auto ep = stream_.socket().remote_endpoint(rec);
+    if (!rec) remote = ep.address().to_string();
+    for (;;) {
+      bhttp::request_parser<bhttp::string_body> parser;
+      parser.header_limit(static_cast<std::uint32_t>(o_.header_limit));
+      parser.body_limit(1 << 20);
+      stream_.expires_after(o_.idle_timeout);
+      if (!set_idle(true)) break;
+      auto [ec, n] = co_await bhttp::async_read_header(stream_, buffer, parser, kTuple);
+      set_idle(false);
+      if (ec) break;  // closed, timed out or malformed: nothing more to say on this connection
+      auto started = std::chrono::steady_clock::now();
+      metrics_.started();
+      Request req;
+      req.method = std::string(parser.get().method_string());
+      req.target = std::string(parser.get().target());
+      req.remote = remote;
+      Response res;
+      bool close = false;
+      Status parsed = parse_target(req.target, &req.path, &req.query);
+      size_t limit = parsed.ok() ? limit_(req.method, req.path) : (1 << 20);
+      parser.body_limit(limit);
+      stream_.expires_after(o_.read_timeout);
+      auto [ec2, n2] = co_await bhttp::async_read(stream_, buffer, parser, kTuple);
+      if (ec2 == bhttp::error::body_limit) {
+        res = Response::error(413, "too_large", "the request body is over the limit of " + std::to_string(limit) + " bytes");
+        close = true;
+      } else if (ec2) {
+        metrics_.finished();
+        break;
+      } else if (!parsed.ok()) {
+        res = Response::error(parsed.error());
+      } else {
+        auto& msg = parser.get();
+        for (const auto& f : msg) {
+          std::string name(f.name_string());
+          for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+          req.headers[name] = std::string(f.value());
+        }
+        req.body = std::move(msg.body());
+        try {
+          res = handler_(req);
+        } catch (const std::exception& e) {
+          std::lock_guard lock(log_mu);
+          std::cerr << "{\"ts\":\"" << now_utc_iso() << "\",\"level\":\"error\",\"msg\":\"" << json_escape(e.what()) << "\"}\n";
+          res = Response::error(500, "internal", "An internal error occurred.");
+        }
+        close = !msg.keep_alive();
+      }
+      {
+        std::lock_guard lock(reg_.mu);
+        close = close || reg_.stopping;
+      }
+      bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(res.status), 11};
+      out.set(bhttp::field::server, "tom");
+      if (!res.content_type.empty()) out.set(bhttp::field::content_type, res.content_type);
+      out.set("X-Content-Type-Options", "nosniff");
+      for (const auto& [k, v] : res.headers) out.insert(k, v);
+      out.body() = std::move(res.body);
+      out.keep_alive(!close);
+      out.prepare_payload();
+      size_t bytes = out.body().size();
+      auto [ec3, n3] = co_await bhttp::async_write(stream_, out, kTuple);
+      double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      metrics_.finished();
+      metrics_.observe(res.status, seconds);
+      log_request(req, res.status, seconds * 1000.0, bytes);
+      if (ec3 || close) break;
+    }
+    set_idle(false);
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    std::function<void()> drained;
+    {
+      std::lock_guard lock(reg_.mu);
+      if (--reg_.active == 0 && reg_.stopping) drained = std::move(reg_.drained);
+    }
+    if (drained) drained();
+  }
+
+ private:
+  // Marks the connection idle (waiting for a request) or busy; false when the server is stopping.
+  bool set_idle(bool idle) {
+    std::lock_guard lock(reg_.mu);
+    if (idle) {
+      if (reg_.stopping) return false;
+      reg_.idle[this] = weak_from_this();
+    } else {
+      reg_.idle.erase(this);
+    }
+    return true;
+  }
+
+  beast::tcp_stream stream_;
+  const ServerOptions& o_;
+  const RequestHandler& handler_;
+  const BodyLimit& limit_;
+  Metrics& metrics_;
+  Registry& reg_;
+};
+
+asio::awaitable<void> run_connection(std::shared_ptr<Connection> c) { co_await c->run(); }
+
+asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, const ServerOptions& o, const RequestHandler& h,
+                                  const BodyLimit& bl, Metrics& m, Registry& reg) {
+  for (;;) {
+    auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(acceptor.get_executor()), kTuple);
+    if (ec) {
+      if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
+      continue;
+    }
+    socket.set_option(tcp::no_delay(true));
+    auto conn = std::make_shared<Connection>(std::move(socket), o, h, bl, m, reg);
+    {
+      std::lock_guard lock(reg.mu);
+      if (reg.stopping) continue;
+      ++reg.active;
+    }
+    auto ex = conn->executor();
+    asio::co_spawn(ex, run_connection(conn), asio::detached);
+  }
+}
+
+}  // namespace
+
+Status serve(const ServerOptions& options, RequestHandler handler, BodyLimit body_limit, Metrics& metrics,
+             const std::function<void(uint16_t)>& on_listening) {
+  asio::io_context ioc(options.threads);
+  beast::error_code ec;
+  auto address = asio::ip::make_address(options.host, ec);
+  if (ec) return Error::invalid("cannot listen on '" + options.host + "': not an IP address");
+  tcp::acceptor acceptor(ioc);
+  tcp::endpoint endpoint(address, options.port);
+  acceptor.open(endpoint.protocol(), ec);
+  if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor.bind(endpoint, ec);
+  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec)
+    return Error::unavailable("cannot listen on " + options.host + ":" + std::to_string(options.port) + ": " + ec.message());
+  Registry reg;
+  asio::co_spawn(ioc, accept_loop(acceptor, options, handler, body_limit, metrics, reg), asio::detached);
+
+  asio::steady_timer deadline(ioc);
+  asio::signal_set signals(ioc, SIGINT, SIGTERM);
+  signals.async_wait([&](const beast::error_code& e, int) {
+    if (e) return;
+    beast::error_code ignored;
+    acceptor.close(ignored);
+    // Requests in flight get a grace period; then the loop stops regardless.
+    deadline.expires_after(options.shutdown_grace);
+    deadline.async_wait([&](const beast::error_code& te) {
+      if (!te) ioc.stop();
+    });
+    std::vector<std::weak_ptr<Connection>> idle;
+    bool none_left;
+    {
+      std::lock_guard lock(reg.mu);
+      reg.stopping = true;
+      for (auto& [_, w] : reg.idle) idle.push_back(w);
+      none_left = reg.active == 0;
+      reg.drained = [&] { asio::post(ioc, [&] { deadline.cancel(); }); };
+    }
+    for (auto& w : idle)
+      if (auto c = w.lock()) asio::post(c->executor(), [c] { c->cancel(); });
+    if (none_left) deadline.cancel();
+  });
+  on_listening(acceptor.local_endpoint().port());
+
+  std::vector<std::thread> threads;
+  for (int i = 1; i < options.threads; ++i) threads.emplace_back([&] { ioc.run(); });
+  ioc.run();
+  for (auto& t : threads) t.join();
+  return ok_status();
+}
+
+}  // namespace tom::http

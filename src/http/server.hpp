@@ -1,0 +1,34 @@
+#pragma once
+// The transport: Boost.Beast over Asio with C++20 coroutines. It reads requests (header first, so the body limit
+// can depend on the route), applies timeouts, hands each Request to a pure handler, writes the Response, logs one
+// JSON line per request and counts it for /metrics. SIGTERM / SIGINT stop it gracefully: no new connections, idle
+// ones closed, requests in flight answered.
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "core/error.hpp"
+#include "http/message.hpp"
+#include "http/metrics.hpp"
+
+namespace tom::http {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  uint16_t port = 8080;  // 0: any free port (printed when listening)
+  int threads = 2;
+  std::chrono::seconds read_timeout{30};
+  std::chrono::seconds idle_timeout{60};
+  std::chrono::seconds shutdown_grace{10};
+  size_t header_limit = 16 * 1024;
+};
+
+using RequestHandler = std::function<Response(Request&)>;
+using BodyLimit = std::function<size_t(const std::string& method, const std::string& path)>;
+
+// Runs until SIGTERM or SIGINT. `on_listening` is called with the bound port once accepting.
+Status serve(const ServerOptions& options, RequestHandler handler, BodyLimit body_limit, Metrics& metrics,
+             const std::function<void(uint16_t)>& on_listening);
+
+}  // namespace tom::http
