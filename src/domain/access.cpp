@@ -34,7 +34,9 @@ std::string why_not_answer(const Caller& c, const Template& t, const Assessment&
   if (!editor(c.user)) return "your roles do not include editing answers";
   if (!plays(c, a, item.party))
     return "item " + item.id + " belongs to party " + item.party + ", which your organisation does not play here";
-  if (!a.custodian.empty() && a.custodian != item.party)
+  // Parties in the custody chain answer while they hold the TOM; others (e.g. the commissioner) at any time.
+  bool in_chain = std::find(t.custody.begin(), t.custody.end(), item.party) != t.custody.end();
+  if (in_chain && !a.custodian.empty() && a.custodian != item.party)
     return "the TOM is with party " + a.custodian + " now; it must be handed to " + item.party + " first";
   return "";
 }

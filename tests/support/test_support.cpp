@@ -10,6 +10,7 @@
 #include <stdexcept>
 
 #include "io/template_file.hpp"
+#include "store/sql/pg_connection.hpp"
 
 namespace tom::test {
 
@@ -63,6 +64,19 @@ Run run_tom(const std::vector<std::string>& args) {
   r.out = read_text(out_path);
   r.err = read_text(err_path);
   return r;
+}
+
+std::string fresh_postgres_url() {
+  const char* admin = std::getenv("TOM_TEST_PG");
+  if (!admin || !*admin) return "";
+  static int counter = 0;
+  std::string name = "tom_h" + std::to_string(::getpid()) + "_" + std::to_string(++counter);
+  auto conn = store::sql::open_postgres(admin);
+  if (!conn) throw std::runtime_error(conn.error().describe() + " " + conn.error().detail);
+  auto st = (*conn)->exec_script("CREATE DATABASE " + name);
+  if (!st) throw std::runtime_error(st.error().detail);
+  std::string url = admin;
+  return url.substr(0, url.rfind('/') + 1) + name;
 }
 
 domain::Template bundled(const std::string& id) {

@@ -21,6 +21,9 @@ struct Run {
 // Runs the built `tom` binary with arguments (no shell), capturing output.
 Run run_tom(const std::vector<std::string>& args);
 
+// A fresh, empty PostgreSQL database in the throwaway cluster named by $TOM_TEST_PG; "" when that is unset.
+std::string fresh_postgres_url();
+
 // A bundled template by id, parsed from the repository's templates/ folder.
 domain::Template bundled(const std::string& id);
 
