@@ -10,3 +10,6 @@ echo "== core (issue 2)"
 ./build/bench/core_bench --pg "$pg" "$@"
 echo "== spreadsheets (issue 3), median of 10 whole-process runs"
 /usr/bin/python3 bench/io_bench.py ./build/tom "$(cd .. && pwd)/shared" 10
+echo "== server (issue 4)"
+/usr/bin/python3 bench/http_bench.py ./build/tom "" 10
+/usr/bin/python3 bench/http_bench.py ./build/tom "$pg" 10

@@ -194,8 +194,10 @@ Result<Loaded> Api::readable(Call& call, const std::string& param) {
   return Loaded{std::move(a).value(), std::move(t)};
 }
 
-Result<service::CheckReport> Api::check_of(const Loaded& l, const domain::CompletenessFilter& f) {
-  return wb_.check(l.assessment.id, f);
+Result<std::shared_ptr<const service::CheckReport>> Api::check_of(const Loaded& l, const domain::CompletenessFilter& f) {
+  if (f.phase.empty() && f.party.empty()) return wb_.check_cached(l.assessment.id);
+  TOM_ASSIGN(service::CheckReport r, wb_.check(l.assessment.id, f));
+  return std::make_shared<const service::CheckReport>(std::move(r));
 }
 
 }  // namespace tom::api

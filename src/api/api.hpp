@@ -4,6 +4,9 @@
 // api_*.cpp; this file holds what they share: authentication, CSRF, strict JSON bodies, access checks.
 #include <boost/json.hpp>
 #include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -76,8 +79,18 @@ class Api {
   // 404 when the assessment does not exist or the caller may not read it (no existence leak).
   Result<Loaded> readable(Call& call, const std::string& id_param);
   // Findings as the rules and people left them, merged (service::merge_findings).
-  Result<service::CheckReport> check_of(const Loaded& l, const domain::CompletenessFilter& f = {});
+  // Unfiltered checks are shared from the workbench's cache (valid until anything is written).
+  Result<std::shared_ptr<const service::CheckReport>> check_of(const Loaded& l, const domain::CompletenessFilter& f = {});
   json::object assessment_detail(Call& call, const Loaded& l);
+
+  // Rendered sections (everything but the caller's `editable` flags), reused until anything is written.
+  struct RenderedSection {
+    int64_t revision = -1;
+    std::string head;                                           // {"id":..,"items":[
+    std::vector<std::pair<const domain::Item*, std::string>> items;  // each item's JSON without its closing brace
+  };
+  std::mutex section_mu_;
+  std::map<std::pair<int64_t, std::string>, std::shared_ptr<const RenderedSection>> sections_;
 
   service::Workbench& wb_;
   store::Store& store_;

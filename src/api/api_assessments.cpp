@@ -52,17 +52,17 @@ json::object Api::assessment_detail(Call& call, const Loaded& l) {
   auto approvals = store_.list_approvals(l.assessment.id);
   auto submissions = store_.list_submissions(l.assessment.id);
   if (report && approvals && submissions) {
-    o["required"] = report->completeness.required;
-    o["answered"] = report->completeness.answered;
-    o["complete"] = report->completeness.complete();
+    o["required"] = (*report)->completeness.required;
+    o["answered"] = (*report)->completeness.answered;
+    o["complete"] = (*report)->completeness.complete();
     auto phases = phase_statuses(t, *approvals, *submissions);
     json::array ph;
     for (const auto& s : phases) ph.push_back(json::object{{"phase", s.phase->id}, {"name", s.phase->name}, {"state", to_string(s.state)}});
     o["phases"] = std::move(ph);
     std::vector<GateFinding> gf;
-    for (const auto& f : service::merge_findings(*report, today_utc()))
+    for (const auto& f : service::merge_findings(**report, today_utc()))
       gf.push_back({f.key, f.kind, f.title, f.status == "accepted" || f.status == "resolved"});
-    Gate g = go_live_gate(t, phases, report->answers, gf);
+    Gate g = go_live_gate(t, phases, (*report)->answers, gf);
     json::array reasons;
     for (const auto& r : g.reasons) reasons.emplace_back(r);
     o["gate"] = json::object{{"open", g.open}, {"reasons", reasons}};
@@ -134,7 +134,7 @@ void Api::assessment_routes() {
     json::array out;
     size_t i = 0;
     for (const auto& s : l->tmpl.tmpl->sections) {
-      const auto& p = report->completeness.sections[i++];
+      const auto& p = (*report)->completeness.sections[i++];
       json::array parties;
       for (const auto& x : s.parties) parties.emplace_back(x);
       out.push_back(json::object{{"id", s.id}, {"title", s.title}, {"kind", to_string(s.kind)}, {"parties", parties},
@@ -150,37 +150,69 @@ void Api::assessment_routes() {
     const Template& t = *l->tmpl.tmpl;
     const Section* s = t.find_section(call.req.params["section"]);
     if (!s) return Response::error(404, "not_found", "template " + t.ref() + " has no section '" + call.req.params["section"] + "'");
-    auto report = check_of(*l);
-    if (!report) return Response::error(report.error());
-    std::map<std::string, std::vector<const rules::RaisedFinding*>> by_item;
-    for (const auto& f : report->evaluation.findings)
-      if (!f.item_id.empty()) by_item[f.item_id].push_back(&f);
-    std::map<std::string, std::string> missing;
-    for (const auto& m : report->completeness.missing) missing[m.item_id] = m.reason;
-    json::array items;
-    for (const auto& item : s->items) {
-      json::object o{{"id", item.id},          {"kind", to_string(item.kind)},  {"text", item.text},
-                     {"guidance", item.guidance}, {"group", item.group},          {"party", item.party},
-                     {"obligation", to_string(item.obligation)}, {"answer_type", to_string(item.answer)},
-                     {"optional", item.optional}};
-      json::array choices;
-      if (const Vocabulary* v = t.vocabulary_of(item))
-        for (const auto& c : v->values) choices.emplace_back(c);
-      o["choices"] = std::move(choices);
-      o["in_scope"] = report->evaluation.out_of_scope.count(item.id) == 0;
-      auto a = report->answers.find(item.id);
-      o["answer"] = a == report->answers.end() ? json::value(nullptr) : json::value(service::answer_json(a->second));
-      o["missing"] = missing.count(item.id) ? json::value(missing[item.id]) : json::value(nullptr);
-      o["editable"] = item.answerable() && why_not_answer(call.caller(), t, l->assessment, item).empty();
-      json::array results;
-      for (const auto* f : by_item[item.id])
-        results.push_back(json::object{{"rule", f->rule_id}, {"kind", to_string(f->spec.kind)}, {"title", f->spec.title},
-                                       {"explanation", f->explanation}});
-      o["results"] = std::move(results);
-      items.push_back(std::move(o));
+    auto revision = store_.revision();
+    if (!revision) return Response::error(revision.error());
+    std::shared_ptr<const RenderedSection> rendered;
+    auto key = std::make_pair(l->assessment.id, s->id);
+    {
+      std::lock_guard lock(section_mu_);
+      auto it = sections_.find(key);
+      if (it != sections_.end() && it->second->revision == *revision) rendered = it->second;
     }
-    return Response::json(200, json::object{{"id", s->id}, {"title", s->title}, {"kind", to_string(s->kind)},
-                                            {"description", s->description}, {"items", std::move(items)}});
+    if (!rendered) {
+      auto report = check_of(*l);
+      if (!report) return Response::error(report.error());
+      auto fresh = std::make_shared<RenderedSection>();
+      fresh->revision = *revision;
+      std::map<std::string, std::vector<const rules::RaisedFinding*>> by_item;
+      for (const auto& f : (*report)->evaluation.findings)
+        if (!f.item_id.empty()) by_item[f.item_id].push_back(&f);
+      std::map<std::string, std::string> missing;
+      for (const auto& m : (*report)->completeness.missing) missing[m.item_id] = m.reason;
+      std::string head = json::serialize(json::object{{"id", s->id}, {"title", s->title}, {"kind", to_string(s->kind)},
+                                                      {"description", s->description}});
+      head.pop_back();  // reopen the object to append the items
+      fresh->head = head + ",\"items\":[";
+      for (const auto& item : s->items) {
+        json::object o{{"id", item.id},          {"kind", to_string(item.kind)},  {"text", item.text},
+                       {"guidance", item.guidance}, {"group", item.group},          {"party", item.party},
+                       {"obligation", to_string(item.obligation)}, {"answer_type", to_string(item.answer)},
+                       {"optional", item.optional}};
+        json::array choices;
+        if (const Vocabulary* v = t.vocabulary_of(item))
+          for (const auto& c : v->values) choices.emplace_back(c);
+        o["choices"] = std::move(choices);
+        o["in_scope"] = (*report)->evaluation.out_of_scope.count(item.id) == 0;
+        auto a = (*report)->answers.find(item.id);
+        o["answer"] = a == (*report)->answers.end() ? json::value(nullptr) : json::value(service::answer_json(a->second));
+        o["missing"] = missing.count(item.id) ? json::value(missing[item.id]) : json::value(nullptr);
+        json::array results;
+        for (const auto* f : by_item[item.id])
+          results.push_back(json::object{{"rule", f->rule_id}, {"kind", to_string(f->spec.kind)}, {"title", f->spec.title},
+                                         {"explanation", f->explanation}});
+        o["results"] = std::move(results);
+        std::string text = json::serialize(o);
+        text.pop_back();
+        fresh->items.emplace_back(&item, std::move(text));
+      }
+      rendered = fresh;
+      std::lock_guard lock(section_mu_);
+      if (sections_.size() > 1024) sections_.clear();
+      sections_[key] = rendered;
+    }
+    // Only `editable` depends on who asks.
+    std::string body = rendered->head;
+    body.reserve(body.size() + rendered->items.size() * 512);
+    bool first = true;
+    for (const auto& [item, text] : rendered->items) {
+      if (!first) body += ',';
+      first = false;
+      body += text;
+      bool editable = item->answerable() && why_not_answer(call.caller(), t, l->assessment, *item).empty();
+      body += editable ? ",\"editable\":true}" : ",\"editable\":false}";
+    }
+    body += "]}";
+    return Response::text(200, std::move(body), "application/json");
   });
 
   route("GET", "/api/v1/assessments/{id}/answers", "Every answer", [this](Call& call) {
@@ -245,7 +277,7 @@ void Api::assessment_routes() {
     CompletenessFilter f{call.req.query["phase"], call.req.query["party"]};
     auto report = check_of(*l, f);
     if (!report) return Response::error(report.error());
-    return Response::json(200, service::check_json(*report));
+    return Response::json(200, service::check_json(**report));
   });
 }
 

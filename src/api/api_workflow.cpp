@@ -33,7 +33,7 @@ void Api::workflow_routes() {
     auto report = check_of(*l);
     if (!report) return Response::error(report.error());
     json::array out;
-    for (const auto& f : service::merge_findings(*report, today_utc())) out.push_back(finding_view_json(f));
+    for (const auto& f : service::merge_findings(**report, today_utc())) out.push_back(finding_view_json(f));
     return Response::json(200, out);
   });
 
@@ -75,7 +75,7 @@ void Api::workflow_routes() {
     if (!expires.empty() && !valid_date(expires)) return Response::error(400, "invalid_input", "expires_on must be a date YYYY-MM-DD");
     auto report = check_of(*l);
     if (!report) return Response::error(report.error());
-    auto views = service::merge_findings(*report, today_utc());
+    auto views = service::merge_findings(**report, today_utc());
     const service::FindingView* view = nullptr;
     for (const auto& v : views)
       if (v.key == call.req.params["key"]) view = &v;
@@ -186,7 +186,7 @@ void Api::workflow_routes() {
     if (phase->accepts_risks && ap.decision == Decision::kApproved) {
       // The owner who approves the whole TOM accepts the risks still open.
       if (auto report = check_of(*l); report.ok())
-        for (const auto& v : service::merge_findings(*report, today_utc())) {
+        for (const auto& v : service::merge_findings(**report, today_utc())) {
           if (v.status != "open" && v.status != "lapsed") continue;
           if (v.kind == "escalation") continue;  // escalations are settled by whom they go to
           Finding f = v.stored ? *v.stored : Finding{};

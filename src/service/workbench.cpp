@@ -125,6 +125,21 @@ Result<UpgradeReport> Workbench::upgrade(int64_t assessment, const std::string& 
   return report;
 }
 
+Result<std::shared_ptr<const CheckReport>> Workbench::check_cached(int64_t assessment) {
+  TOM_ASSIGN(int64_t rev, store_.revision());
+  {
+    std::lock_guard lock(mu_);
+    auto it = checks_.find(assessment);
+    if (it != checks_.end() && it->second.first == rev) return it->second.second;
+  }
+  TOM_ASSIGN(CheckReport r, check(assessment, {}));
+  auto shared = std::make_shared<const CheckReport>(std::move(r));
+  std::lock_guard lock(mu_);
+  if (checks_.size() > 512) checks_.clear();  // bounded: a busy server recomputes, never grows without limit
+  checks_[assessment] = {rev, shared};
+  return shared;
+}
+
 Result<Answer> Workbench::answer(int64_t assessment, const std::string& item_id, const std::string& value,
                                  const std::string& note, const std::string& reference, int64_t expected_version,
                                  const std::string& actor) {

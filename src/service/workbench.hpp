@@ -44,6 +44,8 @@ class Workbench {
   Result<LoadedTemplate> load_template_ref(const std::string& ref);
 
   Result<CheckReport> check(int64_t assessment, const domain::CompletenessFilter& filter);
+  // The unfiltered check, shared and reused until anything is written (store revision).
+  Result<std::shared_ptr<const CheckReport>> check_cached(int64_t assessment);
 
   // Validates the value against the item, then saves. expected_version < 0: use the current version (the CLI's
   // "last writer wins on purpose" mode); otherwise a stale version is a conflict.
@@ -65,6 +67,7 @@ class Workbench {
   store::Store& store_;
   std::mutex mu_;
   std::map<std::string, LoadedTemplate> cache_;
+  std::map<int64_t, std::pair<int64_t, std::shared_ptr<const CheckReport>>> checks_;  // id -> revision, report
 };
 
 }  // namespace tom::service

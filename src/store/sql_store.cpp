@@ -622,6 +622,14 @@ Result<std::vector<AuditEvent>> SqlStore::list_audit(const AuditFilter& filter) 
   return read<std::vector<AuditEvent>>([&](sql::Connection& c) { return read_audit(c, filter); });
 }
 
+Result<int64_t> SqlStore::revision() {
+  static const Query kRevision{"store.revision", "SELECT seq FROM audit_head WHERE id = 1", nullptr};
+  return read<int64_t>([&](sql::Connection& c) -> Result<int64_t> {
+    TOM_ASSIGN(auto rows, c.query(kRevision, {}));
+    return rows.empty() ? int64_t{0} : integer(rows[0], 0);
+  });
+}
+
 Result<AuditReport> SqlStore::verify_audit() {
   return read<AuditReport>([&](sql::Connection& c) { return verify_audit_chain(c); });
 }

@@ -53,6 +53,7 @@ class SqlStore : public Store {
   Result<std::vector<domain::Submission>> list_submissions(int64_t assessment) override;
   Result<std::vector<AuditEvent>> list_audit(const AuditFilter& filter) override;
   Result<AuditReport> verify_audit() override;
+  Result<int64_t> revision() override;
   std::string kind() const override { return kind_; }
 
  private:

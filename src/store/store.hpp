@@ -134,6 +134,10 @@ class Store {
   // Recomputes the hash chain; names every event that was edited, removed or inserted out of order.
   virtual Result<AuditReport> verify_audit() = 0;
 
+  // A number that changes whenever anything is written (the audit head): caches of derived views are valid
+  // while it stays the same, also across several servers on one database.
+  virtual Result<int64_t> revision() = 0;
+
   // "sqlite" or "postgresql".
   virtual std::string kind() const = 0;
 };
