@@ -82,17 +82,7 @@ void Api::workflow_routes() {
     if (!view) return Response::error(404, "not_found", "there is no current finding '" + call.req.params["key"] + "'");
     if (std::string why = why_not_accept(call.caller(), l->assessment, view->role); !why.empty())
       return Response::error(403, "forbidden", why);
-    Finding f = view->stored ? *view->stored : Finding{};
-    if (!view->stored) {
-      f.assessment_id = l->assessment.id;
-      f.key = view->key;
-      f.kind = view->kind;
-      f.item_id = view->item_id;
-      f.title = view->title;
-      f.detail = view->explanation;
-      f.role = view->role;
-      f.party = view->party;
-    }
+    Finding f = service::finding_to_store(*view, l->assessment.id);
     if (!mitigation.empty()) f.mitigation = mitigation;
     if (accept) {
       f.status = FindingStatus::kAccepted;
@@ -189,17 +179,7 @@ void Api::workflow_routes() {
         for (const auto& v : service::merge_findings(**report, today_utc())) {
           if (v.status != "open" && v.status != "lapsed") continue;
           if (v.kind == "escalation") continue;  // escalations are settled by whom they go to
-          Finding f = v.stored ? *v.stored : Finding{};
-          if (!v.stored) {
-            f.assessment_id = l->assessment.id;
-            f.key = v.key;
-            f.kind = v.kind;
-            f.item_id = v.item_id;
-            f.title = v.title;
-            f.detail = v.explanation;
-            f.role = v.role;
-            f.party = v.party;
-          }
+          Finding f = service::finding_to_store(v, l->assessment.id);
           f.status = FindingStatus::kAccepted;
           f.accepted_by = call.caller().user.name;
           f.accepted_role = "owner";

@@ -102,17 +102,7 @@ int cmd_finding(Context& ctx, const std::vector<std::string>& argv) {
     for (const auto& v : views)
       if (v.key == pos[1]) view = &v;
     if (!view) return ctx.fail(Error::not_found("assessment " + pos[0] + " has no current finding '" + pos[1] + "'"));
-    Finding f = view->stored ? *view->stored : Finding{};
-    if (!view->stored) {
-      f.assessment_id = *id;
-      f.key = view->key;
-      f.kind = view->kind;
-      f.item_id = view->item_id;
-      f.title = view->title;
-      f.detail = view->explanation;
-      f.role = view->role;
-      f.party = view->party;
-    }
+    Finding f = service::finding_to_store(*view, *id);
     if (!args->value("--mitigation").empty()) f.mitigation = args->value("--mitigation");
     if (sub == "accept") {
       f.accepted_by = args->value("--by");

@@ -3,6 +3,7 @@
 #include "cli/context.hpp"
 #include "core/clock.hpp"
 #include "service/identity.hpp"
+#include "service/views.hpp"
 
 namespace tom::cli {
 
@@ -181,14 +182,7 @@ Status create_demo(Context& ctx) {
     settle_findings(*t, b);
     // The deploying organisation's named people have accepted what the rules still raise.
     for (const auto& rf : t->rules->evaluate(b.answers).findings) {
-      Finding f;
-      f.key = rf.key();
-      f.kind = to_string(rf.spec.kind);
-      f.item_id = rf.item_id;
-      f.title = rf.spec.title;
-      f.detail = rf.explanation;
-      f.role = rf.spec.role;
-      f.party = rf.spec.party;
+      Finding f = service::finding_from_rule(rf, 0);
       f.status = FindingStatus::kAccepted;
       f.accepted_role = rf.spec.role;
       f.accepted_by = rf.spec.role == "siro" ? "Dr Sam Okafor (SIRO)" : "Jo Patel (Clinical Safety Officer)";

@@ -119,6 +119,33 @@ std::vector<FindingView> merge_findings(const CheckReport& r, const std::string&
   return out;
 }
 
+Finding finding_to_store(const FindingView& v, int64_t assessment_id) {
+  if (v.stored) return *v.stored;
+  Finding f;
+  f.assessment_id = assessment_id;
+  f.key = v.key;
+  f.kind = v.kind;
+  f.item_id = v.item_id;
+  f.title = v.title;
+  f.detail = v.explanation;
+  f.role = v.role;
+  f.party = v.party;
+  return f;
+}
+
+Finding finding_from_rule(const rules::RaisedFinding& rf, int64_t assessment_id) {
+  Finding f;
+  f.assessment_id = assessment_id;
+  f.key = rf.key();
+  f.kind = to_string(rf.spec.kind);
+  f.item_id = rf.item_id;
+  f.title = rf.spec.title;
+  f.detail = rf.explanation;
+  f.role = rf.spec.role;
+  f.party = rf.spec.party;
+  return f;
+}
+
 json::object check_json(const CheckReport& r) {
   const Template& t = *r.loaded.tmpl;
   json::array missing;

@@ -32,4 +32,9 @@ struct FindingView {
 };
 std::vector<FindingView> merge_findings(const CheckReport& r, const std::string& today);
 
+// The finding to store for a view: the stored one (to update it), or a new record of what the rules raised.
+domain::Finding finding_to_store(const FindingView& v, int64_t assessment_id);
+// A new record of a finding the rules raised.
+domain::Finding finding_from_rule(const rules::RaisedFinding& f, int64_t assessment_id);
+
 }  // namespace tom::service
