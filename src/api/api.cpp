@@ -59,11 +59,13 @@ std::optional<int64_t> Body::integer(const char* key, bool required) {
     if (required) bad(key, "is required");
     return std::nullopt;
   }
-  if (!it->value().is_int64() && !it->value().is_uint64()) {
-    bad(key, "must be a whole number");
-    return std::nullopt;
-  }
-  return it->value().is_int64() ? it->value().as_int64() : static_cast<int64_t>(it->value().as_uint64());
+  // Ids and counts: whole numbers from 0 to 2^53 (what every JSON reader holds exactly).
+  constexpr int64_t kMax = int64_t{1} << 53;
+  if (it->value().is_int64() && it->value().as_int64() >= 0 && it->value().as_int64() <= kMax) return it->value().as_int64();
+  if (it->value().is_uint64() && it->value().as_uint64() <= static_cast<uint64_t>(kMax))
+    return static_cast<int64_t>(it->value().as_uint64());
+  bad(key, "must be a whole number from 0 to 9007199254740992");
+  return std::nullopt;
 }
 
 std::vector<std::string> Body::strs(const char* key) {

@@ -95,10 +95,12 @@ void Api::identity_routes() {
     auto body = Body::parse(call.req, {"name", "ods_code", "type"});
     if (!body) return Response::error(body.error());
     Organisation o{0, body->str("name", true), body->str("ods_code"), body->str("type")};
-    static const std::set<std::string> types = {"supplier", "nhs-trust", "gp-practice", "icb", "central", "other", ""};
-    if (!types.count(o.type)) return Response::error(400, "invalid_input", "type must be supplier, nhs-trust, gp-practice, icb, central or other");
-    if (o.type.empty()) o.type = "other";
     if (auto st = body->done(); !st) return Response::error(st.error());
+    static const std::set<std::string> types = {"supplier", "nhs-trust", "gp-practice", "icb", "central", "other", ""};
+    if (!types.count(o.type))
+      return Response::error(Error::invalid("the request body is not valid",
+                                            {Problem{{"", "", 0, "type", ""}, "must be supplier, nhs-trust, gp-practice, icb, central or other"}}));
+    if (o.type.empty()) o.type = "other";
     auto added = store_.add_organisation(o, call.actor());
     if (!added) return Response::error(added.error());
     return created(service::organisation_json(*added));

@@ -12,9 +12,6 @@ using namespace tom::domain;
 
 namespace {
 
-bool valid_date(const std::string& d) {
-  return d.size() == 10 && d[4] == '-' && d[7] == '-' && d.find_first_not_of("0123456789-") == std::string::npos;
-}
 
 json::object finding_view_json(const service::FindingView& f) {
   json::object o{{"key", f.key},     {"kind", f.kind},   {"item", f.item_id}, {"title", f.title},
@@ -72,7 +69,7 @@ void Api::workflow_routes() {
     if (!body) return Response::error(body.error());
     std::string by = body->str("by"), expires = body->str("expires_on"), mitigation = body->str("mitigation");
     if (auto st = body->done(); !st) return Response::error(st.error());
-    if (!expires.empty() && !valid_date(expires)) return Response::error(400, "invalid_input", "expires_on must be a date YYYY-MM-DD");
+    if (!expires.empty() && !valid_iso_date(expires)) return Response::error(400, "invalid_input", "expires_on must be a date YYYY-MM-DD");
     auto report = check_of(*l);
     if (!report) return Response::error(report.error());
     auto views = service::merge_findings(**report, today_utc());

@@ -36,9 +36,6 @@ bool wants_help(const std::vector<std::string>& a) {
   return false;
 }
 
-bool valid_date(const std::string& d) {
-  return d.size() == 10 && d[4] == '-' && d[7] == '-' && d.find_first_not_of("0123456789-") == std::string::npos;
-}
 
 }  // namespace
 
@@ -110,7 +107,7 @@ int cmd_finding(Context& ctx, const std::vector<std::string>& argv) {
       if (f.accepted_by.empty() || f.accepted_role.empty())
         return ctx.usage("finding accept needs --by NAME and --role ROLE (a named person accepts a risk)", kFindingHelp);
       f.expires_on = args->value("--expires");
-      if (!f.expires_on.empty() && !valid_date(f.expires_on))
+      if (!f.expires_on.empty() && !valid_iso_date(f.expires_on))
         return ctx.usage("--expires takes a date YYYY-MM-DD", kFindingHelp);
       f.accepted_at = now_utc_iso();
       f.status = FindingStatus::kAccepted;

@@ -1,5 +1,7 @@
 #include "domain/completeness.hpp"
 
+#include "core/clock.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -8,14 +10,7 @@ namespace tom::domain {
 
 namespace {
 
-bool is_date(const std::string& v) {
-  // YYYY-MM-DD with a plausible month and day.
-  if (v.size() != 10 || v[4] != '-' || v[7] != '-') return false;
-  for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
-    if (!std::isdigit(static_cast<unsigned char>(v[i]))) return false;
-  int m = std::stoi(v.substr(5, 2)), d = std::stoi(v.substr(8, 2));
-  return m >= 1 && m <= 12 && d >= 1 && d <= 31;
-}
+bool is_date(const std::string& v) { return valid_iso_date(v); }
 
 bool is_number(const std::string& v) {
   double d;

@@ -79,7 +79,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
     for (;;) {
       bhttp::request_parser<bhttp::string_body> parser;
       parser.header_limit(static_cast<std::uint32_t>(o_.header_limit));
-      parser.body_limit(1 << 20);
+      // No body limit while the header is read: Beast would compare Content-Length with it and fail the header
+      // read. The route's own limit is set, and Content-Length checked against it, once the header is in.
+      parser.body_limit(boost::none);
       stream_.expires_after(o_.idle_timeout);
       if (!set_idle(true)) break;
       auto [ec, n] = co_await bhttp::async_read_header(stream_, buffer, parser, kTuple);
@@ -96,9 +98,15 @@ class Connection : public std::enable_shared_from_this<Connection> {
       Status parsed = parse_target(req.target, &req.path, &req.query);
       size_t limit = parsed.ok() ? limit_(req.method, req.path) : (1 << 20);
       parser.body_limit(limit);
-      stream_.expires_after(o_.read_timeout);
-      auto [ec2, n2] = co_await bhttp::async_read(stream_, buffer, parser, kTuple);
-      if (ec2 == bhttp::error::body_limit) {
+      auto declared = parser.content_length();
+      bool too_big = declared && *declared > limit;
+      beast::error_code ec2;
+      if (!too_big) {
+        stream_.expires_after(o_.read_timeout);
+        auto [e, n2] = co_await bhttp::async_read(stream_, buffer, parser, kTuple);
+        ec2 = e;
+      }
+      if (too_big || ec2 == bhttp::error::body_limit) {
         res = Response::error(413, "too_large", "the request body is over the limit of " + std::to_string(limit) + " bytes");
         close = true;
       } else if (ec2) {
