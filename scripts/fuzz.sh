@@ -9,7 +9,8 @@ if [ ! -f build-fuzz/build.ninja ]; then
   CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTOM_FUZZ=ON \
     -DTOM_WERROR=OFF >/dev/null
 fi
-ninja -C build-fuzz -j"${TOM_JOBS:-2}" xlsx_fuzz xls_fuzz template_fuzz >/dev/null
+ninja -C build-fuzz -j"${TOM_JOBS:-2}" xlsx_fuzz xls_fuzz template_fuzz > build-fuzz/build.log 2>&1 \
+  || { echo "fuzz: building the fuzz targets failed:"; tail -40 build-fuzz/build.log; exit 1; }
 status=0
 for target in xlsx xls template; do
   work=$(mktemp -d)
