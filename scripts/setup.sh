@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Installs every Debian package TOM Workbench needs to build, test and run.
-# Idempotent: packages already present are skipped, so a second run is quick.
+# Installs every Debian package and npm package TOM Workbench needs to build and run; with --test, also what the
+# tests need (Debian's Chromium for the browser tests). Idempotent: what is present is skipped.
 set -euo pipefail
+cd "$(dirname "$0")/.."
+for_tests=false
+[ "${1:-}" = "--test" ] && for_tests=true
 
 packages=(
   build-essential cmake ninja-build ccache pkg-config clang-format
@@ -10,8 +13,9 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libyaml-cpp-dev libsodium-dev zlib1g-dev libexpat1-dev libfreexl-dev libxlsxwriter-dev
   clang libclang-rt-14-dev
-  python3-openpyxl python3-xlrd wrk
+  python3-openpyxl python3-xlrd wrk nodejs
 )
+$for_tests && packages+=(chromium)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -29,4 +33,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 else
   echo "setup: all Debian packages present"
+fi
+
+# Front-end assets and browser-test tools, pinned by package-lock.json.
+if [ ! -d node_modules/nhsuk-frontend ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "setup: installing npm packages"
+  npm ci --no-audit --no-fund --loglevel=error >/dev/null
 fi

@@ -176,7 +176,9 @@ void Api::route(const std::string& method, const std::string& pattern, const std
 Response Api::handle(Request& req) {
   if (req.method == "HEAD") req.method = "GET";
   Response res = router_.dispatch(req);
-  res.with("Cache-Control", "no-store");
+  bool has_cache_control = false;
+  for (const auto& [k, v] : res.headers) has_cache_control |= k == "Cache-Control";
+  if (!has_cache_control) res.with("Cache-Control", "no-store");
   return res;
 }
 

@@ -62,6 +62,10 @@ class Api {
   http::Response handle(http::Request& req);
   size_t body_limit(const std::string& method, const std::string& path) const;
   const http::Router& router() const { return router_; }
+  // Lets the web pages (src/web) share the router, store and identity.
+  void add_route(http::Route r) { router_.add(std::move(r)); }
+  service::Workbench& workbench() { return wb_; }
+  service::Identity& identity() { return identity_; }
   json::object openapi() const;
 
  private:

@@ -3,6 +3,7 @@
 #include "core/clock.hpp"
 #include "domain/workflow.hpp"
 #include "service/views.hpp"
+#include "service/workflow.hpp"
 
 namespace tom::api {
 
@@ -69,30 +70,10 @@ void Api::workflow_routes() {
     if (!body) return Response::error(body.error());
     std::string by = body->str("by"), expires = body->str("expires_on"), mitigation = body->str("mitigation");
     if (auto st = body->done(); !st) return Response::error(st.error());
-    if (!expires.empty() && !valid_iso_date(expires)) return Response::error(400, "invalid_input", "expires_on must be a date YYYY-MM-DD");
-    auto report = check_of(*l);
-    if (!report) return Response::error(report.error());
-    auto views = service::merge_findings(**report, today_utc());
-    const service::FindingView* view = nullptr;
-    for (const auto& v : views)
-      if (v.key == call.req.params["key"]) view = &v;
-    if (!view) return Response::error(404, "not_found", "there is no current finding '" + call.req.params["key"] + "'");
-    if (std::string why = why_not_accept(call.caller(), l->assessment, view->role); !why.empty())
-      return Response::error(403, "forbidden", why);
-    Finding f = service::finding_to_store(*view, l->assessment.id);
-    if (!mitigation.empty()) f.mitigation = mitigation;
-    if (accept) {
-      f.status = FindingStatus::kAccepted;
-      f.accepted_by = by.empty() ? call.caller().user.name : by;
-      f.accepted_role = view->role.empty() ? "owner" : view->role;
-      f.accepted_at = now_utc_iso();
-      f.expires_on = expires;
-    } else {
-      f.status = FindingStatus::kResolved;
-    }
-    auto saved = store_.save_finding(f, call.actor());
-    if (!saved) return Response::error(saved.error());
-    return Response::json(200, service::finding_json(*saved));
+    auto f = service::settle_finding(wb_, call.caller(), l->assessment,
+                                     {call.req.params["key"], accept, by, expires, mitigation});
+    if (!f) return Response::error(f.error());
+    return Response::json(200, service::finding_json(*f));
   };
   route("POST", "/api/v1/assessments/{id}/findings/{key}/accept", "Accept a finding as a named person holding its role",
         [settle](Call& call) { return settle(call, true); }, "json");
@@ -131,9 +112,7 @@ void Api::workflow_routes() {
       if (!body) return Response::error(body.error());
       if (auto st = body->done(); !st) return Response::error(st.error());
     }
-    if (std::string why = why_not_submit(call.caller(), *l->tmpl.tmpl, l->assessment, *phase); !why.empty())
-      return Response::error(403, "forbidden", why);
-    auto s = store_.add_submission(Submission{0, l->assessment.id, phase->id, "", ""}, call.actor());
+    auto s = service::submit_phase(wb_, call.caller(), l->assessment, *l->tmpl.tmpl, phase->id);
     if (!s) return Response::error(s.error());
     return created(json::object{{"phase", phase->id}, {"submitted_at", s->at}, {"by", s->by}});
   }, "json");
@@ -158,33 +137,11 @@ void Api::workflow_routes() {
     auto d = decision_from(decision);
     if (!d) return Response::error(400, "invalid_input", "decision must be approved or rejected");
     ap.decision = *d;
-    if (!ap.area.empty() && std::find(phase->areas.begin(), phase->areas.end(), ap.area) == phase->areas.end())
-      return Response::error(400, "invalid_input", "phase " + phase->id + " has no area '" + ap.area + "'");
-    if (ap.decision == Decision::kRejected && ap.reason.empty())
-      return Response::error(400, "invalid_input", "a rejection needs a reason");
-    if (phase->certificate && ap.decision == Decision::kApproved && ap.area.empty() && ap.certificate.empty())
-      return Response::error(400, "invalid_input", "approving phase " + phase->id + " issues a certificate number");
-    if (std::string why = why_not_decide(call.caller(), l->assessment, *phase); !why.empty())
-      return Response::error(403, "forbidden", why);
-    ap.decided_by = call.caller().user.name;
-    auto saved = store_.add_approval(ap, call.actor());
-    if (!saved) return Response::error(saved.error());
+    auto decided = service::decide_phase(wb_, call.caller(), l->assessment, *l->tmpl.tmpl, ap);
+    if (!decided) return Response::error(decided.error());
     json::array accepted;
-    if (phase->accepts_risks && ap.decision == Decision::kApproved) {
-      // The owner who approves the whole TOM accepts the risks still open.
-      if (auto report = check_of(*l); report.ok())
-        for (const auto& v : service::merge_findings(**report, today_utc())) {
-          if (v.status != "open" && v.status != "lapsed") continue;
-          if (v.kind == "escalation") continue;  // escalations are settled by whom they go to
-          Finding f = service::finding_to_store(v, l->assessment.id);
-          f.status = FindingStatus::kAccepted;
-          f.accepted_by = call.caller().user.name;
-          f.accepted_role = "owner";
-          f.accepted_at = now_utc_iso();
-          if (store_.save_finding(f, call.actor()).ok()) accepted.emplace_back(v.key);
-        }
-    }
-    json::object out = service::approval_json(*saved);
+    for (const auto& k : decided->accepted_findings) accepted.emplace_back(k);
+    json::object out = service::approval_json(decided->approval);
     out["accepted_findings"] = std::move(accepted);
     return created(out);
   }, "json");
@@ -207,9 +164,7 @@ void Api::workflow_routes() {
     if (!body) return Response::error(body.error());
     std::string to = body->str("to", true), note = body->str("note");
     if (auto st = body->done(); !st) return Response::error(st.error());
-    if (std::string why = why_not_handoff(call.caller(), *l->tmpl.tmpl, l->assessment, to); !why.empty())
-      return Response::error(403, "forbidden", why);
-    auto h = store_.add_handoff(Handoff{0, l->assessment.id, l->assessment.custodian, to, note, "", ""}, call.actor());
+    auto h = service::hand_off(wb_, call.caller(), l->assessment, *l->tmpl.tmpl, to, note);
     if (!h) return Response::error(h.error());
     return created(json::object{{"from", h->from_party}, {"to", h->to_party}, {"note", h->note}, {"by", h->by}, {"at", h->at}});
   }, "json");

@@ -10,6 +10,7 @@ namespace tom::api {
 json::object Api::openapi() const {
   json::object paths;
   for (const auto& r : router_.routes()) {
+    if (!r.api) continue;
     json::object op;
     op["summary"] = r.summary;
     std::string op_id = r.method;

@@ -5,6 +5,7 @@
 #include "cli/context.hpp"
 #include "http/server.hpp"
 #include "service/identity.hpp"
+#include "web/web.hpp"
 
 namespace tom::cli {
 
@@ -55,6 +56,7 @@ int cmd_serve(Context& ctx, const std::vector<std::string>& argv) {
   service::Identity identity(*ctx.store);
   http::Metrics metrics;
   api::Api api(*ctx.workbench, identity, metrics, {!args->flag("--insecure-cookies")});
+  web::add_pages(api);
   auto st = http::serve(
       options, [&](http::Request& r) { return api.handle(r); },
       [&](const std::string& m, const std::string& p) { return api.body_limit(m, p); }, metrics,

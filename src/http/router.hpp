@@ -17,6 +17,7 @@ struct Route {
   std::string pattern;  // e.g. /api/v1/assessments/{id}/answers/{item}
   std::string summary;
   bool public_route = false;  // no sign-in needed
+  bool api = true;            // part of the JSON API (documented in OpenAPI); web pages and assets are not
   size_t body_limit = 1 << 20;
   std::string request_body;   // "json", "yaml", "" (none): for documentation
   Handler handler;

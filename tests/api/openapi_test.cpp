@@ -21,6 +21,7 @@ TEST(OpenApi, EveryRouteDocumentedAndEveryDocumentedRouteServed) {
 
   size_t documented = 0;
   for (const auto& r : api.router().routes()) {
+    if (!r.api) continue;
     std::string method = r.method;
     for (auto& c : method) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     ASSERT_TRUE(paths.contains(r.pattern)) << r.pattern << " is served but not documented";
@@ -47,7 +48,9 @@ TEST(OpenApi, EveryRouteDocumentedAndEveryDocumentedRouteServed) {
       }
     }
   }
-  EXPECT_EQ(documented, api.router().routes().size());
+  size_t api_routes = 0;
+  for (const auto& r : api.router().routes()) api_routes += r.api;
+  EXPECT_EQ(documented, api_routes);
   EXPECT_GE(documented, 30u);
 }
 

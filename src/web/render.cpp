@@ -1,0 +1,45 @@
+#include "web/render.hpp"
+
+#include <map>
+#include <memory>
+#include <stdexcept>
+
+#include "web/assets.hpp"
+
+namespace tom::web {
+
+namespace {
+
+// Parsed templates, one set per thread: kainjow's render() is not const, and parsing once per thread keeps
+// rendering cheap without locks.
+kainjow::mustache::mustache& parsed(const std::string& name) {
+  thread_local std::map<std::string, std::unique_ptr<kainjow::mustache::mustache>> cache;
+  auto it = cache.find(name);
+  if (it != cache.end()) return *it->second;
+  for (const auto& t : page_templates()) {
+    if (t.name != name) continue;
+    auto m = std::make_unique<kainjow::mustache::mustache>(std::string(t.text));
+    if (!m->is_valid()) throw std::runtime_error("page template " + name + ": " + m->error_message());
+    return *cache.emplace(name, std::move(m)).first->second;
+  }
+  throw std::runtime_error("no page template named " + name);
+}
+
+}  // namespace
+
+std::string render(const std::string& name, const Data& data) {
+  auto& m = parsed(name);
+  std::string out = m.render(data);
+  if (!m.error_message().empty()) throw std::runtime_error("page template " + name + ": " + m.error_message());
+  return out;
+}
+
+std::string render_page(const std::string& body_template, Data page) {
+  page.set("content", render(body_template, page));
+  return render("layout", page);
+}
+
+Data list() { return Data(Data::type::list); }
+Data object() { return Data(Data::type::object); }
+
+}  // namespace tom::web
