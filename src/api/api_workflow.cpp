@@ -185,36 +185,13 @@ void Api::workflow_routes() {
     int64_t org = body->integer("organisation_id", true).value_or(0);
     std::string title = body->str("title");
     if (auto st = body->done(); !st) return Response::error(st.error());
-    const Template& t = *l->tmpl.tmpl;
-    bool supplier = false;
-    for (const auto& p : parties_of(call.caller(), l->assessment))
-      if (const Party* party = t.find_party(p))
-        supplier = supplier || party->role == PartyRole::kProviderSupplier || party->role == PartyRole::kClientSupplier;
-    if (!supplier && !call.caller().admin())
-      return Response::error(403, "forbidden", "a TOM is reused by its suppliers");
-    auto approvals = store_.list_approvals(l->assessment.id);
-    auto submissions = store_.list_submissions(l->assessment.id);
-    if (!approvals || !submissions) return Response::error(Error::internal("cannot read the phases"));
-    auto phases = phase_statuses(t, *approvals, *submissions);
-    if (phases.empty() || phases.back().state != PhaseState::kApproved)
-      return Response::error(409, "conflict", "only a TOM whose final phase is approved is reused");
-    if (!store_.get_organisation(org).ok()) return Response::error(400, "invalid_input", "there is no organisation " + std::to_string(org));
-    auto answers = store_.get_answers(l->assessment.id);
-    if (!answers) return Response::error(answers.error());
-    Derivation d = derive_assessment(t, l->assessment, *answers, org, title);
-    store::AssessmentBundle b;
-    b.assessment = d.assessment;
-    for (const auto& p : d.assessment.participants) {
-      auto o = store_.get_organisation(p.organisation_id);
-      if (o) b.participants.emplace_back(p.party, *o);
-    }
-    b.answers = d.answers;
-    auto created_a = wb_.import_bundle(b, call.actor());
+    auto created_a = service::derive(wb_, call.caller(), l->assessment, *l->tmpl.tmpl, org, title);
     if (!created_a) return Response::error(created_a.error());
+    const auto& d = *created_a;
     json::array carried, reset;
     for (const auto& x : d.carried) carried.emplace_back(x);
     for (const auto& x : d.reset) reset.emplace_back(x);
-    return created(json::object{{"assessment", service::assessment_json(*created_a)},
+    return created(json::object{{"assessment", service::assessment_json(d.assessment)},
                                 {"derived_from", l->assessment.id},
                                 {"carried", carried},
                                 {"reset_for_review", reset}});

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/clock.hpp"
+#include "domain/workflow.hpp"
 #include "service/views.hpp"
 
 namespace tom::service {
@@ -80,6 +81,32 @@ Result<Handoff> hand_off(Workbench& wb, const Caller& caller, const Assessment& 
                          const std::string& to, const std::string& note) {
   if (std::string why = why_not_handoff(caller, t, a, to); !why.empty()) return forbidden(why);
   return wb.store().add_handoff(Handoff{0, a.id, a.custodian, to, note, "", ""}, caller.user.email);
+}
+
+Result<DerivedTom> derive(Workbench& wb, const Caller& caller, const Assessment& a, const Template& t,
+                          int64_t organisation, const std::string& title) {
+  bool supplier = false;
+  for (const auto& p : parties_of(caller, a))
+    if (const Party* party = t.find_party(p))
+      supplier = supplier || party->role == PartyRole::kProviderSupplier || party->role == PartyRole::kClientSupplier;
+  if (!supplier && !caller.admin()) return forbidden("a TOM is reused by its suppliers");
+  store::Store& store = wb.store();
+  TOM_ASSIGN(auto approvals, store.list_approvals(a.id));
+  TOM_ASSIGN(auto submissions, store.list_submissions(a.id));
+  auto phases = phase_statuses(t, approvals, submissions);
+  if (phases.empty() || phases.back().state != PhaseState::kApproved)
+    return Error::conflict("only a TOM whose final phase is approved is reused");
+  if (!store.get_organisation(organisation).ok())
+    return Error::invalid("there is no organisation " + std::to_string(organisation));
+  TOM_ASSIGN(auto answers, store.get_answers(a.id));
+  Derivation d = derive_assessment(t, a, answers, organisation, title);
+  store::AssessmentBundle b;
+  b.assessment = d.assessment;
+  for (const auto& p : d.assessment.participants)
+    if (auto o = store.get_organisation(p.organisation_id)) b.participants.emplace_back(p.party, *o);
+  b.answers = d.answers;
+  TOM_ASSIGN(Assessment created, wb.import_bundle(b, caller.user.email));
+  return DerivedTom{created, d.carried, d.reset};
 }
 
 }  // namespace tom::service

@@ -33,4 +33,14 @@ Result<Decided> decide_phase(Workbench& wb, const domain::Caller& caller, const 
 Result<domain::Handoff> hand_off(Workbench& wb, const domain::Caller& caller, const domain::Assessment& a,
                                  const domain::Template& t, const std::string& to, const std::string& note);
 
+struct DerivedTom {
+  domain::Assessment assessment;
+  std::vector<std::string> carried;
+  std::vector<std::string> reset;
+};
+// Reuses an approved TOM (final phase approved) for another deploying organisation; suppliers (or administrators)
+// only.
+Result<DerivedTom> derive(Workbench& wb, const domain::Caller& caller, const domain::Assessment& a,
+                          const domain::Template& t, int64_t organisation, const std::string& title);
+
 }  // namespace tom::service

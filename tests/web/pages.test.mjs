@@ -198,3 +198,75 @@ test('the hand-off and approvals pages, and their errors, pass axe', async () =>
   await checkAccessible(page, 'approvals');
   await page.close();
 });
+
+test('reuse for another deployment, the diff, the template library and organisations', async () => {
+  const page = await browser.newPage();
+  await signIn(page, server.url, 'lee.chen@riverside.example');
+  await page.goto(`${server.url}/assessments/1`);
+  await page.click('a:has-text("Reuse this TOM")');
+  await checkAccessible(page, 'derive');
+  await page.selectOption('#organisation', { label: 'Hillside Surgery (demo) (Z99001)' });
+  await page.fill('#title', 'PDS lookups at Hillside, reused');
+  await page.click('button:has-text("Create the new TOM")');
+  await page.waitForURL(/\/diff\/\d+$/);
+  assert.match(await page.textContent('main'), /items answered differently/);
+  await checkAccessible(page, 'diff');
+  await page.goto(`${server.url}/templates`);
+  await checkAccessible(page, 'templates');
+  await page.selectOption('#a', 'sms-client-tom@0.10.0');
+  await page.selectOption('#b', 'sms-provider-tom@1.0.0');
+  await page.click('button:has-text("Compare")');
+  assert.match(await page.textContent('main'), /added, .* removed, .* changed/);
+  await checkAccessible(page, 'template-diff');
+  await page.goto(`${server.url}/organisations`);
+  await checkAccessible(page, 'organisations');
+  // Only the central body sees the central audit.
+  const denied = await page.goto(`${server.url}/audit`);
+  assert.equal(denied.status(), 403);
+  await page.close();
+});
+
+test('the central reviewer audits every TOM, filters it and downloads CSV', async () => {
+  const page = await browser.newPage();
+  await signIn(page, server.url, 'priya.shah@nhsdigital.example');
+  await page.click('a:has-text("Central audit")');
+  await page.waitForSelector('h1:has-text("Central audit")');
+  const rows = await page.locator('tbody tr').count();
+  assert.ok(rows >= 4, `every TOM is listed (${rows})`);
+  await checkAccessible(page, 'central-audit');
+  await page.selectOption('#rag', 'Red');
+  await page.click('button:has-text("Filter")');
+  const red = await page.locator('tbody tr').count();
+  assert.ok(red < rows, 'the filter narrows the list');
+  const csv = await page.request.get(`${server.url}/audit.csv`);
+  assert.equal(csv.status(), 200);
+  assert.match(csv.headers()['content-type'], /text\/csv/);
+  const lines = (await csv.text()).trim().split('\r\n');
+  assert.equal(lines[0], 'assessment,product,template,deploying_organisation,percent_complete,open_findings,status,why');
+  assert.ok(lines.length - 1 >= rows);
+  await page.close();
+});
+
+test('an administrator imports a real TOM workbook through the upload form', async (t) => {
+  const { existsSync } = await import('node:fs');
+  const workbook = new URL('../../../shared/tom-templates/ers-api-tom-v1.2.xlsx', import.meta.url).pathname;
+  if (!existsSync(workbook)) {
+    if (process.env.CI) throw new Error('../shared/tom-templates is missing in CI');
+    t.skip('../shared/tom-templates not beside the clone');
+    return;
+  }
+  const page = await browser.newPage();
+  await signIn(page, server.url, 'admin@nhsdigital.example');
+  await page.goto(`${server.url}/templates`);
+  await page.click('button:has-text("Import")');
+  await page.waitForSelector('.nhsuk-error-summary');
+  await checkAccessible(page, 'templates-upload-error');
+  await page.setInputFiles('#workbook', workbook);
+  await page.fill('#template-id', 'ers-uploaded');
+  await page.fill('#template-version', '1.2');
+  await page.click('button:has-text("Import")');
+  await page.waitForSelector('text=Imported ers-uploaded@1.2');
+  assert.match(await page.textContent('main'), /ers-uploaded/);
+  await checkAccessible(page, 'templates-imported');
+  await page.close();
+});

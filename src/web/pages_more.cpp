@@ -1,0 +1,396 @@
+// Pages for reuse and comparison, the central audit dashboard, the template library and organisations.
+#include <algorithm>
+
+#include "domain/template_diff.hpp"
+#include "io/tom_import/template_import.hpp"
+#include "io/workbook/workbook.hpp"
+#include "web/pages.hpp"
+
+namespace tom::web {
+
+namespace {
+
+struct Part {
+  std::map<std::string, std::string> headers;  // lower-case names
+  std::string name, filename, body;
+};
+
+// A bounded multipart/form-data reader for the workbook upload form.
+std::vector<Part> parse_multipart(const std::string& content_type, const std::string& body) {
+  std::vector<Part> parts;
+  auto b = content_type.find("boundary=");
+  if (b == std::string::npos) return parts;
+  std::string boundary = content_type.substr(b + 9);
+  if (!boundary.empty() && boundary.front() == '"') boundary = boundary.substr(1, boundary.find('"', 1) - 1);
+  std::string delim = "--" + boundary;
+  size_t pos = body.find(delim);
+  while (pos != std::string::npos && parts.size() < 20) {
+    pos += delim.size();
+    if (body.compare(pos, 2, "--") == 0) break;
+    pos = body.find("\r\n", pos);
+    if (pos == std::string::npos) break;
+    pos += 2;
+    size_t header_end = body.find("\r\n\r\n", pos);
+    size_t next = body.find(delim, pos);
+    if (header_end == std::string::npos || next == std::string::npos || header_end > next) break;
+    Part p;
+    std::string headers = body.substr(pos, header_end - pos);
+    size_t hp = 0;
+    while (hp < headers.size()) {
+      size_t eol = headers.find("\r\n", hp);
+      std::string line = headers.substr(hp, eol == std::string::npos ? std::string::npos : eol - hp);
+      auto colon = line.find(':');
+      if (colon != std::string::npos) {
+        std::string k = line.substr(0, colon);
+        for (auto& c : k) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        p.headers[k] = line.substr(colon + 1);
+      }
+      if (eol == std::string::npos) break;
+      hp = eol + 2;
+    }
+    const std::string& cd = p.headers["content-disposition"];
+    auto grab = [&](const std::string& key) {
+      auto at = cd.find(key + "=\"");
+      if (at == std::string::npos) return std::string();
+      at += key.size() + 2;
+      return cd.substr(at, cd.find('"', at) - at);
+    };
+    p.name = grab("name");
+    p.filename = grab("filename");
+    size_t content_end = next >= 2 ? next - 2 : next;  // the CRLF before the delimiter belongs to it
+    p.body = body.substr(header_end + 4, content_end - header_end - 4);
+    parts.push_back(std::move(p));
+    pos = next;
+  }
+  return parts;
+}
+
+std::string csv_cell(const std::string& s) {
+  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+}  // namespace
+
+Response Pages::derive_form(Request& r, Session& s, const std::string& error, int status) {
+  Response fail;
+  auto l = load(r, s, &fail);
+  if (!l) return fail;
+  Data d = base("Reuse this TOM", &s);
+  d.set("breadcrumbs", crumbs({{"/", "Your assessments"}, {"/assessments/" + std::to_string(l->assessment.id), l->assessment.product}}));
+  d.set("product", l->assessment.product);
+  d.set("assessment", std::to_string(l->assessment.id));
+  if (!error.empty()) {
+    d.set("has_errors", true);
+    d.set("errors", one_error("organisation", error));
+  }
+  auto orgs = store_.list_organisations();
+  Data rows = list();
+  if (orgs)
+    for (const auto& o : *orgs) {
+      if (o.type != "nhs-trust" && o.type != "gp-practice" && o.type != "other") continue;
+      Data x = object();
+      x.set("id", std::to_string(o.id));
+      x.set("name", o.name);
+      x.set("ods", o.ods_code);
+      rows.push_back(x);
+    }
+  d.set("organisations", rows);
+  const Template& t = *l->tmpl.tmpl;
+  bool supplier = false;
+  for (const auto& p : parties_of(s.auth.caller, l->assessment))
+    if (const Party* party = t.find_party(p))
+      supplier = supplier || party->role == PartyRole::kProviderSupplier || party->role == PartyRole::kClientSupplier;
+  d.set("allowed", supplier || s.auth.caller.admin());
+  d.set("why", "A TOM is reused by its suppliers.");
+  return html(status, render_page("derive", d));
+}
+
+Response Pages::derive(Request& r, Session& s) {
+  Response fail;
+  auto l = load(r, s, &fail);
+  if (!l) return fail;
+  Form f = parse_form(r.body);
+  std::string org = field(f, "organisation");
+  if (org.empty() || org.size() > 18 || org.find_first_not_of("0123456789") != std::string::npos)
+    return derive_form(r, s, "Choose the deploying organisation", 400);
+  auto created = service::derive(wb_, s.auth.caller, l->assessment, *l->tmpl.tmpl, std::stoll(org), field(f, "title"));
+  if (!created) return derive_form(r, s, created.error().message, http_status(created.error().code));
+  return redirect("/assessments/" + std::to_string(l->assessment.id) + "/diff/" + std::to_string(created->assessment.id));
+}
+
+Response Pages::diff(Request& r, Session& s) {
+  Response fail;
+  auto a = load(r, s, &fail);
+  if (!a) return fail;
+  Request other = r;
+  other.params["id"] = r.params["other"];
+  auto b = load(other, s, &fail);
+  if (!b) return fail;
+  auto left = store_.get_answers(a->assessment.id), right = store_.get_answers(b->assessment.id);
+  if (!left || !right) return error_page(503, "Sorry, there is a problem with the service", "Try again later.", &s);
+  Data d = base("What differs", &s);
+  d.set("breadcrumbs", crumbs({{"/", "Your assessments"}}));
+  auto name = [](const Assessment& x) { return x.product + (x.title.empty() ? "" : " (" + x.title + ")"); };
+  d.set("left", std::to_string(a->assessment.id));
+  d.set("right", std::to_string(b->assessment.id));
+  d.set("left_name", name(a->assessment));
+  d.set("right_name", name(b->assessment));
+  Data rows = list();
+  auto diffs = diff_answers(*left, *right);
+  for (const auto& x : diffs) {
+    Data row = object();
+    row.set("item", x.item_id);
+    row.set("left", x.left.empty() ? "not answered" : x.left);
+    row.set("right", x.right.empty() ? "not answered" : x.right);
+    row.set("note_differs", x.note_differs);
+    rows.push_back(row);
+  }
+  d.set("rows", rows);
+  d.set("count", std::to_string(diffs.size()));
+  return html(200, render_page("diff", d));
+}
+
+namespace {
+
+struct AuditRow {
+  int64_t id;
+  std::string product, template_name, template_id, organisation, rag, why;
+  int percent;
+  int open;
+};
+
+}  // namespace
+
+// Central reviewers and administrators see every TOM; its RAG status says how far it is from go-live.
+static std::vector<AuditRow> audit_rows(service::Workbench& wb, store::Store& store, const Request& r) {
+  std::vector<AuditRow> out;
+  auto all = store.list_assessments();
+  if (!all) return out;
+  auto want_template = r.query.count("template") ? r.query.at("template") : "";
+  auto want_rag = r.query.count("rag") ? r.query.at("rag") : "";
+  for (const auto& a : *all) {
+    auto t = wb.load_template(a.template_id, a.template_version);
+    auto report = wb.check_cached(a.id);
+    if (!t || !report) continue;
+    const auto& rep = **report;
+    int percent = rep.completeness.required == 0 ? 100 : static_cast<int>(100 * rep.completeness.answered / rep.completeness.required);
+    int open = 0;
+    bool escalation = false;
+    for (const auto& f : service::merge_findings(rep, today_utc()))
+      if (f.status == "open" || f.status == "lapsed") {
+        ++open;
+        escalation = escalation || f.kind == "escalation";
+      }
+    std::string rag = "Green", why = "complete, nothing open";
+    if (escalation) rag = "Red", why = "an escalation is open";
+    else if (percent < 50) rag = "Red", why = "less than half answered";
+    else if (percent < 100 || open > 0) rag = "Amber", why = percent < 100 ? "not complete yet" : "findings open";
+    std::string org;
+    for (const auto& p : a.participants)
+      if (const Party* party = t->tmpl->find_party(p.party); party && party->role == PartyRole::kEndUser)
+        if (auto o = store.get_organisation(p.organisation_id)) org = o->name;
+    if (!want_template.empty() && a.template_id != want_template) continue;
+    if (!want_rag.empty() && rag != want_rag) continue;
+    out.push_back({a.id, a.product, t->tmpl->name, a.template_id, org, rag, why, percent, open});
+  }
+  return out;
+}
+
+Response Pages::audit_dashboard(Request& r, Session& s) {
+  if (!s.auth.caller.admin() && !(s.auth.caller.central() && s.auth.caller.user.has_role("central-reviewer")))
+    return error_page(403, "You cannot see this page", "The central audit is for the central body's reviewers.", &s);
+  auto rows = audit_rows(wb_, store_, r);
+  Data d = base("Central audit", &s);
+  d.set("breadcrumbs", crumbs({{"/", "Your assessments"}}));
+  Data table = list();
+  std::map<std::string, int> counts{{"Red", 0}, {"Amber", 0}, {"Green", 0}};
+  for (const auto& x : rows) {
+    ++counts[x.rag];
+    Data row = object();
+    row.set("id", std::to_string(x.id));
+    row.set("product", x.product);
+    row.set("template", x.template_name);
+    row.set("organisation", x.organisation);
+    row.set("percent", std::to_string(x.percent));
+    row.set("open", std::to_string(x.open));
+    row.set("rag", x.rag);
+    row.set("why", x.why);
+    row.set("tag", x.rag == "Red" ? "nhsuk-tag--red" : x.rag == "Amber" ? "nhsuk-tag--yellow" : "nhsuk-tag--green");
+    table.push_back(row);
+  }
+  d.set("rows", table);
+  Data chart = list();
+  int total = std::max<int>(1, static_cast<int>(rows.size()));
+  for (const char* label : {"Red", "Amber", "Green"}) {
+    Data c = object();
+    c.set("label", label);
+    c.set("count", std::to_string(counts[label]));
+    c.set("width", std::to_string(counts[label] * 80 / total));
+    std::string cls = label;
+    for (auto& ch : cls) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    c.set("class", cls);
+    chart.push_back(c);
+  }
+  d.set("chart", chart);
+  Data templates = list();
+  if (auto list_t = store_.list_templates())
+    for (const auto& t : *list_t) {
+      Data x = object();
+      x.set("id", t.id);
+      x.set("name", t.name + " " + t.version);
+      x.set("selected", r.query["template"] == t.id);
+      templates.push_back(x);
+    }
+  d.set("template_options", templates);
+  Data rags = list();
+  for (const char* v : {"Red", "Amber", "Green"}) {
+    Data x = object();
+    x.set("value", v);
+    x.set("selected", r.query["rag"] == v);
+    rags.push_back(x);
+  }
+  d.set("rag_options", rags);
+  std::string query = "?template=" + http::percent_encode_component(r.query["template"]) + "&rag=" + http::percent_encode_component(r.query["rag"]);
+  d.set("query", query);
+  return html(200, render_page("audit", d));
+}
+
+Response Pages::audit_csv(Request& r, Session& s) {
+  if (!s.auth.caller.admin() && !(s.auth.caller.central() && s.auth.caller.user.has_role("central-reviewer")))
+    return error_page(403, "You cannot see this page", "The central audit is for the central body's reviewers.", &s);
+  std::string out = "assessment,product,template,deploying_organisation,percent_complete,open_findings,status,why\r\n";
+  for (const auto& x : audit_rows(wb_, store_, r))
+    out += std::to_string(x.id) + "," + csv_cell(x.product) + "," + csv_cell(x.template_name) + "," +
+           csv_cell(x.organisation) + "," + std::to_string(x.percent) + "," + std::to_string(x.open) + "," + x.rag +
+           "," + csv_cell(x.why) + "\r\n";
+  return Response::text(200, out, "text/csv; charset=utf-8")
+      .with("Content-Disposition", "attachment; filename=\"tom-audit.csv\"");
+}
+
+Response Pages::templates(Request&, Session& s, const std::string& error, const std::string& notice, int status) {
+  Data d = base("Template library", &s);
+  d.set("breadcrumbs", crumbs({{"/", "Your assessments"}}));
+  Data rows = list();
+  if (auto all = store_.list_templates())
+    for (const auto& t : *all) {
+      Data x = object();
+      x.set("id", t.id);
+      x.set("name", t.name);
+      x.set("version", t.version);
+      x.set("sections", std::to_string(t.sections));
+      x.set("items", std::to_string(t.items));
+      rows.push_back(x);
+    }
+  d.set("templates", rows);
+  d.set("admin", s.auth.caller.admin());
+  if (!error.empty()) {
+    d.set("upload_error", error);
+    d.set("has_errors", true);
+    d.set("errors", one_error("workbook", error));
+  }
+  if (!notice.empty()) {
+    d.set("notice", notice);
+    d.set("imported", true);
+    Data notes = list();
+    d.set("notes", notes);
+  }
+  return html(status, render_page("templates", d));
+}
+
+Response Pages::upload_template(Request& r, Session& s) {
+  if (!s.auth.caller.admin()) return error_page(403, "You cannot do this", "Only administrators add templates.", &s);
+  auto parts = parse_multipart(r.header("content-type"), r.body);
+  const Part* file = nullptr;
+  std::string id, version;
+  for (const auto& p : parts) {
+    if (p.name == "workbook") file = &p;
+    if (p.name == "id") id = p.body;
+    if (p.name == "version") version = p.body;
+  }
+  if (!file || file->body.empty()) return templates(r, s, "Choose a workbook (.xlsx or .xls) to import", "", 400);
+  auto wb = io::workbook::read_workbook(file->body, file->filename.empty() ? "upload" : file->filename);
+  if (!wb) return templates(r, s, wb.error().message, "", http_status(wb.error().code));
+  auto imported = io::tom_import::import_template(*wb, file->filename, {id, version, ""});
+  if (!imported) return templates(r, s, imported.error().describe(), "", http_status(imported.error().code));
+  if (auto st = wb_.add_template(imported->tmpl, s.auth.caller.user.email); !st)
+    return templates(r, s, st.error().message, "", http_status(st.error().code));
+  std::string notice = "Imported " + imported->tmpl.ref() + ": " + std::to_string(imported->tmpl.sections.size()) +
+                       " sections, " + std::to_string(imported->tmpl.item_count()) + " items. " +
+                       std::to_string(imported->notes.size()) + " rows or sheets could not be mapped.";
+  Response page = templates(r, s, "", notice, 201);
+  return page;
+}
+
+Response Pages::template_diff(Request& r, Session& s) {
+  auto a = wb_.load_template_ref(r.query["a"]);
+  auto b = wb_.load_template_ref(r.query["b"]);
+  if (!a || !b) return error_page(404, "Page not found", "Choose two templates from the library to compare.", &s);
+  TemplateDiff d = diff_templates(*a->tmpl, *b->tmpl);
+  Data page = base("Compare templates", &s);
+  page.set("breadcrumbs", crumbs({{"/", "Your assessments"}, {"/templates", "Template library"}}));
+  page.set("a", a->tmpl->ref());
+  page.set("b", b->tmpl->ref());
+  Data added = list(), removed = list(), changed = list();
+  for (const auto& x : d.added) added.push_back(Data(x));
+  for (const auto& x : d.removed) removed.push_back(Data(x));
+  for (const auto& c : d.changed) {
+    Data x = object();
+    x.set("item", c.item_id);
+    std::string fields;
+    for (const auto& f : c.fields) fields += (fields.empty() ? "" : ", ") + f;
+    x.set("fields", fields);
+    changed.push_back(x);
+  }
+  page.set("added", added);
+  page.set("removed", removed);
+  page.set("changed", changed);
+  page.set("added_count", std::to_string(d.added.size()));
+  page.set("removed_count", std::to_string(d.removed.size()));
+  page.set("changed_count", std::to_string(d.changed.size()));
+  page.set("unchanged", std::to_string(d.unchanged.size()));
+  return html(200, render_page("template_diff", page));
+}
+
+Response Pages::organisations(Request&, Session& s, const std::string& error, int status) {
+  Data d = base("Organisations and people", &s);
+  d.set("breadcrumbs", crumbs({{"/", "Your assessments"}}));
+  auto orgs = store_.list_organisations();
+  auto users = store_.list_users();
+  Data rows = list();
+  if (orgs)
+    for (const auto& o : *orgs) {
+      Data x = object();
+      x.set("name", o.name);
+      x.set("ods", o.ods_code);
+      x.set("type", o.type);
+      std::string people;
+      if (users && (s.auth.caller.admin() || o.id == s.auth.caller.organisation.id))
+        for (const auto& u : *users)
+          if (u.organisation_id == o.id) people += (people.empty() ? "" : ", ") + u.name;
+      x.set("people", people);
+      rows.push_back(x);
+    }
+  d.set("organisations", rows);
+  d.set("admin", s.auth.caller.admin());
+  if (!error.empty()) {
+    d.set("error", error);
+    d.set("has_errors", true);
+    d.set("errors", one_error("org-name", error));
+  }
+  return html(status, render_page("organisations", d));
+}
+
+Response Pages::add_organisation(Request& r, Session& s) {
+  if (!s.auth.caller.admin()) return error_page(403, "You cannot do this", "Only administrators add organisations.", &s);
+  Form f = parse_form(r.body);
+  Organisation o{0, field(f, "name"), field(f, "ods_code"), field(f, "type")};
+  if (o.name.empty()) return organisations(r, s, "Enter the organisation's name", 400);
+  auto added = store_.add_organisation(o, s.auth.caller.user.email);
+  if (!added) return organisations(r, s, added.error().message, http_status(added.error().code));
+  return redirect("/organisations");
+}
+
+}  // namespace tom::web
