@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh >/dev/null
-scripts/build.sh tom core_bench >/dev/null
+scripts/build.sh tom core_bench web_bench >/dev/null
 pg=$(scripts/pg-throwaway.sh start)
 trap 'scripts/pg-throwaway.sh stop' EXIT
 echo "== core (issue 2)"
@@ -13,3 +13,5 @@ echo "== spreadsheets (issue 3), median of 10 whole-process runs"
 echo "== server (issue 4)"
 /usr/bin/python3 bench/http_bench.py ./build/tom "" 10
 /usr/bin/python3 bench/http_bench.py ./build/tom "$pg" 10
+echo "== web pages (issue 5)"
+./build/bench/web_bench

@@ -3,6 +3,7 @@
 #include <sodium.h>
 
 #include <functional>
+#include <mutex>
 #include <map>
 #include <optional>
 #include <string>
@@ -115,7 +116,7 @@ class Pages {
 
   Data base(const std::string& title, const Session* s) {
     Data d = object();
-    d.set("title", title);
+    d.set("title", opt(title));
     d.set("has_errors", false);
     if (s) {
       Data u = object();
@@ -198,7 +199,7 @@ class Pages {
       Data row = object();
       row.set("id", std::to_string(a.id));
       row.set("product", a.product + (a.product_version.empty() ? "" : " " + a.product_version));
-      row.set("title", a.title);
+      row.set("title", opt(a.title));
       row.set("template", t->tmpl->name);
       row.set("custodian", party_name(*t->tmpl, a.custodian));
       row.set("answered", std::to_string((*report)->completeness.answered));
@@ -287,8 +288,8 @@ class Pages {
     d.set("breadcrumbs", crumbs({{"/", "Your assessments"}}));
     d.set("id", std::to_string(a.id));
     d.set("product", a.product);
-    d.set("product_version", a.product_version);
-    d.set("title", a.title);
+    d.set("product_version", opt(a.product_version));
+    d.set("title", opt(a.title));
     d.set("template_name", t.name + " (" + t.version + ")");
     Data sections = list();
     size_t i = 0;
@@ -298,7 +299,7 @@ class Pages {
       Data row = object();
       row.set("assessment", std::to_string(a.id));
       row.set("id", sec.id);
-      row.set("title", sec.title);
+      row.set("title", opt(sec.title));
       std::string parties;
       for (const auto& pid : sec.parties) parties += (parties.empty() ? "" : ", ") + party_name(t, pid);
       row.set("parties", parties);
@@ -347,7 +348,7 @@ class Pages {
       Data x = object();
       x.set("party", party_name(t, p.party));
       x.set("organisation", org ? org->name : "");
-      x.set("ods", org ? org->ods_code : "");
+      x.set("ods", opt(org ? org->ods_code : ""));
       x.set("has_ods", org && !org->ods_code.empty());
       parts.push_back(x);
     }
@@ -374,6 +375,22 @@ class Pages {
     const Template& t = *l->tmpl.tmpl;
     const Section* sec = t.find_section(r.params["section"]);
     if (!sec) return error_page(404, "Page not found", "This TOM has no such section.", &s);
+    // A plain view is the same for everyone who may edit the same items: reuse its rendered body until anything
+    // is written (the store's revision), with the caller's CSRF token put in afterwards.
+    bool plain_view = problems.empty() && submitted.empty() && notice.empty();
+    std::string cache_key;
+    Data page_only = base(sec->title, &s);
+    page_only.set("breadcrumbs", crumbs({{"/", "Your assessments"}, {"/assessments/" + std::to_string(l->assessment.id), l->assessment.product}}));
+    if (plain_view) {
+      auto revision = store_.revision();
+      if (!revision) return error_page(503, "Sorry, there is a problem with the service", "Try again later.", &s);
+      cache_key = std::to_string(l->assessment.id) + "/" + sec->id + "/" + std::to_string(*revision) + "/";
+      for (const auto& item : sec->items)
+        cache_key += item.answerable() && why_not_answer(s.auth.caller, t, l->assessment, item).empty() ? '1' : '0';
+      std::lock_guard lock(body_mu_);
+      auto hit = bodies_.find(cache_key);
+      if (hit != bodies_.end()) return html(status, render_layout(page_only, with_csrf(hit->second, s.auth.csrf_token)));
+    }
     auto report = wb_.check_cached(l->assessment.id);
     if (!report) return error_page(503, "Sorry, there is a problem with the service", "Try again later.", &s);
     const auto& rep = **report;
@@ -382,7 +399,7 @@ class Pages {
     d.set("assessment", std::to_string(l->assessment.id));
     d.set("section", sec->id);
     d.set("section_title", sec->title);
-    d.set("description", sec->description);
+    d.set("description", opt(sec->description));
     d.set("product", l->assessment.product);
     d.set("custodian", party_name(t, l->assessment.custodian));
     if (!notice.empty()) d.set("notice", notice);
@@ -401,10 +418,10 @@ class Pages {
       Data x = object();
       x.set("id", item.id);
       x.set("text", item.text);
-      x.set("guidance", item.guidance);
+      x.set("guidance", opt(item.guidance));
       x.set("party", party_name(t, item.party));
-      x.set("obligation", item.obligation == Obligation::kNone ? "" : std::string(to_string(item.obligation)) == "must" ? "Must" : std::string(to_string(item.obligation)) == "should" ? "Should" : "May");
-      if (item.group != group && !item.group.empty()) x.set("group_start", item.group);
+      x.set("obligation", opt(item.obligation == Obligation::kNone ? "" : std::string(to_string(item.obligation)) == "must" ? "Must" : std::string(to_string(item.obligation)) == "should" ? "Should" : "May"));
+      if (item.group != group && !item.group.empty()) x.set("group_start", opt(item.group));
       group = item.group;
       x.set("out_of_scope", rep.evaluation.out_of_scope.count(item.id) > 0);
       x.set("answerable", item.answerable());
@@ -421,16 +438,16 @@ class Pages {
       auto prob = problems.find(item.id);
       std::string shown_value = sub != submitted.end() ? sub->second.first : value;
       std::string shown_note = sub != submitted.end() ? sub->second.second : note;
-      x.set("value", shown_value);
-      x.set("note", shown_note);
+      x.set("value", opt(shown_value));
+      x.set("note", opt(shown_note));
       x.set("version", std::to_string(version));
-      if (missing.count(item.id) && item.answerable()) x.set("missing", missing[item.id]);
+      if (missing.count(item.id) && item.answerable()) x.set("missing", opt(missing[item.id]));
       if (prob != problems.end()) {
         if (prob->second.conflict) {
           x.set("conflict", true);
           x.set("conflict_by", prob->second.theirs.author);
           x.set("conflict_value", prob->second.theirs.value);
-          x.set("conflict_note", prob->second.theirs.note);
+          x.set("conflict_note", opt(prob->second.theirs.note));
           x.set("mine", prob->second.mine);
         }
         std::string msg = prob->second.conflict ? item.id + " was changed by someone else: choose the answer to keep" : prob->second.error;
@@ -451,9 +468,9 @@ class Pages {
         int n = 0;
         for (const auto& c : v->values) {
           Data ch = object();
-          ch.set("item", item.id);
+          ch.set("item", opt(item.id));
           ch.set("n", std::to_string(++n));
-          ch.set("value", c);
+          ch.set("value", opt(c));
           ch.set("checked", c == shown_value);
           choices.push_back(ch);
         }
@@ -483,12 +500,20 @@ class Pages {
       if (!reads) continue;
       Data x = object();
       x.set("name", dr.description.empty() ? dr.name : dr.description);
-      x.set("value", dr.value.is_null() ? "not yet known" : dr.value.plain());
+      x.set("value", opt(dr.value.is_null() ? "not yet known" : dr.value.plain()));
       x.set("explanation", dr.explanation);
       derived.push_back(x);
     }
     d.set("derived", derived);
-    return html(status, render_page("section", d));
+    if (!plain_view) return html(status, render_page("section", d));
+    d.set("csrf", std::string(kCsrfMark));
+    std::string body = render("section", d);
+    {
+      std::lock_guard lock(body_mu_);
+      if (bodies_.size() > 256) bodies_.clear();  // bounded
+      bodies_[cache_key] = body;
+    }
+    return html(status, render_layout(page_only, with_csrf(body, s.auth.csrf_token)));
   }
 
   Response save_section(Request& r, Session& s) {
@@ -598,17 +623,17 @@ class Pages {
       x.set("csrf", s.auth.csrf_token);
       x.set("me", s.auth.caller.user.name);
       x.set("key", f.key);
-      x.set("title", f.title);
+      x.set("title", opt(f.title));
       x.set("kind", f.kind);
-      x.set("role", f.role);
-      x.set("item", f.item_id);
+      x.set("role", opt(f.role));
+      x.set("item", opt(f.item_id));
       x.set("status", f.status);
       x.set("tag_class", f.status == "accepted" || f.status == "resolved" ? "nhsuk-tag--green" : f.status == "lapsed" ? "nhsuk-tag--orange" : "nhsuk-tag--red");
       x.set("explanation", f.explanation);
       if (f.stored && !f.stored->accepted_by.empty()) {
-        x.set("accepted_by", f.stored->accepted_by);
-        x.set("expires_on", f.stored->expires_on);
-        x.set("mitigation", f.stored->mitigation);
+        x.set("accepted_by", opt(f.stored->accepted_by));
+        x.set("expires_on", opt(f.stored->expires_on));
+        x.set("mitigation", opt(f.stored->mitigation));
       }
       bool open = f.status == "open" || f.status == "lapsed";
       x.set("can_accept", open && why_not_accept(s.auth.caller, l->assessment, f.role).empty());
@@ -654,14 +679,14 @@ class Pages {
       x.set("approver", party_name(t, st.phase->approver));
       x.set("state", to_string(st.state));
       x.set("tag_class", tag_class(to_string(st.state)));
-      x.set("certificate", st.certificate);
-      x.set("submitted_at", st.submitted ? st.submitted->at.substr(0, 16) : "");
+      x.set("certificate", opt(st.certificate));
+      x.set("submitted_at", opt(st.submitted ? st.submitted->at.substr(0, 16) : ""));
       Data areas = list();
       for (const auto& a : st.areas) {
         Data y = object();
         y.set("area", a.area.empty() ? "Whole phase" : a.area);
         y.set("decision", a.latest ? std::string(to_string(a.latest->decision)) + " by " + a.latest->decided_by : "no decision yet");
-        y.set("reason", a.latest ? a.latest->reason : "");
+        y.set("reason", opt(a.latest ? a.latest->reason : ""));
         areas.push_back(y);
       }
       x.set("areas", areas);
@@ -742,7 +767,7 @@ class Pages {
         x.set("from", party_name(t, h.from_party));
         x.set("to", party_name(t, h.to_party));
         x.set("by", h.by);
-        x.set("note", h.note);
+        x.set("note", opt(h.note));
         rows.push_back(x);
       }
     d.set("handoffs", rows);
@@ -771,6 +796,15 @@ class Pages {
   Response template_diff(Request& r, Session& s);
   Response organisations(Request& r, Session& s, const std::string& error, int status);
   Response add_organisation(Request& r, Session& s);
+
+  static constexpr const char* kCsrfMark = "@@tom-csrf@@";
+  static std::string with_csrf(std::string body, const std::string& token) {
+    for (size_t at = body.find(kCsrfMark); at != std::string::npos; at = body.find(kCsrfMark, at + token.size()))
+      body.replace(at, std::string(kCsrfMark).size(), token);
+    return body;
+  }
+  std::mutex body_mu_;
+  std::map<std::string, std::string> bodies_;  // rendered section bodies by assessment/section/revision/editable
 
   api::Api& api_;
   service::Workbench& wb_;

@@ -94,7 +94,7 @@ Response Pages::derive_form(Request& r, Session& s, const std::string& error, in
       Data x = object();
       x.set("id", std::to_string(o.id));
       x.set("name", o.name);
-      x.set("ods", o.ods_code);
+      x.set("ods", opt(o.ods_code));
       rows.push_back(x);
     }
   d.set("organisations", rows);
@@ -142,7 +142,7 @@ Response Pages::diff(Request& r, Session& s) {
   auto diffs = diff_answers(*left, *right);
   for (const auto& x : diffs) {
     Data row = object();
-    row.set("item", x.item_id);
+    row.set("item", opt(x.item_id));
     row.set("left", x.left.empty() ? "not answered" : x.left);
     row.set("right", x.right.empty() ? "not answered" : x.right);
     row.set("note_differs", x.note_differs);
@@ -248,7 +248,7 @@ Response Pages::audit_dashboard(Request& r, Session& s) {
   Data rags = list();
   for (const char* v : {"Red", "Amber", "Green"}) {
     Data x = object();
-    x.set("value", v);
+    x.set("value", opt(v));
     x.set("selected", r.query["rag"] == v);
     rags.push_back(x);
   }
@@ -338,7 +338,7 @@ Response Pages::template_diff(Request& r, Session& s) {
   for (const auto& x : d.removed) removed.push_back(Data(x));
   for (const auto& c : d.changed) {
     Data x = object();
-    x.set("item", c.item_id);
+    x.set("item", opt(c.item_id));
     std::string fields;
     for (const auto& f : c.fields) fields += (fields.empty() ? "" : ", ") + f;
     x.set("fields", fields);
@@ -364,7 +364,7 @@ Response Pages::organisations(Request&, Session& s, const std::string& error, in
     for (const auto& o : *orgs) {
       Data x = object();
       x.set("name", o.name);
-      x.set("ods", o.ods_code);
+      x.set("ods", opt(o.ods_code));
       x.set("type", o.type);
       std::string people;
       if (users && (s.auth.caller.admin() || o.id == s.auth.caller.organisation.id))

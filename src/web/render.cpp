@@ -39,6 +39,13 @@ std::string render_page(const std::string& body_template, Data page) {
   return render("layout", page);
 }
 
+std::string render_layout(Data page, const std::string& content) {
+  page.set("content", content);
+  return render("layout", page);
+}
+
+Data opt(const std::string& text) { return text.empty() ? Data(false) : Data(text); }
+
 Data list() { return Data(Data::type::list); }
 Data object() { return Data(Data::type::object); }
 

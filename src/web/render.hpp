@@ -14,6 +14,13 @@ std::string render(const std::string& name, const Data& data);
 // A whole page: the body template inside the layout. `page` holds the layout's fields (title, user, csrf...).
 std::string render_page(const std::string& body_template, Data page);
 
+// The layout around an already rendered body.
+std::string render_layout(Data page, const std::string& content);
+
+// An optional text: mustache treats even an empty string as true in {{#section}}, so empty becomes false
+// (which also renders as nothing).
+Data opt(const std::string& text);
+
 // Data helpers.
 Data list();
 Data object();
