@@ -18,6 +18,7 @@ fi
 echo
 ./build/tom --db "$db" assessment list
 echo
+echo "Open:  http://$listen/   and sign in as one of the demo people above (password demo-password-2026)"
 echo "API:   http://$listen/api/v1   (OpenAPI: http://$listen/api/v1/openapi.json)"
 echo "Try:   curl -s -c jar -H 'Content-Type: application/json' \\"
 echo "         -d '{\"email\":\"alex.morgan@lakeside.example\",\"password\":\"demo-password-2026\"}' http://$listen/api/v1/session"

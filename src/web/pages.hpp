@@ -77,6 +77,7 @@ class Pages {
     page("GET", "/templates/diff", false, [this](Request& r, Session* s) { return template_diff(r, *s); });
     page("GET", "/organisations", false, [this](Request& r, Session* s) { return organisations(r, *s, "", 200); });
     page("POST", "/organisations", false, [this](Request& r, Session* s) { return add_organisation(r, *s); });
+    page("POST", "/users", false, [this](Request& r, Session* s) { return add_user(r, *s); });
   }
 
  private:
@@ -794,8 +795,10 @@ class Pages {
   Response templates(Request& r, Session& s, const std::string& error, const std::string& notice, int status);
   Response upload_template(Request& r, Session& s);
   Response template_diff(Request& r, Session& s);
-  Response organisations(Request& r, Session& s, const std::string& error, int status);
+  Response organisations(Request& r, Session& s, const std::string& error, int status,
+                         const std::string& user_error = "");
   Response add_organisation(Request& r, Session& s);
+  Response add_user(Request& r, Session& s);
 
   static constexpr const char* kCsrfMark = "@@tom-csrf@@";
   static std::string with_csrf(std::string body, const std::string& token) {

@@ -354,7 +354,7 @@ Response Pages::template_diff(Request& r, Session& s) {
   return html(200, render_page("template_diff", page));
 }
 
-Response Pages::organisations(Request&, Session& s, const std::string& error, int status) {
+Response Pages::organisations(Request&, Session& s, const std::string& error, int status, const std::string& user_error) {
   Data d = base("Organisations and people", &s);
   d.set("breadcrumbs", crumbs({{"/", "Your assessments"}}));
   auto orgs = store_.list_organisations();
@@ -363,6 +363,7 @@ Response Pages::organisations(Request&, Session& s, const std::string& error, in
   if (orgs)
     for (const auto& o : *orgs) {
       Data x = object();
+      x.set("id", std::to_string(o.id));
       x.set("name", o.name);
       x.set("ods", opt(o.ods_code));
       x.set("type", o.type);
@@ -375,10 +376,19 @@ Response Pages::organisations(Request&, Session& s, const std::string& error, in
     }
   d.set("organisations", rows);
   d.set("admin", s.auth.caller.admin());
+  Data roles = list();
+  for (const char* r : {"editor", "approver", "siro", "clinical-safety-officer", "central-reviewer", "administrator"})
+    roles.push_back(Data(r));
+  d.set("roles", roles);
   if (!error.empty()) {
     d.set("error", error);
     d.set("has_errors", true);
     d.set("errors", one_error("org-name", error));
+  }
+  if (!user_error.empty()) {
+    d.set("user_error", user_error);
+    d.set("has_errors", true);
+    d.set("errors", one_error("user-email", user_error));
   }
   return html(status, render_page("organisations", d));
 }
@@ -390,6 +400,24 @@ Response Pages::add_organisation(Request& r, Session& s) {
   if (o.name.empty()) return organisations(r, s, "Enter the organisation's name", 400);
   auto added = store_.add_organisation(o, s.auth.caller.user.email);
   if (!added) return organisations(r, s, added.error().message, http_status(added.error().code));
+  return redirect("/organisations");
+}
+
+Response Pages::add_user(Request& r, Session& s) {
+  if (!s.auth.caller.admin()) return error_page(403, "You cannot do this", "Only administrators add people.", &s);
+  Form f = parse_form(r.body);
+  User u;
+  u.email = field(f, "email");
+  u.name = field(f, "name");
+  std::string org = field(f, "organisation_id");
+  if (org.empty() || org.size() > 18 || org.find_first_not_of("0123456789") != std::string::npos)
+    return organisations(r, s, "", 400, "Choose the person's organisation");
+  u.organisation_id = std::stoll(org);
+  for (auto [it, end] = f.equal_range("roles"); it != end; ++it) u.roles.push_back(it->second);
+  if (u.email.find('@') == std::string::npos) return organisations(r, s, "", 400, "Enter an email address, like name@example.org");
+  if (u.name.empty()) return organisations(r, s, "", 400, "Enter the person's name");
+  auto added = identity_.create_user(u, field(f, "password"), s.auth.caller.user.email);
+  if (!added) return organisations(r, s, "", http_status(added.error().code), added.error().message);
   return redirect("/organisations");
 }
 

@@ -270,3 +270,57 @@ test('an administrator imports a real TOM workbook through the upload form', asy
   await checkAccessible(page, 'templates-imported');
   await page.close();
 });
+
+test('an administrator adds a person, who can then sign in', async () => {
+  const page = await browser.newPage();
+  await signIn(page, server.url, 'admin@nhsdigital.example');
+  await page.goto(`${server.url}/organisations`);
+  await checkAccessible(page, 'organisations-admin');
+  await page.click('button:has-text("Add the person")');
+  await page.waitForSelector('.nhsuk-error-summary');
+  await checkAccessible(page, 'organisations-user-error');
+  await page.fill('#user-email', 'casey.lee@lakeside.example');
+  await page.fill('#user-name', 'Casey Lee');
+  await page.selectOption('#user-org', { label: 'Lakeside NHS Foundation Trust (demo)' });
+  await page.check('#role-editor');
+  await page.fill('#user-password', 'a-long-first-password');
+  await page.click('button:has-text("Add the person")');
+  await page.waitForURL(/\/organisations$/);
+  assert.match(await page.textContent('main'), /Casey Lee/);
+  const context = await browser.newContext();
+  const casey = await context.newPage();
+  await casey.goto(`${server.url}/sign-in`);
+  await casey.fill('#email', 'casey.lee@lakeside.example');
+  await casey.fill('#password', 'a-long-first-password');
+  await casey.click('button[type=submit]');
+  await casey.waitForSelector('h1:has-text("Your assessments")');
+  await context.close();
+  await page.close();
+});
+
+test('NHS Digital approves phase 1A area by area and phase 1B with a certificate, through pages', async () => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await signIn(page, server.url, 'priya.shah@nhsdigital.example');
+  await page.goto(`${server.url}/assessments/3/approvals`);
+  for (const area of ['usage', 'settings', 'data-user-organisation']) {
+    await page.check('#decision-1A-a');
+    await page.selectOption('#area-1A', area);
+    await page.click('form:has(#decision-1A-a) button:has-text("Record the decision")');
+    await page.waitForURL(/approvals$/);
+  }
+  assert.match(await page.textContent('main'), /Phase 1A: Usage and settings approved/);
+  // 1B issues a certificate number: approving without one is an error in the error summary.
+  await page.check('#decision-1B-a');
+  await page.click('form:has(#decision-1B-a) button:has-text("Record the decision")');
+  assert.match(await page.textContent('.nhsuk-error-summary'), /certificate number/);
+  await page.check('#decision-1B-a');
+  await page.fill('#certificate-1B', 'ERS-2026-0007');
+  await page.click('form:has(#decision-1B-a) button:has-text("Record the decision")');
+  await page.waitForURL(/approvals$/);
+  const text = await page.textContent('main');
+  assert.match(text, /Phase 1B: Technical conformance approved/);
+  assert.match(text, /Certificate ERS-2026-0007/);
+  await screenshot(page, 'approvals-central-no-js');
+  await context.close();
+});
