@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <mutex>
+#include <unordered_map>
 #include <map>
 #include <optional>
 #include <string>
@@ -47,6 +48,16 @@ class Pages {
         return Response::text(200, std::string(a.bytes), std::string(a.content_type)).with("Cache-Control", "public, max-age=3600");
       };
       api_.add_route(std::move(r));
+    }
+    {
+      http::Route fav;
+      fav.method = "GET";
+      fav.pattern = "/favicon.ico";
+      fav.summary = "Icon";
+      fav.public_route = true;
+      fav.api = false;
+      fav.handler = [](Request&) { return redirect("/assets/images/favicon.ico").with("Cache-Control", "public, max-age=86400"); };
+      api_.add_route(std::move(fav));
     }
     page("GET", "/sign-in", true, [this](Request& r, Session*) { return sign_in_form(r, "", "", ""); });
     page("POST", "/sign-in", true, [this](Request& r, Session*) { return sign_in(r); });
@@ -412,10 +423,36 @@ class Pages {
     std::map<std::string, std::vector<const rules::RaisedFinding*>> results;
     for (const auto& f : rep.evaluation.findings)
       if (!f.item_id.empty()) results[f.item_id].push_back(&f);
-    Data items = list(), errors = list();
+    Data errors = list();
+    std::string items_html, prev_group;
     bool any_editable = false;
     std::string group;
     for (const auto& item : sec->items) {
+      // The cheap part first: if this item's HTML is cached, nothing else about it needs building.
+      {
+        auto a0 = rep.answers.find(item.id);
+        bool plain_item = !problems.count(item.id) && !submitted.count(item.id);
+        bool editable0 = item.answerable() && why_not_answer(s.auth.caller, t, l->assessment, item).empty();
+        any_editable = any_editable || editable0;
+        if (plain_item) {
+          std::string key0 = std::to_string(l->assessment.id) + '\x1f' + item.id + '\x1f' + (editable0 ? '1' : '0') + '\x1f' +
+                             std::to_string(a0 == rep.answers.end() ? 0 : a0->second.version) + '\x1f' +
+                             (a0 == rep.answers.end() ? "" : a0->second.value) + '\x1f' +
+                             (a0 == rep.answers.end() ? "" : a0->second.note) + '\x1f' +
+                             (missing.count(item.id) ? missing[item.id] : "") + '\x1f' +
+                             (rep.evaluation.out_of_scope.count(item.id) ? "o" : "i") + '\x1f' +
+                             (item.group != prev_group ? item.group : "");
+          for (const auto* f : results[item.id]) key0 += '\x1f' + f->explanation;
+          std::lock_guard lock(body_mu_);
+          auto hit = item_html_.find(key0);
+          if (hit != item_html_.end()) {
+            items_html += hit->second;
+            prev_group = item.group;
+            group = item.group;
+            continue;
+          }
+        }
+      }
       Data x = object();
       x.set("id", item.id);
       x.set("text", item.text);
@@ -485,9 +522,34 @@ class Pages {
         res.push_back(rr);
       }
       x.set("results", res);
-      items.push_back(x);
+      // Each item's HTML depends only on what is set above: reuse it while that is unchanged, so a write
+      // re-renders only the items it affected.
+      std::string key;
+      if (prob == problems.end() && sub == submitted.end()) {
+        key = std::to_string(l->assessment.id) + '\x1f' + item.id + '\x1f' + (editable ? '1' : '0') + '\x1f' +
+              std::to_string(version) + '\x1f' + value + '\x1f' + note + '\x1f' +
+              (missing.count(item.id) ? missing[item.id] : "") + '\x1f' +
+              (rep.evaluation.out_of_scope.count(item.id) ? "o" : "i") + '\x1f' + (item.group != prev_group ? item.group : "");
+        for (const auto* f : results[item.id]) key += '\x1f' + f->explanation;
+      }
+      prev_group = item.group;
+      std::string fragment;
+      {
+        std::lock_guard lock(body_mu_);
+        auto hit = key.empty() ? item_html_.end() : item_html_.find(key);
+        if (hit != item_html_.end()) fragment = hit->second;
+      }
+      if (fragment.empty()) {
+        fragment = render("section_item", x);
+        if (!key.empty()) {
+          std::lock_guard lock(body_mu_);
+          if (item_html_.size() > 50000) item_html_.clear();  // bounded
+          item_html_[key] = fragment;
+        }
+      }
+      items_html += fragment;
     }
-    d.set("items", items);
+    d.set("items_html", items_html);
     d.set("any_editable", any_editable);
     d.set("errors", errors);
     d.set("has_errors", !problems.empty());
@@ -808,6 +870,7 @@ class Pages {
   }
   std::mutex body_mu_;
   std::map<std::string, std::string> bodies_;  // rendered section bodies by assessment/section/revision/editable
+  std::unordered_map<std::string, std::string> item_html_;  // rendered items by everything they show
 
   api::Api& api_;
   service::Workbench& wb_;

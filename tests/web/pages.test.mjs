@@ -324,3 +324,4 @@ test('NHS Digital approves phase 1A area by area and phase 1B with a certificate
   await screenshot(page, 'approvals-central-no-js');
   await context.close();
 });
+

@@ -9,7 +9,8 @@
     window.addEventListener('beforeunload', function (e) {
       if (!dirty) return;
       e.preventDefault();
-      e.returnValue = '';
+      e.returnValue = 'You have unsaved changes.';  // older browsers need a non-empty value
+      return e.returnValue;
     });
   });
 })();
