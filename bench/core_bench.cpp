@@ -19,7 +19,9 @@ using namespace tom;
 
 namespace {
 
-double ms_since(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
+double ms_since(Clock::time_point t) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
+}
 
 struct Stats {
   double p50, p99, max, mean;
@@ -28,7 +30,9 @@ Stats stats(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   double sum = 0;
   for (double x : v) sum += x;
-  auto at = [&](double q) { return v[std::min(v.size() - 1, static_cast<size_t>(q * static_cast<double>(v.size())))]; };
+  auto at = [&](double q) {
+    return v[std::min(v.size() - 1, static_cast<size_t>(q * static_cast<double>(v.size())))];
+  };
   return {at(0.50), at(0.99), v.back(), sum / static_cast<double>(v.size())};
 }
 
@@ -51,8 +55,9 @@ vocabularies:
 sections:
 )";
   for (int s = 0; s < 10; ++s) {
-    y += "  - id: s" + std::to_string(s) + "\n    title: Section " + std::to_string(s) +
-         "\n    kind: requirements\n    parties: [supplier, trust]\n    phases: [\"1A\", \"2\"]\n    items:\n";
+    y +=
+        "  - id: s" + std::to_string(s) + "\n    title: Section " + std::to_string(s) +
+        "\n    kind: requirements\n    parties: [supplier, trust]\n    phases: [\"1A\", \"2\"]\n    items:\n";
     for (int i = s; i < n; i += 10) {
       y += "      - {id: R-" + std::to_string(i) + ", kind: req, text: Requirement " + std::to_string(i) +
            ", obligation: " + (i % 3 ? "must" : "should") + ", party: " + (i % 2 ? "supplier" : "trust") +
@@ -61,12 +66,16 @@ sections:
   }
   y += "rules:\n";
   for (int s = 0; s < 10; ++s)
-    y += "  - {id: res-" + std::to_string(s) + ", description: Section result, derive: res-" + std::to_string(s) +
-         ", value: 'if count(answers(\"s" + std::to_string(s) + "\"), \"Non-compliant\") > 0 then \"FAIL\" else \"PASS\"'}\n";
-  y += "  - {id: overall, description: Overall, derive: overall, value: 'if \"FAIL\" in [$res-0, $res-1, $res-2, "
+    y += "  - {id: res-" + std::to_string(s) + ", description: Section result, derive: res-" +
+         std::to_string(s) + ", value: 'if count(answers(\"s" + std::to_string(s) +
+         "\"), \"Non-compliant\") > 0 then \"FAIL\" else \"PASS\"'}\n";
+  y += "  - {id: overall, description: Overall, derive: overall, value: 'if \"FAIL\" in [$res-0, $res-1, "
+       "$res-2, "
        "$res-3, $res-4, $res-5, $res-6, $res-7, $res-8, $res-9] then \"FAIL\" else \"PASS\"'}\n";
-  y += "  - id: must-nc\n    description: Non-compliant must\n    each: {section_kind: requirements, obligation: must}\n"
-       "    when: value == \"Non-compliant\"\n    finding: {kind: escalation, title: Submit to NHS Digital, role: central}\n";
+  y += "  - id: must-nc\n    description: Non-compliant must\n    each: {section_kind: requirements, "
+       "obligation: must}\n"
+       "    when: value == \"Non-compliant\"\n    finding: {kind: escalation, title: Submit to NHS Digital, "
+       "role: central}\n";
   return y;
 }
 
@@ -118,13 +127,15 @@ void bench_rules(int n) {
     if (c.required == 0) std::printf("?");
   }
   auto s = stats(times);
-  std::printf("rules+completeness      %d items, %zu findings: p50 %.3f ms  p99 %.3f ms\n", n, findings, s.p50, s.p99);
+  std::printf("rules+completeness      %d items, %zu findings: p50 %.3f ms  p99 %.3f ms\n", n, findings,
+              s.p50, s.p99);
 }
 
 void bench_saves(const std::string& url, const std::string& label, int saves) {
   auto store = store::open_store(url);
   if (!store.ok()) {
-    std::printf("%s: cannot open: %s %s\n", label.c_str(), store.error().describe().c_str(), store.error().detail.c_str());
+    std::printf("%s: cannot open: %s %s\n", label.c_str(), store.error().describe().c_str(),
+                store.error().detail.c_str());
     return;
   }
   auto t = io::parse_template_yaml(synthetic_template(500), "bench.yaml");
@@ -162,15 +173,19 @@ int main(int argc, char** argv) {
   int saves = 2000;
   for (int i = 1; i + 1 < argc; ++i) {
     std::string a = argv[i];
-    if (a == "--pg") pg = argv[++i];
-    else if (a == "--saves") saves = std::stoi(argv[++i]);
+    if (a == "--pg")
+      pg = argv[++i];
+    else if (a == "--saves")
+      saves = std::stoi(argv[++i]);
   }
   bench_template_load();
   bench_rules(500);
   std::string db = (std::filesystem::temp_directory_path() / "tom-bench.db").string();
   for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db + suffix);
   bench_saves(db, "SQLite", saves);
-  if (!pg.empty()) bench_saves(pg, "PostgreSQL", saves);
-  else std::printf("answer save (PostgreSQL): skipped, pass --pg URL (bench/run.sh starts one)\n");
+  if (!pg.empty())
+    bench_saves(pg, "PostgreSQL", saves);
+  else
+    std::printf("answer save (PostgreSQL): skipped, pass --pg URL (bench/run.sh starts one)\n");
   return 0;
 }

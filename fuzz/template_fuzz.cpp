@@ -1,5 +1,5 @@
-// libFuzzer entry point for the template file parser: any bytes must give a template or located errors, without
-// crashes, hangs or unbounded memory (YAML aliases included). Seeds: fuzz/corpus/template.
+// libFuzzer entry point for the template file parser: any bytes must give a template or located errors,
+// without crashes, hangs or unbounded memory (YAML aliases included). Seeds: fuzz/corpus/template.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>

@@ -61,7 +61,8 @@ std::optional<int64_t> Body::integer(const char* key, bool required) {
   }
   // Ids and counts: whole numbers from 0 to 2^53 (what every JSON reader holds exactly).
   constexpr int64_t kMax = int64_t{1} << 53;
-  if (it->value().is_int64() && it->value().as_int64() >= 0 && it->value().as_int64() <= kMax) return it->value().as_int64();
+  if (it->value().is_int64() && it->value().as_int64() >= 0 && it->value().as_int64() <= kMax)
+    return it->value().as_int64();
   if (it->value().is_uint64() && it->value().as_uint64() <= static_cast<uint64_t>(kMax))
     return static_cast<int64_t>(it->value().as_uint64());
   bad(key, "must be a whole number from 0 to 9007199254740992");
@@ -109,9 +110,12 @@ Result<int64_t> id_param(const Request& r, const std::string& name) {
   return static_cast<int64_t>(std::stoll(s));
 }
 
-Response created(const json::value& v) { return Response::json(201, v); }
+Response created(const json::value& v) {
+  return Response::json(201, v);
+}
 
-Api::Api(service::Workbench& workbench, service::Identity& identity, http::Metrics& metrics, ApiOptions options)
+Api::Api(service::Workbench& workbench, service::Identity& identity, http::Metrics& metrics,
+         ApiOptions options)
     : wb_(workbench), store_(workbench.store()), identity_(identity), metrics_(metrics), options_(options) {
   public_route("GET", "/health", "Liveness: the process answers and its database responds", [this](Request&) {
     auto t = store_.list_templates();
@@ -141,8 +145,8 @@ void Api::public_route(const std::string& method, const std::string& pattern, co
   router_.add(std::move(r));
 }
 
-void Api::route(const std::string& method, const std::string& pattern, const std::string& summary, Authed handler,
-                const std::string& body, size_t limit) {
+void Api::route(const std::string& method, const std::string& pattern, const std::string& summary,
+                Authed handler, const std::string& body, size_t limit) {
   http::Route r;
   r.method = method;
   r.pattern = pattern;
@@ -198,7 +202,8 @@ Result<Loaded> Api::readable(Call& call, const std::string& param) {
   return Loaded{std::move(a).value(), std::move(t)};
 }
 
-Result<std::shared_ptr<const service::CheckReport>> Api::check_of(const Loaded& l, const domain::CompletenessFilter& f) {
+Result<std::shared_ptr<const service::CheckReport>> Api::check_of(const Loaded& l,
+                                                                  const domain::CompletenessFilter& f) {
   if (f.phase.empty() && f.party.empty()) return wb_.check_cached(l.assessment.id);
   TOM_ASSIGN(service::CheckReport r, wb_.check(l.assessment.id, f));
   return std::make_shared<const service::CheckReport>(std::move(r));

@@ -31,8 +31,8 @@ struct Call {
   std::string actor() const { return auth.caller.user.email; }
 };
 
-// A JSON request body read strictly: an object, with only the allowed fields, each of the right type. Problems
-// are collected and reported together (400).
+// A JSON request body read strictly: an object, with only the allowed fields, each of the right type.
+// Problems are collected and reported together (400).
 class Body {
  public:
   static Result<Body> parse(const http::Request& r, std::initializer_list<const char*> allowed);
@@ -57,7 +57,8 @@ struct Loaded {
 
 class Api {
  public:
-  Api(service::Workbench& workbench, service::Identity& identity, http::Metrics& metrics, ApiOptions options = {});
+  Api(service::Workbench& workbench, service::Identity& identity, http::Metrics& metrics,
+      ApiOptions options = {});
 
   http::Response handle(http::Request& req);
   size_t body_limit(const std::string& method, const std::string& path) const;
@@ -70,8 +71,8 @@ class Api {
 
  private:
   using Authed = std::function<http::Response(Call&)>;
-  void route(const std::string& method, const std::string& pattern, const std::string& summary, Authed handler,
-             const std::string& body = "", size_t limit = 1 << 20);
+  void route(const std::string& method, const std::string& pattern, const std::string& summary,
+             Authed handler, const std::string& body = "", size_t limit = 1 << 20);
   void public_route(const std::string& method, const std::string& pattern, const std::string& summary,
                     http::Handler handler, const std::string& body = "");
 
@@ -84,14 +85,16 @@ class Api {
   Result<Loaded> readable(Call& call, const std::string& id_param);
   // Findings as the rules and people left them, merged (service::merge_findings).
   // Unfiltered checks are shared from the workbench's cache (valid until anything is written).
-  Result<std::shared_ptr<const service::CheckReport>> check_of(const Loaded& l, const domain::CompletenessFilter& f = {});
+  Result<std::shared_ptr<const service::CheckReport>> check_of(const Loaded& l,
+                                                               const domain::CompletenessFilter& f = {});
   json::object assessment_detail(Call& call, const Loaded& l);
 
   // Rendered sections (everything but the caller's `editable` flags), reused until anything is written.
   struct RenderedSection {
     int64_t revision = -1;
-    std::string head;                                           // {"id":..,"items":[
-    std::vector<std::pair<const domain::Item*, std::string>> items;  // each item's JSON without its closing brace
+    std::string head;  // {"id":..,"items":[
+    std::vector<std::pair<const domain::Item*, std::string>>
+        items;  // each item's JSON without its closing brace
   };
   std::mutex section_mu_;
   std::map<std::pair<int64_t, std::string>, std::shared_ptr<const RenderedSection>> sections_;

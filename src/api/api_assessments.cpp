@@ -1,4 +1,5 @@
-// Assessments: list, create, read, sections, answers (with optimistic concurrency) and the completeness check.
+// Assessments: list, create, read, sections, answers (with optimistic concurrency) and the completeness
+// check.
 #include "api/api.hpp"
 #include "core/clock.hpp"
 #include "domain/workflow.hpp"
@@ -12,7 +13,9 @@ using namespace tom::domain;
 
 namespace {
 
-std::string etag(int64_t version) { return "\"v" + std::to_string(version) + "\""; }
+std::string etag(int64_t version) {
+  return "\"v" + std::to_string(version) + "\"";
+}
 
 // If-Match: "v3" -> 3; absent -> 0 (the caller saw no answer); anything else is a bad request.
 Result<int64_t> if_match(const Request& r) {
@@ -57,7 +60,9 @@ json::object Api::assessment_detail(Call& call, const Loaded& l) {
     o["complete"] = (*report)->completeness.complete();
     auto phases = phase_statuses(t, *approvals, *submissions);
     json::array ph;
-    for (const auto& s : phases) ph.push_back(json::object{{"phase", s.phase->id}, {"name", s.phase->name}, {"state", to_string(s.state)}});
+    for (const auto& s : phases)
+      ph.push_back(
+          json::object{{"phase", s.phase->id}, {"name", s.phase->name}, {"state", to_string(s.state)}});
     o["phases"] = std::move(ph);
     std::vector<GateFinding> gf;
     for (const auto& f : service::merge_findings(**report, today_utc()))
@@ -88,43 +93,53 @@ void Api::assessment_routes() {
     return Response::json(200, out);
   });
 
-  route("POST", "/api/v1/assessments", "Start an assessment of a template for a product", [this](Call& call) {
-    auto body = Body::parse(call.req, {"template", "template_version", "product", "product_version", "title", "participants"});
-    if (!body) return Response::error(body.error());
-    std::string tid = body->str("template", true), tver = body->str("template_version");
-    Assessment a;
-    a.product = body->str("product", true);
-    a.product_version = body->str("product_version");
-    a.title = body->str("title");
-    const json::object* parts = body->object("participants");
-    if (auto st = body->done(); !st) return Response::error(st.error());
-    auto loaded = wb_.load_template(tid, tver);
-    if (!loaded) return Response::error(loaded.error());
-    const Template& t = *loaded->tmpl;
-    a.template_id = t.id;
-    a.template_version = t.version;
-    a.custodian = t.custody.empty() ? "" : t.custody.front();
-    std::vector<Problem> problems;
-    if (parts)
-      for (const auto& kv : *parts) {
-        std::string party(kv.key());
-        if (!t.find_party(party)) problems.push_back({{"", "", 0, "participants." + party, ""}, "not a party of " + t.ref()});
-        else if (!kv.value().is_int64()) problems.push_back({{"", "", 0, "participants." + party, ""}, "must be an organisation id"});
-        else a.participants.push_back({party, kv.value().as_int64()});
-      }
-    if (!problems.empty()) return Response::error(Error::invalid("the request body is not valid", problems));
-    if (std::string why = why_not_create(call.caller(), t, a); !why.empty()) return Response::error(403, "forbidden", why);
-    auto created_a = store_.create_assessment(a, call.actor());
-    if (!created_a) return Response::error(created_a.error());
-    Loaded l{*created_a, *loaded};
-    return created(assessment_detail(call, l));
-  }, "json");
+  route(
+      "POST", "/api/v1/assessments", "Start an assessment of a template for a product",
+      [this](Call& call) {
+        auto body = Body::parse(call.req, {"template", "template_version", "product", "product_version",
+                                           "title", "participants"});
+        if (!body) return Response::error(body.error());
+        std::string tid = body->str("template", true), tver = body->str("template_version");
+        Assessment a;
+        a.product = body->str("product", true);
+        a.product_version = body->str("product_version");
+        a.title = body->str("title");
+        const json::object* parts = body->object("participants");
+        if (auto st = body->done(); !st) return Response::error(st.error());
+        auto loaded = wb_.load_template(tid, tver);
+        if (!loaded) return Response::error(loaded.error());
+        const Template& t = *loaded->tmpl;
+        a.template_id = t.id;
+        a.template_version = t.version;
+        a.custodian = t.custody.empty() ? "" : t.custody.front();
+        std::vector<Problem> problems;
+        if (parts)
+          for (const auto& kv : *parts) {
+            std::string party(kv.key());
+            if (!t.find_party(party))
+              problems.push_back({{"", "", 0, "participants." + party, ""}, "not a party of " + t.ref()});
+            else if (!kv.value().is_int64())
+              problems.push_back({{"", "", 0, "participants." + party, ""}, "must be an organisation id"});
+            else
+              a.participants.push_back({party, kv.value().as_int64()});
+          }
+        if (!problems.empty())
+          return Response::error(Error::invalid("the request body is not valid", problems));
+        if (std::string why = why_not_create(call.caller(), t, a); !why.empty())
+          return Response::error(403, "forbidden", why);
+        auto created_a = store_.create_assessment(a, call.actor());
+        if (!created_a) return Response::error(created_a.error());
+        Loaded l{*created_a, *loaded};
+        return created(assessment_detail(call, l));
+      },
+      "json");
 
-  route("GET", "/api/v1/assessments/{id}", "An assessment: participants, custody, phases and the go-live gate", [this](Call& call) {
-    auto l = readable(call, "id");
-    if (!l) return Response::error(l.error());
-    return Response::json(200, assessment_detail(call, *l));
-  });
+  route("GET", "/api/v1/assessments/{id}",
+        "An assessment: participants, custody, phases and the go-live gate", [this](Call& call) {
+          auto l = readable(call, "id");
+          if (!l) return Response::error(l.error());
+          return Response::json(200, assessment_detail(call, *l));
+        });
 
   route("GET", "/api/v1/assessments/{id}/sections", "Sections with their progress", [this](Call& call) {
     auto l = readable(call, "id");
@@ -137,83 +152,102 @@ void Api::assessment_routes() {
       const auto& p = (*report)->completeness.sections[i++];
       json::array parties;
       for (const auto& x : s.parties) parties.emplace_back(x);
-      out.push_back(json::object{{"id", s.id}, {"title", s.title}, {"kind", to_string(s.kind)}, {"parties", parties},
-                                 {"required", p.required}, {"answered", p.answered}, {"items", s.items.size()}});
+      out.push_back(json::object{{"id", s.id},
+                                 {"title", s.title},
+                                 {"kind", to_string(s.kind)},
+                                 {"parties", parties},
+                                 {"required", p.required},
+                                 {"answered", p.answered},
+                                 {"items", s.items.size()}});
     }
     return Response::json(200, out);
   });
 
-  route("GET", "/api/v1/assessments/{id}/sections/{section}", "A section's items with answers and rule results",
-        [this](Call& call) {
-    auto l = readable(call, "id");
-    if (!l) return Response::error(l.error());
-    const Template& t = *l->tmpl.tmpl;
-    const Section* s = t.find_section(call.req.params["section"]);
-    if (!s) return Response::error(404, "not_found", "template " + t.ref() + " has no section '" + call.req.params["section"] + "'");
-    auto revision = store_.revision();
-    if (!revision) return Response::error(revision.error());
-    std::shared_ptr<const RenderedSection> rendered;
-    auto key = std::make_pair(l->assessment.id, s->id);
-    {
-      std::lock_guard lock(section_mu_);
-      auto it = sections_.find(key);
-      if (it != sections_.end() && it->second->revision == *revision) rendered = it->second;
-    }
-    if (!rendered) {
-      auto report = check_of(*l);
-      if (!report) return Response::error(report.error());
-      auto fresh = std::make_shared<RenderedSection>();
-      fresh->revision = *revision;
-      std::map<std::string, std::vector<const rules::RaisedFinding*>> by_item;
-      for (const auto& f : (*report)->evaluation.findings)
-        if (!f.item_id.empty()) by_item[f.item_id].push_back(&f);
-      std::map<std::string, std::string> missing;
-      for (const auto& m : (*report)->completeness.missing) missing[m.item_id] = m.reason;
-      std::string head = json::serialize(json::object{{"id", s->id}, {"title", s->title}, {"kind", to_string(s->kind)},
-                                                      {"description", s->description}});
-      head.pop_back();  // reopen the object to append the items
-      fresh->head = head + ",\"items\":[";
-      for (const auto& item : s->items) {
-        json::object o{{"id", item.id},          {"kind", to_string(item.kind)},  {"text", item.text},
-                       {"guidance", item.guidance}, {"group", item.group},          {"party", item.party},
-                       {"obligation", to_string(item.obligation)}, {"answer_type", to_string(item.answer)},
-                       {"optional", item.optional}};
-        json::array choices;
-        if (const Vocabulary* v = t.vocabulary_of(item))
-          for (const auto& c : v->values) choices.emplace_back(c);
-        o["choices"] = std::move(choices);
-        o["in_scope"] = (*report)->evaluation.out_of_scope.count(item.id) == 0;
-        auto a = (*report)->answers.find(item.id);
-        o["answer"] = a == (*report)->answers.end() ? json::value(nullptr) : json::value(service::answer_json(a->second));
-        o["missing"] = missing.count(item.id) ? json::value(missing[item.id]) : json::value(nullptr);
-        json::array results;
-        for (const auto* f : by_item[item.id])
-          results.push_back(json::object{{"rule", f->rule_id}, {"kind", to_string(f->spec.kind)}, {"title", f->spec.title},
-                                         {"explanation", f->explanation}});
-        o["results"] = std::move(results);
-        std::string text = json::serialize(o);
-        text.pop_back();
-        fresh->items.emplace_back(&item, std::move(text));
-      }
-      rendered = fresh;
-      std::lock_guard lock(section_mu_);
-      if (sections_.size() > 1024) sections_.clear();
-      sections_[key] = rendered;
-    }
-    // Only `editable` depends on who asks.
-    std::string body = rendered->head;
-    body.reserve(body.size() + rendered->items.size() * 512);
-    bool first = true;
-    for (const auto& [item, text] : rendered->items) {
-      if (!first) body += ',';
-      first = false;
-      body += text;
-      bool editable = item->answerable() && why_not_answer(call.caller(), t, l->assessment, *item).empty();
-      body += editable ? ",\"editable\":true}" : ",\"editable\":false}";
-    }
-    body += "]}";
-    return Response::text(200, std::move(body), "application/json");
-  });
+  route("GET", "/api/v1/assessments/{id}/sections/{section}",
+        "A section's items with answers and rule results", [this](Call& call) {
+          auto l = readable(call, "id");
+          if (!l) return Response::error(l.error());
+          const Template& t = *l->tmpl.tmpl;
+          const Section* s = t.find_section(call.req.params["section"]);
+          if (!s)
+            return Response::error(
+                404, "not_found",
+                "template " + t.ref() + " has no section '" + call.req.params["section"] + "'");
+          auto revision = store_.revision();
+          if (!revision) return Response::error(revision.error());
+          std::shared_ptr<const RenderedSection> rendered;
+          auto key = std::make_pair(l->assessment.id, s->id);
+          {
+            std::lock_guard lock(section_mu_);
+            auto it = sections_.find(key);
+            if (it != sections_.end() && it->second->revision == *revision) rendered = it->second;
+          }
+          if (!rendered) {
+            auto report = check_of(*l);
+            if (!report) return Response::error(report.error());
+            auto fresh = std::make_shared<RenderedSection>();
+            fresh->revision = *revision;
+            std::map<std::string, std::vector<const rules::RaisedFinding*>> by_item;
+            for (const auto& f : (*report)->evaluation.findings)
+              if (!f.item_id.empty()) by_item[f.item_id].push_back(&f);
+            std::map<std::string, std::string> missing;
+            for (const auto& m : (*report)->completeness.missing) missing[m.item_id] = m.reason;
+            std::string head = json::serialize(json::object{{"id", s->id},
+                                                            {"title", s->title},
+                                                            {"kind", to_string(s->kind)},
+                                                            {"description", s->description}});
+            head.pop_back();  // reopen the object to append the items
+            fresh->head = head + ",\"items\":[";
+            for (const auto& item : s->items) {
+              json::object o{{"id", item.id},
+                             {"kind", to_string(item.kind)},
+                             {"text", item.text},
+                             {"guidance", item.guidance},
+                             {"group", item.group},
+                             {"party", item.party},
+                             {"obligation", to_string(item.obligation)},
+                             {"answer_type", to_string(item.answer)},
+                             {"optional", item.optional}};
+              json::array choices;
+              if (const Vocabulary* v = t.vocabulary_of(item))
+                for (const auto& c : v->values) choices.emplace_back(c);
+              o["choices"] = std::move(choices);
+              o["in_scope"] = (*report)->evaluation.out_of_scope.count(item.id) == 0;
+              auto a = (*report)->answers.find(item.id);
+              o["answer"] = a == (*report)->answers.end() ? json::value(nullptr)
+                                                          : json::value(service::answer_json(a->second));
+              o["missing"] = missing.count(item.id) ? json::value(missing[item.id]) : json::value(nullptr);
+              json::array results;
+              for (const auto* f : by_item[item.id])
+                results.push_back(json::object{{"rule", f->rule_id},
+                                               {"kind", to_string(f->spec.kind)},
+                                               {"title", f->spec.title},
+                                               {"explanation", f->explanation}});
+              o["results"] = std::move(results);
+              std::string text = json::serialize(o);
+              text.pop_back();
+              fresh->items.emplace_back(&item, std::move(text));
+            }
+            rendered = fresh;
+            std::lock_guard lock(section_mu_);
+            if (sections_.size() > 1024) sections_.clear();
+            sections_[key] = rendered;
+          }
+          // Only `editable` depends on who asks.
+          std::string body = rendered->head;
+          body.reserve(body.size() + rendered->items.size() * 512);
+          bool first = true;
+          for (const auto& [item, text] : rendered->items) {
+            if (!first) body += ',';
+            first = false;
+            body += text;
+            bool editable =
+                item->answerable() && why_not_answer(call.caller(), t, l->assessment, *item).empty();
+            body += editable ? ",\"editable\":true}" : ",\"editable\":false}";
+          }
+          body += "]}";
+          return Response::text(200, std::move(body), "application/json");
+        });
 
   route("GET", "/api/v1/assessments/{id}/answers", "Every answer", [this](Call& call) {
     auto l = readable(call, "id");
@@ -225,60 +259,69 @@ void Api::assessment_routes() {
     return Response::json(200, out);
   });
 
-  route("GET", "/api/v1/assessments/{id}/answers/{item}", "One answer, with its version as ETag", [this](Call& call) {
-    auto l = readable(call, "id");
-    if (!l) return Response::error(l.error());
-    const std::string& item = call.req.params["item"];
-    if (!l->tmpl.tmpl->find_item(item)) return Response::error(404, "not_found", "template has no item '" + item + "'");
-    auto answers = store_.get_answers(l->assessment.id);
-    if (!answers) return Response::error(answers.error());
-    auto it = answers->find(item);
-    if (it == answers->end()) return Response::error(404, "not_found", "item " + item + " is not answered yet");
-    return Response::json(200, service::answer_json(it->second)).with("ETag", etag(it->second.version));
-  });
-
-  route("PUT", "/api/v1/assessments/{id}/answers/{item}",
-        "Answer an item; If-Match names the version you edited (none: you saw no answer); stale: 409 with the current",
+  route("GET", "/api/v1/assessments/{id}/answers/{item}", "One answer, with its version as ETag",
         [this](Call& call) {
-    auto l = readable(call, "id");
-    if (!l) return Response::error(l.error());
-    const Template& t = *l->tmpl.tmpl;
-    const std::string& item_id = call.req.params["item"];
-    const Item* item = t.find_item(item_id);
-    if (!item) return Response::error(404, "not_found", "template " + t.ref() + " has no item '" + item_id + "'");
-    auto body = Body::parse(call.req, {"value", "note", "reference"});
-    if (!body) return Response::error(body.error());
-    std::string value = body->str("value", true), note = body->str("note"), reference = body->str("reference");
-    if (auto st = body->done(); !st) return Response::error(st.error());
-    auto expected = if_match(call.req);
-    if (!expected) return Response::error(expected.error());
-    if (std::string why = why_not_answer(call.caller(), t, l->assessment, *item); !why.empty())
-      return Response::error(403, "forbidden", why);
-    auto saved = wb_.answer(l->assessment.id, item_id, value, note, reference, *expected, call.actor());
-    if (!saved) {
-      Response r = Response::error(saved.error());
-      if (saved.error().code == ErrorCode::kConflict) {
-        // Show what is there now, so the person can choose.
-        auto answers = store_.get_answers(l->assessment.id);
-        json::value body_json = json::parse(r.body);
-        if (answers && answers->count(item_id)) {
-          body_json.as_object()["current"] = service::answer_json(answers->at(item_id));
-          r = Response::json(409, body_json).with("ETag", etag(answers->at(item_id).version));
-        }
-      }
-      return r;
-    }
-    return Response::json(200, service::answer_json(*saved)).with("ETag", etag(saved->version));
-  }, "json");
+          auto l = readable(call, "id");
+          if (!l) return Response::error(l.error());
+          const std::string& item = call.req.params["item"];
+          if (!l->tmpl.tmpl->find_item(item))
+            return Response::error(404, "not_found", "template has no item '" + item + "'");
+          auto answers = store_.get_answers(l->assessment.id);
+          if (!answers) return Response::error(answers.error());
+          auto it = answers->find(item);
+          if (it == answers->end())
+            return Response::error(404, "not_found", "item " + item + " is not answered yet");
+          return Response::json(200, service::answer_json(it->second)).with("ETag", etag(it->second.version));
+        });
 
-  route("GET", "/api/v1/assessments/{id}/check", "What is missing per party and phase, rule results, findings", [this](Call& call) {
-    auto l = readable(call, "id");
-    if (!l) return Response::error(l.error());
-    CompletenessFilter f{call.req.query["phase"], call.req.query["party"]};
-    auto report = check_of(*l, f);
-    if (!report) return Response::error(report.error());
-    return Response::json(200, service::check_json(**report));
-  });
+  route(
+      "PUT", "/api/v1/assessments/{id}/answers/{item}",
+      "Answer an item; If-Match names the version you edited (none: you saw no answer); stale: 409 with the "
+      "current",
+      [this](Call& call) {
+        auto l = readable(call, "id");
+        if (!l) return Response::error(l.error());
+        const Template& t = *l->tmpl.tmpl;
+        const std::string& item_id = call.req.params["item"];
+        const Item* item = t.find_item(item_id);
+        if (!item)
+          return Response::error(404, "not_found", "template " + t.ref() + " has no item '" + item_id + "'");
+        auto body = Body::parse(call.req, {"value", "note", "reference"});
+        if (!body) return Response::error(body.error());
+        std::string value = body->str("value", true), note = body->str("note"),
+                    reference = body->str("reference");
+        if (auto st = body->done(); !st) return Response::error(st.error());
+        auto expected = if_match(call.req);
+        if (!expected) return Response::error(expected.error());
+        if (std::string why = why_not_answer(call.caller(), t, l->assessment, *item); !why.empty())
+          return Response::error(403, "forbidden", why);
+        auto saved = wb_.answer(l->assessment.id, item_id, value, note, reference, *expected, call.actor());
+        if (!saved) {
+          Response r = Response::error(saved.error());
+          if (saved.error().code == ErrorCode::kConflict) {
+            // Show what is there now, so the person can choose.
+            auto answers = store_.get_answers(l->assessment.id);
+            json::value body_json = json::parse(r.body);
+            if (answers && answers->count(item_id)) {
+              body_json.as_object()["current"] = service::answer_json(answers->at(item_id));
+              r = Response::json(409, body_json).with("ETag", etag(answers->at(item_id).version));
+            }
+          }
+          return r;
+        }
+        return Response::json(200, service::answer_json(*saved)).with("ETag", etag(saved->version));
+      },
+      "json");
+
+  route("GET", "/api/v1/assessments/{id}/check",
+        "What is missing per party and phase, rule results, findings", [this](Call& call) {
+          auto l = readable(call, "id");
+          if (!l) return Response::error(l.error());
+          CompletenessFilter f{call.req.query["phase"], call.req.query["party"]};
+          auto report = check_of(*l, f);
+          if (!report) return Response::error(report.error());
+          return Response::json(200, service::check_json(**report));
+        });
 }
 
 }  // namespace tom::api

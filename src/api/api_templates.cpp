@@ -14,12 +14,17 @@ void Api::template_routes() {
     if (!list) return Response::error(list.error());
     json::array out;
     for (const auto& t : *list)
-      out.push_back(json::object{{"id", t.id}, {"version", t.version}, {"name", t.name}, {"family", t.family},
-                                 {"sections", t.sections}, {"items", t.items}, {"created_at", t.created_at}});
+      out.push_back(json::object{{"id", t.id},
+                                 {"version", t.version},
+                                 {"name", t.name},
+                                 {"family", t.family},
+                                 {"sections", t.sections},
+                                 {"items", t.items},
+                                 {"created_at", t.created_at}});
     return Response::json(200, out);
   });
-  route("GET", "/api/v1/templates/{id}", "A template's newest version: sections with items, vocabularies, rules",
-        [this](Call& call) {
+  route("GET", "/api/v1/templates/{id}",
+        "A template's newest version: sections with items, vocabularies, rules", [this](Call& call) {
           auto t = wb_.load_template(call.req.params["id"], "");
           if (!t) return Response::error(t.error());
           return Response::json(200, io::template_to_json(*t->tmpl));
@@ -29,16 +34,21 @@ void Api::template_routes() {
     if (!t) return Response::error(t.error());
     return Response::json(200, io::template_to_json(*t->tmpl));
   });
-  route("POST", "/api/v1/templates", "Add a template from its YAML file (administrators)", [this](Call& call) {
-    if (!call.caller().admin()) return Response::error(403, "forbidden", "only administrators add templates");
-    std::string type = call.req.header("content-type");
-    if (type.find("yaml") == std::string::npos)
-      return Response::error(415, "unsupported", "send the template file as YAML (Content-Type: application/yaml)");
-    auto t = io::parse_template_yaml(call.req.body, "upload.yaml");
-    if (!t) return Response::error(t.error());
-    if (auto st = wb_.add_template(*t, call.actor()); !st) return Response::error(st.error());
-    return created(json::object{{"id", t->id}, {"version", t->version}, {"items", t->item_count()}});
-  }, "yaml", io::kMaxTemplateFileBytes);
+  route(
+      "POST", "/api/v1/templates", "Add a template from its YAML file (administrators)",
+      [this](Call& call) {
+        if (!call.caller().admin())
+          return Response::error(403, "forbidden", "only administrators add templates");
+        std::string type = call.req.header("content-type");
+        if (type.find("yaml") == std::string::npos)
+          return Response::error(415, "unsupported",
+                                 "send the template file as YAML (Content-Type: application/yaml)");
+        auto t = io::parse_template_yaml(call.req.body, "upload.yaml");
+        if (!t) return Response::error(t.error());
+        if (auto st = wb_.add_template(*t, call.actor()); !st) return Response::error(st.error());
+        return created(json::object{{"id", t->id}, {"version", t->version}, {"items", t->item_count()}});
+      },
+      "yaml", io::kMaxTemplateFileBytes);
 }
 
 }  // namespace tom::api

@@ -13,10 +13,15 @@ using namespace tom::domain;
 
 namespace {
 
-
 json::object finding_view_json(const service::FindingView& f) {
-  json::object o{{"key", f.key},     {"kind", f.kind},   {"item", f.item_id}, {"title", f.title},
-                 {"explanation", f.explanation}, {"role", f.role}, {"party", f.party}, {"status", f.status},
+  json::object o{{"key", f.key},
+                 {"kind", f.kind},
+                 {"item", f.item_id},
+                 {"title", f.title},
+                 {"explanation", f.explanation},
+                 {"role", f.role},
+                 {"party", f.party},
+                 {"status", f.status},
                  {"source", f.from_rules ? "rules" : "person"}};
   if (f.stored) o["finding"] = service::finding_json(*f.stored);
   return o;
@@ -25,43 +30,52 @@ json::object finding_view_json(const service::FindingView& f) {
 }  // namespace
 
 void Api::workflow_routes() {
-  route("GET", "/api/v1/assessments/{id}/findings", "The findings register: rule findings and people's", [this](Call& call) {
-    auto l = readable(call, "id");
-    if (!l) return Response::error(l.error());
-    auto report = check_of(*l);
-    if (!report) return Response::error(report.error());
-    json::array out;
-    for (const auto& f : service::merge_findings(**report, today_utc())) out.push_back(finding_view_json(f));
-    return Response::json(200, out);
-  });
-
-  route("POST", "/api/v1/assessments/{id}/findings", "Report a finding (non-compliance, risk, escalation, review)",
+  route("GET", "/api/v1/assessments/{id}/findings", "The findings register: rule findings and people's",
         [this](Call& call) {
-    auto l = readable(call, "id");
-    if (!l) return Response::error(l.error());
-    auto body = Body::parse(call.req, {"kind", "title", "item", "role", "owner", "mitigation", "detail"});
-    if (!body) return Response::error(body.error());
-    Finding f;
-    f.assessment_id = l->assessment.id;
-    f.kind = body->str("kind", true);
-    f.title = body->str("title", true);
-    f.item_id = body->str("item");
-    f.role = body->str("role");
-    f.owner = body->str("owner");
-    f.mitigation = body->str("mitigation");
-    f.detail = body->str("detail");
-    if (auto st = body->done(); !st) return Response::error(st.error());
-    if (!finding_kind_from(f.kind)) return Response::error(400, "invalid_input", "kind must be non-compliance, risk, escalation or review");
-    if (!f.item_id.empty() && !l->tmpl.tmpl->find_item(f.item_id))
-      return Response::error(400, "invalid_input", "there is no item '" + f.item_id + "'");
-    if (std::string why = why_not_record_finding(call.caller(), l->assessment); !why.empty())
-      return Response::error(403, "forbidden", why);
-    f.key = "manual:" + now_utc_iso() + ":" + call.caller().user.email;
-    f.party = parties_of(call.caller(), l->assessment).empty() ? "" : parties_of(call.caller(), l->assessment).front();
-    auto saved = store_.save_finding(f, call.actor());
-    if (!saved) return Response::error(saved.error());
-    return created(service::finding_json(*saved));
-  }, "json");
+          auto l = readable(call, "id");
+          if (!l) return Response::error(l.error());
+          auto report = check_of(*l);
+          if (!report) return Response::error(report.error());
+          json::array out;
+          for (const auto& f : service::merge_findings(**report, today_utc()))
+            out.push_back(finding_view_json(f));
+          return Response::json(200, out);
+        });
+
+  route(
+      "POST", "/api/v1/assessments/{id}/findings",
+      "Report a finding (non-compliance, risk, escalation, review)",
+      [this](Call& call) {
+        auto l = readable(call, "id");
+        if (!l) return Response::error(l.error());
+        auto body = Body::parse(call.req, {"kind", "title", "item", "role", "owner", "mitigation", "detail"});
+        if (!body) return Response::error(body.error());
+        Finding f;
+        f.assessment_id = l->assessment.id;
+        f.kind = body->str("kind", true);
+        f.title = body->str("title", true);
+        f.item_id = body->str("item");
+        f.role = body->str("role");
+        f.owner = body->str("owner");
+        f.mitigation = body->str("mitigation");
+        f.detail = body->str("detail");
+        if (auto st = body->done(); !st) return Response::error(st.error());
+        if (!finding_kind_from(f.kind))
+          return Response::error(400, "invalid_input",
+                                 "kind must be non-compliance, risk, escalation or review");
+        if (!f.item_id.empty() && !l->tmpl.tmpl->find_item(f.item_id))
+          return Response::error(400, "invalid_input", "there is no item '" + f.item_id + "'");
+        if (std::string why = why_not_record_finding(call.caller(), l->assessment); !why.empty())
+          return Response::error(403, "forbidden", why);
+        f.key = "manual:" + now_utc_iso() + ":" + call.caller().user.email;
+        f.party = parties_of(call.caller(), l->assessment).empty()
+                      ? ""
+                      : parties_of(call.caller(), l->assessment).front();
+        auto saved = store_.save_finding(f, call.actor());
+        if (!saved) return Response::error(saved.error());
+        return created(service::finding_json(*saved));
+      },
+      "json");
 
   auto settle = [this](Call& call, bool accept) -> Response {
     auto l = readable(call, "id");
@@ -75,76 +89,92 @@ void Api::workflow_routes() {
     if (!f) return Response::error(f.error());
     return Response::json(200, service::finding_json(*f));
   };
-  route("POST", "/api/v1/assessments/{id}/findings/{key}/accept", "Accept a finding as a named person holding its role",
-        [settle](Call& call) { return settle(call, true); }, "json");
-  route("POST", "/api/v1/assessments/{id}/findings/{key}/resolve", "Mark a finding resolved",
-        [settle](Call& call) { return settle(call, false); }, "json");
+  route(
+      "POST", "/api/v1/assessments/{id}/findings/{key}/accept",
+      "Accept a finding as a named person holding its role",
+      [settle](Call& call) { return settle(call, true); }, "json");
+  route(
+      "POST", "/api/v1/assessments/{id}/findings/{key}/resolve", "Mark a finding resolved",
+      [settle](Call& call) { return settle(call, false); }, "json");
 
-  route("GET", "/api/v1/assessments/{id}/phases", "Each phase: state, areas and decisions", [this](Call& call) {
-    auto l = readable(call, "id");
-    if (!l) return Response::error(l.error());
-    auto approvals = store_.list_approvals(l->assessment.id);
-    auto submissions = store_.list_submissions(l->assessment.id);
-    if (!approvals || !submissions) return Response::error(Error::internal("cannot read the phases"));
-    json::array out;
-    for (const auto& s : phase_statuses(*l->tmpl.tmpl, *approvals, *submissions)) {
-      json::array areas;
-      for (const auto& d : s.areas)
-        areas.push_back(json::object{{"area", d.area}, {"decision", d.latest ? json::value(service::approval_json(*d.latest)) : json::value(nullptr)}});
-      out.push_back(json::object{{"phase", s.phase->id},
-                                 {"name", s.phase->name},
-                                 {"approver", s.phase->approver},
-                                 {"state", to_string(s.state)},
-                                 {"certificate", s.certificate},
-                                 {"submitted_at", s.submitted ? json::value(s.submitted->at) : json::value(nullptr)},
-                                 {"areas", areas}});
-    }
-    return Response::json(200, out);
-  });
+  route("GET", "/api/v1/assessments/{id}/phases", "Each phase: state, areas and decisions",
+        [this](Call& call) {
+          auto l = readable(call, "id");
+          if (!l) return Response::error(l.error());
+          auto approvals = store_.list_approvals(l->assessment.id);
+          auto submissions = store_.list_submissions(l->assessment.id);
+          if (!approvals || !submissions) return Response::error(Error::internal("cannot read the phases"));
+          json::array out;
+          for (const auto& s : phase_statuses(*l->tmpl.tmpl, *approvals, *submissions)) {
+            json::array areas;
+            for (const auto& d : s.areas)
+              areas.push_back(
+                  json::object{{"area", d.area},
+                               {"decision", d.latest ? json::value(service::approval_json(*d.latest))
+                                                     : json::value(nullptr)}});
+            out.push_back(json::object{
+                {"phase", s.phase->id},
+                {"name", s.phase->name},
+                {"approver", s.phase->approver},
+                {"state", to_string(s.state)},
+                {"certificate", s.certificate},
+                {"submitted_at", s.submitted ? json::value(s.submitted->at) : json::value(nullptr)},
+                {"areas", areas}});
+          }
+          return Response::json(200, out);
+        });
 
-  route("POST", "/api/v1/assessments/{id}/phases/{phase}/submit", "Submit a phase to its approver", [this](Call& call) {
-    auto l = readable(call, "id");
-    if (!l) return Response::error(l.error());
-    const Phase* phase = l->tmpl.tmpl->find_phase(call.req.params["phase"]);
-    if (!phase) return Response::error(404, "not_found", "there is no phase '" + call.req.params["phase"] + "'");
-    if (!call.req.body.empty()) {
-      auto body = Body::parse(call.req, {});
-      if (!body) return Response::error(body.error());
-      if (auto st = body->done(); !st) return Response::error(st.error());
-    }
-    auto s = service::submit_phase(wb_, call.caller(), l->assessment, *l->tmpl.tmpl, phase->id);
-    if (!s) return Response::error(s.error());
-    return created(json::object{{"phase", phase->id}, {"submitted_at", s->at}, {"by", s->by}});
-  }, "json");
+  route(
+      "POST", "/api/v1/assessments/{id}/phases/{phase}/submit", "Submit a phase to its approver",
+      [this](Call& call) {
+        auto l = readable(call, "id");
+        if (!l) return Response::error(l.error());
+        const Phase* phase = l->tmpl.tmpl->find_phase(call.req.params["phase"]);
+        if (!phase)
+          return Response::error(404, "not_found", "there is no phase '" + call.req.params["phase"] + "'");
+        if (!call.req.body.empty()) {
+          auto body = Body::parse(call.req, {});
+          if (!body) return Response::error(body.error());
+          if (auto st = body->done(); !st) return Response::error(st.error());
+        }
+        auto s = service::submit_phase(wb_, call.caller(), l->assessment, *l->tmpl.tmpl, phase->id);
+        if (!s) return Response::error(s.error());
+        return created(json::object{{"phase", phase->id}, {"submitted_at", s->at}, {"by", s->by}});
+      },
+      "json");
 
-  route("POST", "/api/v1/assessments/{id}/phases/{phase}/decisions",
-        "Approve or reject a phase (or one area of it); approving phase 2 accepts the open risks", [this](Call& call) {
-    auto l = readable(call, "id");
-    if (!l) return Response::error(l.error());
-    const Phase* phase = l->tmpl.tmpl->find_phase(call.req.params["phase"]);
-    if (!phase) return Response::error(404, "not_found", "there is no phase '" + call.req.params["phase"] + "'");
-    auto body = Body::parse(call.req, {"decision", "area", "reason", "outcome", "certificate"});
-    if (!body) return Response::error(body.error());
-    Approval ap;
-    ap.assessment_id = l->assessment.id;
-    ap.phase = phase->id;
-    std::string decision = body->str("decision", true);
-    ap.area = body->str("area");
-    ap.reason = body->str("reason");
-    ap.outcome = body->str("outcome");
-    ap.certificate = body->str("certificate");
-    if (auto st = body->done(); !st) return Response::error(st.error());
-    auto d = decision_from(decision);
-    if (!d) return Response::error(400, "invalid_input", "decision must be approved or rejected");
-    ap.decision = *d;
-    auto decided = service::decide_phase(wb_, call.caller(), l->assessment, *l->tmpl.tmpl, ap);
-    if (!decided) return Response::error(decided.error());
-    json::array accepted;
-    for (const auto& k : decided->accepted_findings) accepted.emplace_back(k);
-    json::object out = service::approval_json(decided->approval);
-    out["accepted_findings"] = std::move(accepted);
-    return created(out);
-  }, "json");
+  route(
+      "POST", "/api/v1/assessments/{id}/phases/{phase}/decisions",
+      "Approve or reject a phase (or one area of it); approving phase 2 accepts the open risks",
+      [this](Call& call) {
+        auto l = readable(call, "id");
+        if (!l) return Response::error(l.error());
+        const Phase* phase = l->tmpl.tmpl->find_phase(call.req.params["phase"]);
+        if (!phase)
+          return Response::error(404, "not_found", "there is no phase '" + call.req.params["phase"] + "'");
+        auto body = Body::parse(call.req, {"decision", "area", "reason", "outcome", "certificate"});
+        if (!body) return Response::error(body.error());
+        Approval ap;
+        ap.assessment_id = l->assessment.id;
+        ap.phase = phase->id;
+        std::string decision = body->str("decision", true);
+        ap.area = body->str("area");
+        ap.reason = body->str("reason");
+        ap.outcome = body->str("outcome");
+        ap.certificate = body->str("certificate");
+        if (auto st = body->done(); !st) return Response::error(st.error());
+        auto d = decision_from(decision);
+        if (!d) return Response::error(400, "invalid_input", "decision must be approved or rejected");
+        ap.decision = *d;
+        auto decided = service::decide_phase(wb_, call.caller(), l->assessment, *l->tmpl.tmpl, ap);
+        if (!decided) return Response::error(decided.error());
+        json::array accepted;
+        for (const auto& k : decided->accepted_findings) accepted.emplace_back(k);
+        json::object out = service::approval_json(decided->approval);
+        out["accepted_findings"] = std::move(accepted);
+        return created(out);
+      },
+      "json");
 
   route("GET", "/api/v1/assessments/{id}/handoffs", "The custody chain's hand-offs", [this](Call& call) {
     auto l = readable(call, "id");
@@ -153,62 +183,79 @@ void Api::workflow_routes() {
     if (!list) return Response::error(list.error());
     json::array out;
     for (const auto& h : *list)
-      out.push_back(json::object{{"id", h.id}, {"from", h.from_party}, {"to", h.to_party}, {"note", h.note}, {"by", h.by}, {"at", h.at}});
+      out.push_back(json::object{{"id", h.id},
+                                 {"from", h.from_party},
+                                 {"to", h.to_party},
+                                 {"note", h.note},
+                                 {"by", h.by},
+                                 {"at", h.at}});
     return Response::json(200, json::object{{"custodian", l->assessment.custodian}, {"handoffs", out}});
   });
 
-  route("POST", "/api/v1/assessments/{id}/handoffs", "Hand the TOM on to another party of the custody chain", [this](Call& call) {
-    auto l = readable(call, "id");
-    if (!l) return Response::error(l.error());
-    auto body = Body::parse(call.req, {"to", "note"});
-    if (!body) return Response::error(body.error());
-    std::string to = body->str("to", true), note = body->str("note");
-    if (auto st = body->done(); !st) return Response::error(st.error());
-    auto h = service::hand_off(wb_, call.caller(), l->assessment, *l->tmpl.tmpl, to, note);
-    if (!h) return Response::error(h.error());
-    return created(json::object{{"from", h->from_party}, {"to", h->to_party}, {"note", h->note}, {"by", h->by}, {"at", h->at}});
-  }, "json");
+  route(
+      "POST", "/api/v1/assessments/{id}/handoffs", "Hand the TOM on to another party of the custody chain",
+      [this](Call& call) {
+        auto l = readable(call, "id");
+        if (!l) return Response::error(l.error());
+        auto body = Body::parse(call.req, {"to", "note"});
+        if (!body) return Response::error(body.error());
+        std::string to = body->str("to", true), note = body->str("note");
+        if (auto st = body->done(); !st) return Response::error(st.error());
+        auto h = service::hand_off(wb_, call.caller(), l->assessment, *l->tmpl.tmpl, to, note);
+        if (!h) return Response::error(h.error());
+        return created(json::object{
+            {"from", h->from_party}, {"to", h->to_party}, {"note", h->note}, {"by", h->by}, {"at", h->at}});
+      },
+      "json");
 
-  route("GET", "/api/v1/assessments/{id}/gate", "Whether go-live is open, and if not why", [this](Call& call) {
-    auto l = readable(call, "id");
-    if (!l) return Response::error(l.error());
-    json::object detail = assessment_detail(call, *l);
-    return Response::json(200, detail["gate"]);
-  });
+  route("GET", "/api/v1/assessments/{id}/gate", "Whether go-live is open, and if not why",
+        [this](Call& call) {
+          auto l = readable(call, "id");
+          if (!l) return Response::error(l.error());
+          json::object detail = assessment_detail(call, *l);
+          return Response::json(200, detail["gate"]);
+        });
 
-  route("POST", "/api/v1/assessments/{id}/derive",
-        "Reuse an approved TOM for another deploying organisation: suppliers' answers carried, lineage kept", [this](Call& call) {
-    auto l = readable(call, "id");
-    if (!l) return Response::error(l.error());
-    auto body = Body::parse(call.req, {"organisation_id", "title"});
-    if (!body) return Response::error(body.error());
-    int64_t org = body->integer("organisation_id", true).value_or(0);
-    std::string title = body->str("title");
-    if (auto st = body->done(); !st) return Response::error(st.error());
-    auto created_a = service::derive(wb_, call.caller(), l->assessment, *l->tmpl.tmpl, org, title);
-    if (!created_a) return Response::error(created_a.error());
-    const auto& d = *created_a;
-    json::array carried, reset;
-    for (const auto& x : d.carried) carried.emplace_back(x);
-    for (const auto& x : d.reset) reset.emplace_back(x);
-    return created(json::object{{"assessment", service::assessment_json(d.assessment)},
-                                {"derived_from", l->assessment.id},
-                                {"carried", carried},
-                                {"reset_for_review", reset}});
-  }, "json");
+  route(
+      "POST", "/api/v1/assessments/{id}/derive",
+      "Reuse an approved TOM for another deploying organisation: suppliers' answers carried, lineage kept",
+      [this](Call& call) {
+        auto l = readable(call, "id");
+        if (!l) return Response::error(l.error());
+        auto body = Body::parse(call.req, {"organisation_id", "title"});
+        if (!body) return Response::error(body.error());
+        int64_t org = body->integer("organisation_id", true).value_or(0);
+        std::string title = body->str("title");
+        if (auto st = body->done(); !st) return Response::error(st.error());
+        auto created_a = service::derive(wb_, call.caller(), l->assessment, *l->tmpl.tmpl, org, title);
+        if (!created_a) return Response::error(created_a.error());
+        const auto& d = *created_a;
+        json::array carried, reset;
+        for (const auto& x : d.carried) carried.emplace_back(x);
+        for (const auto& x : d.reset) reset.emplace_back(x);
+        return created(json::object{{"assessment", service::assessment_json(d.assessment)},
+                                    {"derived_from", l->assessment.id},
+                                    {"carried", carried},
+                                    {"reset_for_review", reset}});
+      },
+      "json");
 
-  route("GET", "/api/v1/assessments/{id}/diff/{other}", "Items whose answers differ between two assessments", [this](Call& call) {
-    auto a = readable(call, "id");
-    if (!a) return Response::error(a.error());
-    auto b = readable(call, "other");
-    if (!b) return Response::error(b.error());
-    auto left = store_.get_answers(a->assessment.id), right = store_.get_answers(b->assessment.id);
-    if (!left || !right) return Response::error(Error::internal("cannot read the answers"));
-    json::array out;
-    for (const auto& d : diff_answers(*left, *right))
-      out.push_back(json::object{{"item", d.item_id}, {"left", d.left}, {"right", d.right}, {"note_differs", d.note_differs}});
-    return Response::json(200, json::object{{"left", a->assessment.id}, {"right", b->assessment.id}, {"differences", out}});
-  });
+  route("GET", "/api/v1/assessments/{id}/diff/{other}", "Items whose answers differ between two assessments",
+        [this](Call& call) {
+          auto a = readable(call, "id");
+          if (!a) return Response::error(a.error());
+          auto b = readable(call, "other");
+          if (!b) return Response::error(b.error());
+          auto left = store_.get_answers(a->assessment.id), right = store_.get_answers(b->assessment.id);
+          if (!left || !right) return Response::error(Error::internal("cannot read the answers"));
+          json::array out;
+          for (const auto& d : diff_answers(*left, *right))
+            out.push_back(json::object{
+                {"item", d.item_id}, {"left", d.left}, {"right", d.right}, {"note_differs", d.note_differs}});
+          return Response::json(
+              200,
+              json::object{{"left", a->assessment.id}, {"right", b->assessment.id}, {"differences", out}});
+        });
 
   route("GET", "/api/v1/assessments/{id}/audit", "The assessment's audit trail", [this](Call& call) {
     auto l = readable(call, "id");
@@ -220,16 +267,20 @@ void Api::workflow_routes() {
     std::string id = std::to_string(l->assessment.id);
     json::array out;
     for (const auto& e : *events)
-      if (e.entity_key == id || e.entity_key.rfind(id + "/", 0) == 0) out.push_back(service::audit_event_json(e));
+      if (e.entity_key == id || e.entity_key.rfind(id + "/", 0) == 0)
+        out.push_back(service::audit_event_json(e));
     return Response::json(200, out);
   });
 
   route("GET", "/api/v1/audit", "Every audit event (central reviewers, administrators)", [this](Call& call) {
-    if (!call.caller().admin() && !(call.caller().central() && call.caller().user.has_role("central-reviewer")))
-      return Response::error(403, "forbidden", "the whole audit trail is for central reviewers and administrators");
+    if (!call.caller().admin() &&
+        !(call.caller().central() && call.caller().user.has_role("central-reviewer")))
+      return Response::error(403, "forbidden",
+                             "the whole audit trail is for central reviewers and administrators");
     store::AuditFilter f;
     auto after = call.req.query["after"];
-    if (!after.empty() && after.find_first_not_of("0123456789") == std::string::npos && after.size() < 18) f.after_seq = std::stoll(after);
+    if (!after.empty() && after.find_first_not_of("0123456789") == std::string::npos && after.size() < 18)
+      f.after_seq = std::stoll(after);
     f.limit = 1000;
     auto events = store_.list_audit(f);
     if (!events) return Response::error(events.error());
@@ -239,13 +290,16 @@ void Api::workflow_routes() {
   });
 
   route("GET", "/api/v1/audit/verify", "Recompute the audit hash chain", [this](Call& call) {
-    if (!call.caller().admin() && !(call.caller().central() && call.caller().user.has_role("central-reviewer")))
-      return Response::error(403, "forbidden", "verifying the audit trail is for central reviewers and administrators");
+    if (!call.caller().admin() &&
+        !(call.caller().central() && call.caller().user.has_role("central-reviewer")))
+      return Response::error(403, "forbidden",
+                             "verifying the audit trail is for central reviewers and administrators");
     auto report = store_.verify_audit();
     if (!report) return Response::error(report.error());
     json::array problems;
     for (const auto& p : report->problems) problems.emplace_back(p);
-    return Response::json(200, json::object{{"ok", report->ok()}, {"checked", report->checked}, {"problems", problems}});
+    return Response::json(
+        200, json::object{{"ok", report->ok()}, {"checked", report->checked}, {"problems", problems}});
   });
 }
 

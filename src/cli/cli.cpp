@@ -39,11 +39,20 @@ Exit codes: 0 done (check: complete), 1 a negative result (incomplete, tampered,
 
 const std::map<std::string, Command>& commands() {
   static const std::map<std::string, Command> table = {
-      {"init", cmd_init},         {"template", cmd_template}, {"rules", cmd_rules},
-      {"organisation", cmd_organisation}, {"organization", cmd_organisation},
-      {"assessment", cmd_assessment}, {"answer", cmd_answer}, {"check", cmd_check},
-      {"finding", cmd_finding},   {"approve", cmd_approve},   {"export", cmd_export},
-      {"import", cmd_import},     {"audit", cmd_audit},       {"serve", cmd_serve},
+      {"init", cmd_init},
+      {"template", cmd_template},
+      {"rules", cmd_rules},
+      {"organisation", cmd_organisation},
+      {"organization", cmd_organisation},
+      {"assessment", cmd_assessment},
+      {"answer", cmd_answer},
+      {"check", cmd_check},
+      {"finding", cmd_finding},
+      {"approve", cmd_approve},
+      {"export", cmd_export},
+      {"import", cmd_import},
+      {"audit", cmd_audit},
+      {"serve", cmd_serve},
       {"user", cmd_user},
   };
   return table;
@@ -59,7 +68,10 @@ std::string env(const char* name) {
 int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   Context ctx{env("TOM_DB").empty() ? "tom.db" : env("TOM_DB"),
               !env("TOM_USER").empty() ? env("TOM_USER") : (!env("USER").empty() ? env("USER") : "cli"),
-              out, err, nullptr, nullptr};
+              out,
+              err,
+              nullptr,
+              nullptr};
   size_t i = 0;
   for (; i < args.size(); ++i) {
     const std::string& a = args[i];
@@ -115,7 +127,9 @@ int Context::usage(const std::string& message, const char* help) {
   return kExitUsage;
 }
 
-void print_json(std::ostream& out, const boost::json::value& v) { out << boost::json::serialize(v) << "\n"; }
+void print_json(std::ostream& out, const boost::json::value& v) {
+  out << boost::json::serialize(v) << "\n";
+}
 
 Result<int64_t> parse_id(const std::string& s, const std::string& what) {
   if (s.empty() || s.size() > 18 || s.find_first_not_of("0123456789") != std::string::npos || s == "0")

@@ -30,7 +30,8 @@ const char* kAssessmentHelp = R"(Usage:
       and changed items (answers of removed items are kept, not deleted)
 )";
 
-const char* kAnswerHelp = R"(Usage: tom answer ASSESSMENT ITEM VALUE [--note TEXT] [--reference TEXT] [--if-version N]
+const char* kAnswerHelp =
+    R"(Usage: tom answer ASSESSMENT ITEM VALUE [--note TEXT] [--reference TEXT] [--if-version N]
 Records an answer. VALUE must be one of the item's choices (see `tom template show`); "" clears it.
 --if-version N refuses the write unless the stored answer is still at version N (0: no answer yet).
 )";
@@ -63,7 +64,8 @@ std::string organisation_name(Context& ctx, int64_t id) {
 
 int cmd_organisation(Context& ctx, const std::vector<std::string>& argv) {
   if (argv.empty() || wants_help(argv)) return ctx.out << kOrgHelp, argv.empty() ? kExitUsage : kExitOk;
-  auto args = parse_args(std::vector<std::string>(argv.begin() + 1, argv.end()), {{"--ods", "--type"}, {"--json"}, {}});
+  auto args = parse_args(std::vector<std::string>(argv.begin() + 1, argv.end()),
+                         {{"--ods", "--type"}, {"--json"}, {}});
   if (!args) return ctx.usage(args.error().message, kOrgHelp);
   if (auto st = ctx.open(); !st) return ctx.fail(st.error());
   if (argv[0] == "list") {
@@ -75,8 +77,8 @@ int cmd_organisation(Context& ctx, const std::vector<std::string>& argv) {
       print_json(ctx.out, a);
     } else {
       for (const auto& o : *list)
-        ctx.out << o.id << "  " << o.name << (o.ods_code.empty() ? "" : "  ODS " + o.ods_code) << "  " << o.type
-                << "\n";
+        ctx.out << o.id << "  " << o.name << (o.ods_code.empty() ? "" : "  ODS " + o.ods_code) << "  "
+                << o.type << "\n";
     }
     return kExitOk;
   }
@@ -92,11 +94,13 @@ int cmd_organisation(Context& ctx, const std::vector<std::string>& argv) {
 }
 
 int cmd_assessment(Context& ctx, const std::vector<std::string>& argv) {
-  if (argv.empty() || wants_help(argv)) return ctx.out << kAssessmentHelp, argv.empty() ? kExitUsage : kExitOk;
-  auto args = parse_args(std::vector<std::string>(argv.begin() + 1, argv.end()),
-                         {{"--template", "--product", "--product-version", "--title", "--party", "--custodian", "--to"},
-                          {"--json", "--dry-run"},
-                          {"--party"}});
+  if (argv.empty() || wants_help(argv))
+    return ctx.out << kAssessmentHelp, argv.empty() ? kExitUsage : kExitOk;
+  auto args = parse_args(
+      std::vector<std::string>(argv.begin() + 1, argv.end()),
+      {{"--template", "--product", "--product-version", "--title", "--party", "--custodian", "--to"},
+       {"--json", "--dry-run"},
+       {"--party"}});
   if (!args) return ctx.usage(args.error().message, kAssessmentHelp);
   if (auto st = ctx.open(); !st) return ctx.fail(st.error());
   const std::string& sub = argv[0];
@@ -120,10 +124,12 @@ int cmd_assessment(Context& ctx, const std::vector<std::string>& argv) {
     }
     for (const auto& x : *list) {
       auto report = ctx.workbench->check(x.id, {});
-      ctx.out << x.id << "  " << x.product << (x.product_version.empty() ? "" : " " + x.product_version) << "  ["
-              << x.template_ref() << "]";
+      ctx.out << x.id << "  " << x.product << (x.product_version.empty() ? "" : " " + x.product_version)
+              << "  [" << x.template_ref() << "]";
       if (!x.title.empty()) ctx.out << "  " << x.title;
-      if (report) ctx.out << "  " << report->completeness.answered << "/" << report->completeness.required << " answered";
+      if (report)
+        ctx.out << "  " << report->completeness.answered << "/" << report->completeness.required
+                << " answered";
       if (!x.custodian.empty()) ctx.out << "  with " << x.custodian;
       ctx.out << "\n";
     }
@@ -150,7 +156,8 @@ int cmd_assessment(Context& ctx, const std::vector<std::string>& argv) {
       auto eq = p.find('=');
       if (eq == std::string::npos) return ctx.usage("--party takes PARTY=ORGANISATION_ID", kAssessmentHelp);
       std::string party = p.substr(0, eq);
-      if (!t.find_party(party)) return ctx.fail(Error::invalid("template " + t.ref() + " has no party '" + party + "'"));
+      if (!t.find_party(party))
+        return ctx.fail(Error::invalid("template " + t.ref() + " has no party '" + party + "'"));
       auto id = parse_id(p.substr(eq + 1), "organisation id");
       if (!id) return ctx.fail(id.error());
       a.participants.push_back({party, *id});
@@ -170,9 +177,10 @@ int cmd_assessment(Context& ctx, const std::vector<std::string>& argv) {
       print_json(ctx.out, service::assessment_json(*a));
       return kExitOk;
     }
-    ctx.out << "Assessment " << a->id << ": " << a->product << " " << a->product_version << " [" << a->template_ref()
-            << "]\n";
-    for (const auto& p : a->participants) ctx.out << "  " << p.party << ": " << organisation_name(ctx, p.organisation_id) << "\n";
+    ctx.out << "Assessment " << a->id << ": " << a->product << " " << a->product_version << " ["
+            << a->template_ref() << "]\n";
+    for (const auto& p : a->participants)
+      ctx.out << "  " << p.party << ": " << organisation_name(ctx, p.organisation_id) << "\n";
     if (!a->custodian.empty()) ctx.out << "  held by: " << a->custodian << "\n";
     return kExitOk;
   }
@@ -196,13 +204,17 @@ int cmd_assessment(Context& ctx, const std::vector<std::string>& argv) {
         for (const auto& s : v) a.emplace_back(s);
         return a;
       };
-      print_json(ctx.out, json::object{{"from", r.from}, {"to", r.to}, {"carried", arr(r.carried)},
-                                       {"added", arr(r.added)}, {"removed", arr(r.removed)},
-                                       {"changed", arr(r.changed)}, {"needs_review", arr(r.needs_review)}});
+      print_json(ctx.out, json::object{{"from", r.from},
+                                       {"to", r.to},
+                                       {"carried", arr(r.carried)},
+                                       {"added", arr(r.added)},
+                                       {"removed", arr(r.removed)},
+                                       {"changed", arr(r.changed)},
+                                       {"needs_review", arr(r.needs_review)}});
       return kExitOk;
     }
-    ctx.out << (args->flag("--dry-run") ? "Would move" : "Moved") << " assessment " << *id << " from " << r.from
-            << " to " << r.to << "\n";
+    ctx.out << (args->flag("--dry-run") ? "Would move" : "Moved") << " assessment " << *id << " from "
+            << r.from << " to " << r.to << "\n";
     list("answers carried", r.carried);
     list("new items to answer", r.added);
     list("removed items (answers kept)", r.removed);
@@ -256,7 +268,8 @@ int cmd_check(Context& ctx, const std::vector<std::string>& argv) {
   ctx.out << "Assessment " << r.assessment.id << ": " << r.assessment.product << " [" << t.ref() << "]";
   if (!r.filter.phase.empty()) ctx.out << " phase " << r.filter.phase;
   if (!r.filter.party.empty()) ctx.out << " party " << r.filter.party;
-  ctx.out << "\n" << r.completeness.answered << " of " << r.completeness.required << " required items answered"
+  ctx.out << "\n"
+          << r.completeness.answered << " of " << r.completeness.required << " required items answered"
           << (r.completeness.complete() ? " - complete\n" : "\n");
   if (!r.completeness.missing.empty()) {
     // Grouped by party, then phase, as people act on them.
@@ -275,7 +288,9 @@ int cmd_check(Context& ctx, const std::vector<std::string>& argv) {
   }
   if (!r.evaluation.derived.empty()) {
     ctx.out << "\nRule results:\n";
-    for (const auto& d : r.evaluation.derived) ctx.out << "  " << d.name << " = " << (d.value.is_null() ? "-" : d.value.plain()) << "  (" << d.explanation << ")\n";
+    for (const auto& d : r.evaluation.derived)
+      ctx.out << "  " << d.name << " = " << (d.value.is_null() ? "-" : d.value.plain()) << "  ("
+              << d.explanation << ")\n";
   }
   auto findings = service::merge_findings(r, today_utc());
   if (!findings.empty()) {
@@ -311,14 +326,17 @@ int cmd_export(Context& ctx, const std::vector<std::string>& argv) {
     if (file.empty() || file == "-") return ctx.usage("xlsx export needs -o FILE", kExportHelp);
     auto report = ctx.workbench->check(*id, {});
     if (!report) return ctx.fail(report.error());
-    if (auto st = io::xlsx_export::write_assessment_xlsx(file, *report->loaded.tmpl, *bundle, report->evaluation); !st)
+    if (auto st =
+            io::xlsx_export::write_assessment_xlsx(file, *report->loaded.tmpl, *bundle, report->evaluation);
+        !st)
       return ctx.fail(st.error());
     ctx.out << "Exported assessment " << *id << " to " << file << "\n";
     return kExitOk;
   }
   std::string text;
   if (format == "csv") {
-    auto loaded = ctx.workbench->load_template(bundle->assessment.template_id, bundle->assessment.template_version);
+    auto loaded =
+        ctx.workbench->load_template(bundle->assessment.template_id, bundle->assessment.template_version);
     if (!loaded) return ctx.fail(loaded.error());
     text = io::xlsx_export::assessment_csv(*loaded->tmpl, *bundle);
   } else {

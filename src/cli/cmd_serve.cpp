@@ -44,11 +44,13 @@ int cmd_serve(Context& ctx, const std::vector<std::string>& argv) {
   if (colon == std::string::npos) return ctx.usage("--listen takes HOST:PORT", kServeHelp);
   options.host = listen.substr(0, colon);
   std::string port = listen.substr(colon + 1);
-  if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos || std::stoi(port) > 65535)
+  if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos ||
+      std::stoi(port) > 65535)
     return ctx.usage("--listen takes HOST:PORT with a port from 0 to 65535", kServeHelp);
   options.port = static_cast<uint16_t>(std::stoi(port));
   std::string threads = args->value("--threads", "2");
-  if (threads.find_first_not_of("0123456789") != std::string::npos || threads.empty() || std::stoi(threads) < 1 || std::stoi(threads) > 64)
+  if (threads.find_first_not_of("0123456789") != std::string::npos || threads.empty() ||
+      std::stoi(threads) < 1 || std::stoi(threads) > 64)
     return ctx.usage("--threads takes a number from 1 to 64", kServeHelp);
   options.threads = std::stoi(threads);
   if (auto st = ctx.open(); !st) return ctx.fail(st.error());
@@ -61,8 +63,8 @@ int cmd_serve(Context& ctx, const std::vector<std::string>& argv) {
       options, [&](http::Request& r) { return api.handle(r); },
       [&](const std::string& m, const std::string& p) { return api.body_limit(m, p); }, metrics,
       [&](uint16_t bound) {
-        ctx.out << "TOM Workbench listening on http://" << options.host << ":" << bound << " (" << ctx.store->kind()
-                << " database " << ctx.db << ")" << std::endl;
+        ctx.out << "TOM Workbench listening on http://" << options.host << ":" << bound << " ("
+                << ctx.store->kind() << " database " << ctx.db << ")" << std::endl;
       });
   if (!st) return ctx.fail(st.error());
   ctx.out << "TOM Workbench stopped" << std::endl;
@@ -71,8 +73,9 @@ int cmd_serve(Context& ctx, const std::vector<std::string>& argv) {
 
 int cmd_user(Context& ctx, const std::vector<std::string>& argv) {
   if (argv.empty() || wants_help(argv)) return ctx.out << kUserHelp, argv.empty() ? kExitUsage : kExitOk;
-  auto args = parse_args(std::vector<std::string>(argv.begin() + 1, argv.end()),
-                         {{"--name", "--organisation", "--role"}, {"--password-stdin", "--json"}, {"--role"}});
+  auto args =
+      parse_args(std::vector<std::string>(argv.begin() + 1, argv.end()),
+                 {{"--name", "--organisation", "--role"}, {"--password-stdin", "--json"}, {"--role"}});
   if (!args) return ctx.usage(args.error().message, kUserHelp);
   if (auto st = ctx.open(); !st) return ctx.fail(st.error());
   if (argv[0] == "list") {
@@ -90,8 +93,10 @@ int cmd_user(Context& ctx, const std::vector<std::string>& argv) {
     auto org = parse_id(args->value("--organisation"), "--organisation");
     if (!org) return ctx.fail(org.error());
     std::string password;
-    if (args->flag("--password-stdin")) std::getline(std::cin, password);
-    else if (const char* p = std::getenv("TOM_PASSWORD")) password = p;
+    if (args->flag("--password-stdin"))
+      std::getline(std::cin, password);
+    else if (const char* p = std::getenv("TOM_PASSWORD"))
+      password = p;
     domain::User u{0, args->positional[0], args->value("--name"), *org, args->all("--role")};
     service::Identity identity(*ctx.store);
     auto added = identity.create_user(u, password, ctx.user);

@@ -5,9 +5,9 @@
 #include "domain/template_diff.hpp"
 #include "io/assessment_json.hpp"
 #include "io/bundled.hpp"
-#include "io/tom_import/template_import.hpp"
 #include "io/template_file.hpp"
 #include "io/template_json.hpp"
+#include "io/tom_import/template_import.hpp"
 #include "rules/rule_test.hpp"
 #include "service/views.hpp"
 
@@ -63,10 +63,14 @@ Result<Template> bundled_template(const std::string& id) {
 
 std::string obligation_label(Obligation o) {
   switch (o) {
-    case Obligation::kMust: return "MUST";
-    case Obligation::kShould: return "SHOULD";
-    case Obligation::kMay: return "MAY";
-    default: return "";
+    case Obligation::kMust:
+      return "MUST";
+    case Obligation::kShould:
+      return "SHOULD";
+    case Obligation::kMay:
+      return "MAY";
+    default:
+      return "";
   }
 }
 
@@ -107,8 +111,8 @@ int cmd_template(Context& ctx, const std::vector<std::string>& argv) {
     if (pos.size() != 1) return ctx.usage("template validate takes one FILE", kTemplateHelp);
     auto t = io::load_template_file(pos[0]);
     if (!t) return ctx.fail(t.error());
-    ctx.out << pos[0] << ": valid (" << t->ref() << ", " << t->sections.size() << " sections, " << t->item_count()
-            << " items, " << t->rules.size() << " rules)\n";
+    ctx.out << pos[0] << ": valid (" << t->ref() << ", " << t->sections.size() << " sections, "
+            << t->item_count() << " items, " << t->rules.size() << " rules)\n";
     return kExitOk;
   }
   if (auto st = ctx.open(); !st) return ctx.fail(st.error());
@@ -118,8 +122,13 @@ int cmd_template(Context& ctx, const std::vector<std::string>& argv) {
     if (args->flag("--json")) {
       json::array a;
       for (const auto& t : *list)
-        a.push_back(json::object{{"id", t.id}, {"version", t.version}, {"name", t.name}, {"family", t.family},
-                                 {"sections", t.sections}, {"items", t.items}, {"created_at", t.created_at}});
+        a.push_back(json::object{{"id", t.id},
+                                 {"version", t.version},
+                                 {"name", t.name},
+                                 {"family", t.family},
+                                 {"sections", t.sections},
+                                 {"items", t.items},
+                                 {"created_at", t.created_at}});
       print_json(ctx.out, a);
       return kExitOk;
     }
@@ -143,7 +152,8 @@ int cmd_template(Context& ctx, const std::vector<std::string>& argv) {
     ctx.out << "Parties:";
     for (const auto& p : t.parties) ctx.out << " " << p.id << " (" << p.name << ")";
     ctx.out << "\nPhases:";
-    for (const auto& p : t.phases) ctx.out << " " << p.id << " " << p.name << " [approver " << p.approver << "]";
+    for (const auto& p : t.phases)
+      ctx.out << " " << p.id << " " << p.name << " [approver " << p.approver << "]";
     ctx.out << "\n";
     for (const auto& s : t.sections) {
       ctx.out << "\n== " << s.title << " [" << s.id << "; " << to_string(s.kind) << "; phases";
@@ -210,7 +220,8 @@ int cmd_template(Context& ctx, const std::vector<std::string>& argv) {
 
 int cmd_rules(Context& ctx, const std::vector<std::string>& argv) {
   if (argv.empty() || wants_help(argv) || argv[0] != "test")
-    return ctx.out << kRulesHelp, (argv.empty() || argv[0] != "test") && !wants_help(argv) ? kExitUsage : kExitOk;
+    return ctx.out << kRulesHelp,
+           (argv.empty() || argv[0] != "test") && !wants_help(argv) ? kExitUsage : kExitOk;
   std::vector<std::string> files(argv.begin() + 1, argv.end());
   if (files.empty()) return ctx.usage("rules test takes FILE...", kRulesHelp);
   size_t passed = 0, failed = 0;
@@ -261,23 +272,25 @@ void print_notes(Context& ctx, const std::vector<io::tom_import::ImportNote>& no
   if (notes.empty()) return;
   ctx.out << "  Not mapped (" << notes.size() << "):\n";
   for (const auto& n : notes)
-    ctx.out << "    sheet '" << n.sheet << "'" << (n.row > 0 ? ", row " + std::to_string(n.row) : "") << ": " << n.message
-            << "\n";
+    ctx.out << "    sheet '" << n.sheet << "'" << (n.row > 0 ? ", row " + std::to_string(n.row) : "") << ": "
+            << n.message << "\n";
 }
 
 int import_workbook(Context& ctx, const std::string& file, const std::string& kind, const Args& args) {
   auto wb = io::workbook::read_workbook_file(file);
   if (!wb) return ctx.fail(wb.error());
   if (kind == "template") {
-    auto imported = io::tom_import::import_template(*wb, file, {args.value("--id"), args.value("--version"), ""});
+    auto imported =
+        io::tom_import::import_template(*wb, file, {args.value("--id"), args.value("--version"), ""});
     if (!imported) return ctx.fail(imported.error());
     const Template& t = imported->tmpl;
     size_t reqs = 0;
     for (const auto& s : t.sections)
       for (const auto& i : s.items) reqs += i.kind == ItemKind::kReq;
-    ctx.out << (args.flag("--dry-run") ? "Checked " : "Imported ") << "template " << t.ref() << " from " << file << ": "
-            << t.sections.size() << " sections, " << t.item_count() << " items (" << reqs << " requirements), "
-            << t.vocabularies.size() << " vocabularies, " << t.rules.size() << " rules\n";
+    ctx.out << (args.flag("--dry-run") ? "Checked " : "Imported ") << "template " << t.ref() << " from "
+            << file << ": " << t.sections.size() << " sections, " << t.item_count() << " items (" << reqs
+            << " requirements), " << t.vocabularies.size() << " vocabularies, " << t.rules.size()
+            << " rules\n";
     print_notes(ctx, imported->notes);
     if (args.flag("--dry-run")) return kExitOk;
     if (auto st = ctx.workbench->add_template(t, ctx.user); !st) return ctx.fail(st.error());
@@ -290,14 +303,16 @@ int import_workbook(Context& ctx, const std::string& file, const std::string& ki
       for (int r = 0; r <= meta->max_row(); ++r)
         if (meta->text(r, 0) == "template") ref = meta->text(r, 1) + "@" + meta->text(r + 1, 1);
   }
-  if (ref.empty()) return ctx.fail(Error::invalid("say which template the workbook answers: --template ID[@VERSION]"));
+  if (ref.empty())
+    return ctx.fail(Error::invalid("say which template the workbook answers: --template ID[@VERSION]"));
   auto loaded = ctx.workbench->load_template_ref(ref);
   if (!loaded) return ctx.fail(loaded.error());
   auto imported = io::tom_import::import_assessment(*wb, file, *loaded->tmpl);
   if (!imported) return ctx.fail(imported.error());
   print_notes(ctx, imported->notes);
   if (args.flag("--dry-run")) {
-    ctx.out << "Checked " << file << ": " << imported->bundle.answers.size() << " answers for " << loaded->tmpl->ref() << "\n";
+    ctx.out << "Checked " << file << ": " << imported->bundle.answers.size() << " answers for "
+            << loaded->tmpl->ref() << "\n";
     return kExitOk;
   }
   auto a = ctx.workbench->import_bundle(imported->bundle, ctx.user);
@@ -335,7 +350,8 @@ int cmd_import(Context& ctx, const std::vector<std::string>& argv) {
     if (kind.empty()) kind = ends_with(".yaml") || ends_with(".yml") || workbook ? "template" : "assessment";
     if (!workbook) {
       auto head = read_file_limited(file, 200ull * 1024 * 1024);
-      workbook = head.ok() && head->size() >= 4 && (head->compare(0, 4, "PK\x03\x04") == 0 || head->compare(0, 4, "\xD0\xCF\x11\xE0") == 0);
+      workbook = head.ok() && head->size() >= 4 &&
+                 (head->compare(0, 4, "PK\x03\x04") == 0 || head->compare(0, 4, "\xD0\xCF\x11\xE0") == 0);
     }
     if (workbook) {
       if (!ctx.store && kind != "template")

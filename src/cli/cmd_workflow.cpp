@@ -36,15 +36,15 @@ bool wants_help(const std::vector<std::string>& a) {
   return false;
 }
 
-
 }  // namespace
 
 int cmd_finding(Context& ctx, const std::vector<std::string>& argv) {
   if (argv.empty() || wants_help(argv)) return ctx.out << kFindingHelp, argv.empty() ? kExitUsage : kExitOk;
-  auto args = parse_args(std::vector<std::string>(argv.begin() + 1, argv.end()),
-                         {{"--kind", "--title", "--item", "--role", "--owner", "--mitigation", "--by", "--expires"},
-                          {"--json"},
-                          {}});
+  auto args =
+      parse_args(std::vector<std::string>(argv.begin() + 1, argv.end()),
+                 {{"--kind", "--title", "--item", "--role", "--owner", "--mitigation", "--by", "--expires"},
+                  {"--json"},
+                  {}});
   if (!args) return ctx.usage(args.error().message, kFindingHelp);
   const auto& pos = args->positional;
   if (pos.empty()) return ctx.usage("finding commands take ASSESSMENT", kFindingHelp);
@@ -60,8 +60,13 @@ int cmd_finding(Context& ctx, const std::vector<std::string>& argv) {
     if (args->flag("--json")) {
       json::array a;
       for (const auto& f : views) {
-        json::object o{{"key", f.key},     {"kind", f.kind},   {"item", f.item_id},  {"title", f.title},
-                       {"explanation", f.explanation}, {"role", f.role}, {"status", f.status}};
+        json::object o{{"key", f.key},
+                       {"kind", f.kind},
+                       {"item", f.item_id},
+                       {"title", f.title},
+                       {"explanation", f.explanation},
+                       {"role", f.role},
+                       {"status", f.status}};
         if (f.stored) o["finding"] = service::finding_json(*f.stored);
         a.push_back(std::move(o));
       }
@@ -69,8 +74,8 @@ int cmd_finding(Context& ctx, const std::vector<std::string>& argv) {
       return kExitOk;
     }
     for (const auto& f : views)
-      ctx.out << f.key << "  [" << f.status << "] " << f.kind << (f.role.empty() ? "" : " for " + f.role) << ": "
-              << f.explanation << "\n";
+      ctx.out << f.key << "  [" << f.status << "] " << f.kind << (f.role.empty() ? "" : " for " + f.role)
+              << ": " << f.explanation << "\n";
     if (views.empty()) ctx.out << "No findings.\n";
     return kExitOk;
   }
@@ -78,7 +83,8 @@ int cmd_finding(Context& ctx, const std::vector<std::string>& argv) {
     Finding f;
     f.assessment_id = *id;
     f.kind = args->value("--kind");
-    if (!finding_kind_from(f.kind)) return ctx.usage("--kind must be non-compliance, risk, escalation or review", kFindingHelp);
+    if (!finding_kind_from(f.kind))
+      return ctx.usage("--kind must be non-compliance, risk, escalation or review", kFindingHelp);
     f.title = args->value("--title");
     if (f.title.empty()) return ctx.usage("finding add needs --title", kFindingHelp);
     f.item_id = args->value("--item");
@@ -98,14 +104,16 @@ int cmd_finding(Context& ctx, const std::vector<std::string>& argv) {
     const service::FindingView* view = nullptr;
     for (const auto& v : views)
       if (v.key == pos[1]) view = &v;
-    if (!view) return ctx.fail(Error::not_found("assessment " + pos[0] + " has no current finding '" + pos[1] + "'"));
+    if (!view)
+      return ctx.fail(Error::not_found("assessment " + pos[0] + " has no current finding '" + pos[1] + "'"));
     Finding f = service::finding_to_store(*view, *id);
     if (!args->value("--mitigation").empty()) f.mitigation = args->value("--mitigation");
     if (sub == "accept") {
       f.accepted_by = args->value("--by");
       f.accepted_role = args->value("--role");
       if (f.accepted_by.empty() || f.accepted_role.empty())
-        return ctx.usage("finding accept needs --by NAME and --role ROLE (a named person accepts a risk)", kFindingHelp);
+        return ctx.usage("finding accept needs --by NAME and --role ROLE (a named person accepts a risk)",
+                         kFindingHelp);
       f.expires_on = args->value("--expires");
       if (!f.expires_on.empty() && !valid_iso_date(f.expires_on))
         return ctx.usage("--expires takes a date YYYY-MM-DD", kFindingHelp);
@@ -124,7 +132,8 @@ int cmd_finding(Context& ctx, const std::vector<std::string>& argv) {
 
 int cmd_approve(Context& ctx, const std::vector<std::string>& argv) {
   if (wants_help(argv)) return ctx.out << kApproveHelp, kExitOk;
-  auto args = parse_args(argv, {{"--decision", "--area", "--reason", "--outcome", "--certificate", "--by"}, {}, {}});
+  auto args =
+      parse_args(argv, {{"--decision", "--area", "--reason", "--outcome", "--certificate", "--by"}, {}, {}});
   if (!args) return ctx.usage(args.error().message, kApproveHelp);
   if (args->positional.size() != 2) return ctx.usage("approve takes ASSESSMENT PHASE", kApproveHelp);
   auto id = parse_id(args->positional[0], "assessment");
@@ -137,7 +146,9 @@ int cmd_approve(Context& ctx, const std::vector<std::string>& argv) {
   auto loaded = ctx.workbench->load_template(a->template_id, a->template_version);
   if (!loaded) return ctx.fail(loaded.error());
   const Phase* phase = loaded->tmpl->find_phase(args->positional[1]);
-  if (!phase) return ctx.fail(Error::invalid("template " + loaded->tmpl->ref() + " has no phase '" + args->positional[1] + "'"));
+  if (!phase)
+    return ctx.fail(
+        Error::invalid("template " + loaded->tmpl->ref() + " has no phase '" + args->positional[1] + "'"));
   Approval ap;
   ap.assessment_id = *id;
   ap.phase = phase->id;
@@ -151,7 +162,8 @@ int cmd_approve(Context& ctx, const std::vector<std::string>& argv) {
   ap.outcome = args->value("--outcome");
   ap.certificate = args->value("--certificate");
   if (phase->certificate && *decision == Decision::kApproved && ap.area.empty() && ap.certificate.empty())
-    return ctx.usage("approving phase " + phase->id + " issues a certificate: give --certificate", kApproveHelp);
+    return ctx.usage("approving phase " + phase->id + " issues a certificate: give --certificate",
+                     kApproveHelp);
   ap.decided_by = args->value("--by");
   auto saved = ctx.store->add_approval(ap, ctx.user);
   if (!saved) return ctx.fail(saved.error());
@@ -162,7 +174,8 @@ int cmd_approve(Context& ctx, const std::vector<std::string>& argv) {
 
 int cmd_audit(Context& ctx, const std::vector<std::string>& argv) {
   if (argv.empty() || wants_help(argv)) return ctx.out << kAuditHelp, argv.empty() ? kExitUsage : kExitOk;
-  auto args = parse_args(std::vector<std::string>(argv.begin() + 1, argv.end()), {{"--entity"}, {"--json"}, {}});
+  auto args =
+      parse_args(std::vector<std::string>(argv.begin() + 1, argv.end()), {{"--entity"}, {"--json"}, {}});
   if (!args) return ctx.usage(args.error().message, kAuditHelp);
   if (auto st = ctx.open(); !st) return ctx.fail(st.error());
   if (argv[0] == "verify") {

@@ -34,13 +34,17 @@ std::string demo_value(const Template& t, const Item& item) {
         for (const auto& val : v->values)
           if (val == good) return val;
       for (const auto& val : v->values)
-        if (val != "Other" && val != "None" && val != "No" && val.rfind("Non", 0) != 0 && val.rfind("N/", 0) != 0)
+        if (val != "Other" && val != "None" && val != "No" && val.rfind("Non", 0) != 0 &&
+            val.rfind("N/", 0) != 0)
           return val;
       return v->values.front();
     }
-    case AnswerType::kDate: return today_utc();
-    case AnswerType::kNumber: return "1";
-    case AnswerType::kNone: return "";
+    case AnswerType::kDate:
+      return today_utc();
+    case AnswerType::kNumber:
+      return "1";
+    case AnswerType::kNone:
+      return "";
     default:
       break;
   }
@@ -117,9 +121,12 @@ void settle_findings(const service::LoadedTemplate& lt, store::AssessmentBundle&
     double score = 100.0 * static_cast<double>(ev.findings.size());
     for (const auto& d : ev.derived) {
       double n = 0;
-      if (d.value.plain() == "FAIL") score += 10;
-      else if (d.value.plain() == "CHECK") score += 5;
-      else if (d.value.numeric(&n)) score += n;
+      if (d.value.plain() == "FAIL")
+        score += 10;
+      else if (d.value.plain() == "CHECK")
+        score += 5;
+      else if (d.value.numeric(&n))
+        score += n;
     }
     return score;
   };
@@ -169,9 +176,11 @@ Status create_demo(Context& ctx) {
     ctx.out << "Demo data not added: the database already has assessments.\n";
     return ok_status();
   }
-  const std::vector<std::pair<std::string, Organisation>> parts = {
-      {"provider-supplier", kProvider}, {"client-supplier", kClient}, {"end-user", kTrust},
-      {"commissioner", kIcb},           {"central", kCentral}};
+  const std::vector<std::pair<std::string, Organisation>> parts = {{"provider-supplier", kProvider},
+                                                                   {"client-supplier", kClient},
+                                                                   {"end-user", kTrust},
+                                                                   {"commissioner", kIcb},
+                                                                   {"central", kCentral}};
   size_t created = 0;
 
   // 1. A client TOM complete and approved in every phase.
@@ -205,7 +214,9 @@ Status create_demo(Context& ctx) {
     ++created;
     // 2. The same product for a GP practice: a new deployment, not yet started.
     auto b2 = make_bundle(tm, "Riverside PAS", "4.2", "PDS lookups at Hillside Surgery",
-                          {{"provider-supplier", kProvider}, {"client-supplier", kClient}, {"end-user", kPractice},
+                          {{"provider-supplier", kProvider},
+                           {"client-supplier", kClient},
+                           {"end-user", kPractice},
                            {"central", kCentral}});
     TOM_TRY(ctx.workbench->import_bundle(b2, "demo"));
     ++created;

@@ -1,8 +1,8 @@
 #pragma once
-// Expected failures are values. Every fallible operation returns Result<T> (or Status); exceptions are kept for
-// programming errors. An Error has a code (which maps to an HTTP status in exactly one place, http_status()),
-// a message fit to show a user, an internal detail kept for logs, and, for validation, a list of problems each
-// with its location.
+// Expected failures are values. Every fallible operation returns Result<T> (or Status); exceptions are kept
+// for programming errors. An Error has a code (which maps to an HTTP status in exactly one place,
+// http_status()), a message fit to show a user, an internal detail kept for logs, and, for validation, a list
+// of problems each with its location.
 #include <string>
 #include <utility>
 #include <variant>
@@ -11,16 +11,16 @@
 namespace tom {
 
 enum class ErrorCode {
-  kInvalidInput,   // the caller sent something malformed or not allowed
-  kNotFound,       // a named thing does not exist
-  kConflict,       // a stale version, a duplicate, a state that forbids the change
-  kUnauthorized,   // no identity
-  kForbidden,      // an identity without the right
-  kTooLarge,       // over a size limit
-  kUnsupported,    // a format or feature this build does not handle
-  kUnavailable,    // a dependency (database) is not reachable right now
+  kInvalidInput,     // the caller sent something malformed or not allowed
+  kNotFound,         // a named thing does not exist
+  kConflict,         // a stale version, a duplicate, a state that forbids the change
+  kUnauthorized,     // no identity
+  kForbidden,        // an identity without the right
+  kTooLarge,         // over a size limit
+  kUnsupported,      // a format or feature this build does not handle
+  kUnavailable,      // a dependency (database) is not reachable right now
   kTooManyRequests,  // a rate limit was reached; try again later
-  kInternal,       // a bug or an unexpected failure
+  kInternal,         // a bug or an unexpected failure
 };
 
 const char* to_string(ErrorCode code);
@@ -70,7 +70,7 @@ struct Error {
 template <class T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : v_(std::move(value)) {}      // NOLINT: implicit by design
   Result(Error error) : v_(std::move(error)) {}  // NOLINT
 
   bool ok() const { return v_.index() == 0; }
@@ -93,14 +93,16 @@ class [[nodiscard]] Result {
 
 struct Ok {};
 using Status = Result<Ok>;
-inline Status ok_status() { return Ok{}; }
+inline Status ok_status() {
+  return Ok{};
+}
 
 }  // namespace tom
 
 // Propagates an error from an expression returning Result/Status.
-#define TOM_TRY(expr)                              \
-  do {                                             \
-    auto tom_try_r_ = (expr);                      \
+#define TOM_TRY(expr)                                           \
+  do {                                                          \
+    auto tom_try_r_ = (expr);                                   \
     if (!tom_try_r_.ok()) return std::move(tom_try_r_).error(); \
   } while (0)
 
@@ -108,7 +110,7 @@ inline Status ok_status() { return Ok{}; }
 #define TOM_CONCAT(a, b) TOM_CONCAT_INNER(a, b)
 // Declares `lhs` from a Result, or returns its error.
 #define TOM_ASSIGN(lhs, expr) TOM_ASSIGN_IMPL(TOM_CONCAT(tom_res_, __LINE__), lhs, expr)
-#define TOM_ASSIGN_IMPL(tmp, lhs, expr)       \
-  auto tmp = (expr);                          \
+#define TOM_ASSIGN_IMPL(tmp, lhs, expr)         \
+  auto tmp = (expr);                            \
   if (!tmp.ok()) return std::move(tmp).error(); \
   lhs = std::move(tmp).value()

@@ -21,7 +21,9 @@ std::vector<std::string> parties_of(const Caller& c, const Assessment& a) {
   return out;
 }
 
-bool may_read(const Caller& c, const Assessment& a) { return c.central() || c.admin() || !parties_of(c, a).empty(); }
+bool may_read(const Caller& c, const Assessment& a) {
+  return c.central() || c.admin() || !parties_of(c, a).empty();
+}
 
 std::string why_not_answer(const Caller& c, const Template& t, const Assessment& a, const Item& item) {
   if (!item.answerable()) return "item " + item.id + " is information only";
@@ -33,7 +35,8 @@ std::string why_not_answer(const Caller& c, const Template& t, const Assessment&
   }
   if (!editor(c.user)) return "your roles do not include editing answers";
   if (!plays(c, a, item.party))
-    return "item " + item.id + " belongs to party " + item.party + ", which your organisation does not play here";
+    return "item " + item.id + " belongs to party " + item.party +
+           ", which your organisation does not play here";
   // Parties in the custody chain answer while they hold the TOM; others (e.g. the commissioner) at any time.
   bool in_chain = std::find(t.custody.begin(), t.custody.end(), item.party) != t.custody.end();
   if (in_chain && !a.custodian.empty() && a.custodian != item.party)
@@ -41,26 +44,31 @@ std::string why_not_answer(const Caller& c, const Template& t, const Assessment&
   return "";
 }
 
-std::string why_not_handoff(const Caller& c, const Template& t, const Assessment& a, const std::string& to_party) {
+std::string why_not_handoff(const Caller& c, const Template& t, const Assessment& a,
+                            const std::string& to_party) {
   if (!editor(c.user)) return "your roles do not include handing the TOM on";
   if (!plays(c, a, a.custodian)) return "only the party holding the TOM (" + a.custodian + ") hands it on";
   if (std::find(t.custody.begin(), t.custody.end(), to_party) == t.custody.end())
     return "party " + to_party + " is not in this TOM's custody chain";
   if (to_party == a.custodian) return "the TOM is already with " + to_party;
-  if (a.organisation_for(to_party) == 0) return "no organisation plays party " + to_party + " in this assessment";
+  if (a.organisation_for(to_party) == 0)
+    return "no organisation plays party " + to_party + " in this assessment";
   return "";
 }
 
 std::string why_not_submit(const Caller& c, const Template&, const Assessment& a, const Phase& phase) {
   if (!editor(c.user) && !c.user.has_role("approver")) return "your roles do not include submitting a phase";
-  if (!plays(c, a, a.custodian)) return "only the party holding the TOM (" + a.custodian + ") submits phase " + phase.id;
+  if (!plays(c, a, a.custodian))
+    return "only the party holding the TOM (" + a.custodian + ") submits phase " + phase.id;
   return "";
 }
 
 std::string why_not_decide(const Caller& c, const Assessment& a, const Phase& phase) {
   if (!plays(c, a, phase.approver) && !(c.central() && phase.approver == "central"))
-    return "phase " + phase.id + " is approved by party " + phase.approver + ", which your organisation does not play";
-  bool role = c.central() ? c.user.has_role("central-reviewer") || c.user.has_role("approver") : c.user.has_role("approver");
+    return "phase " + phase.id + " is approved by party " + phase.approver +
+           ", which your organisation does not play";
+  bool role = c.central() ? c.user.has_role("central-reviewer") || c.user.has_role("approver")
+                          : c.user.has_role("approver");
   if (!role) return "approving phase " + phase.id + " needs the approver role";
   return "";
 }
@@ -81,7 +89,8 @@ std::string why_not_create(const Caller& c, const Template& t, const Assessment&
   if (c.admin()) return "";
   if (!editor(c.user)) return "your roles do not include starting an assessment";
   if (t.custody.empty() || !plays(c, a, t.custody.front()))
-    return "an assessment is started by the organisation playing " + (t.custody.empty() ? std::string("the first party") : t.custody.front());
+    return "an assessment is started by the organisation playing " +
+           (t.custody.empty() ? std::string("the first party") : t.custody.front());
   return "";
 }
 

@@ -1,6 +1,6 @@
 #pragma once
-// Who may do what with an assessment. Pure decisions over plain values; the HTTP layer asks, and maps a refusal
-// to 403 (or 404 when the caller may not even know the assessment exists).
+// Who may do what with an assessment. Pure decisions over plain values; the HTTP layer asks, and maps a
+// refusal to 403 (or 404 when the caller may not even know the assessment exists).
 #include <string>
 
 #include "domain/assessment.hpp"
@@ -24,7 +24,8 @@ bool may_read(const Caller& c, const Assessment& a);
 
 // "" when allowed, else why not (for the 403 message).
 std::string why_not_answer(const Caller& c, const Template& t, const Assessment& a, const Item& item);
-std::string why_not_handoff(const Caller& c, const Template& t, const Assessment& a, const std::string& to_party);
+std::string why_not_handoff(const Caller& c, const Template& t, const Assessment& a,
+                            const std::string& to_party);
 std::string why_not_submit(const Caller& c, const Template& t, const Assessment& a, const Phase& phase);
 std::string why_not_decide(const Caller& c, const Assessment& a, const Phase& phase);
 std::string why_not_accept(const Caller& c, const Assessment& a, const std::string& finding_role);

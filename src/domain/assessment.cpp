@@ -16,9 +16,12 @@ bool User::has_role(const std::string& role) const {
 
 const char* to_string(FindingStatus s) {
   switch (s) {
-    case FindingStatus::kOpen: return "open";
-    case FindingStatus::kAccepted: return "accepted";
-    case FindingStatus::kResolved: return "resolved";
+    case FindingStatus::kOpen:
+      return "open";
+    case FindingStatus::kAccepted:
+      return "accepted";
+    case FindingStatus::kResolved:
+      return "resolved";
   }
   return "open";
 }
@@ -28,7 +31,9 @@ std::optional<FindingStatus> finding_status_from(const std::string& s) {
   if (s == "resolved") return FindingStatus::kResolved;
   return std::nullopt;
 }
-const char* to_string(Decision d) { return d == Decision::kApproved ? "approved" : "rejected"; }
+const char* to_string(Decision d) {
+  return d == Decision::kApproved ? "approved" : "rejected";
+}
 std::optional<Decision> decision_from(const std::string& s) {
   if (s == "approved") return Decision::kApproved;
   if (s == "rejected") return Decision::kRejected;

@@ -29,17 +29,17 @@ struct Assessment {
   std::string product_version;
   std::string title;  // free text, e.g. "PDS lookup at Lakeside"
   std::vector<Participant> participants;
-  std::string custodian;      // party currently holding the TOM
-  int64_t derived_from = 0;   // lineage: the assessment this was reused from, 0 for none
-  std::string created_at;     // ISO 8601 UTC
+  std::string custodian;     // party currently holding the TOM
+  int64_t derived_from = 0;  // lineage: the assessment this was reused from, 0 for none
+  std::string created_at;    // ISO 8601 UTC
   std::string created_by;
 
   std::string template_ref() const { return template_id + "@" + template_version; }
   int64_t organisation_for(const std::string& party) const;
 };
 
-// An answer to one item. `version` counts saves of this answer, starting at 1; a writer must name the version it
-// read (0 when it saw none) and a mismatch is refused.
+// An answer to one item. `version` counts saves of this answer, starting at 1; a writer must name the version
+// it read (0 when it saw none) and a mismatch is refused.
 struct Answer {
   std::string item_id;
   std::string value;
@@ -57,20 +57,20 @@ enum class FindingStatus { kOpen, kAccepted, kResolved };
 struct Finding {
   int64_t id = 0;
   int64_t assessment_id = 0;
-  std::string key;        // "rule:<rule-id>[:<item-id>]" for findings the rules raise, "manual:<n>" otherwise
-  std::string kind;       // non-compliance | risk | escalation | review
-  std::string item_id;    // may be empty
+  std::string key;      // "rule:<rule-id>[:<item-id>]" for findings the rules raise, "manual:<n>" otherwise
+  std::string kind;     // non-compliance | risk | escalation | review
+  std::string item_id;  // may be empty
   std::string title;
-  std::string detail;     // explanation
-  std::string role;       // who must act on / accept it
+  std::string detail;  // explanation
+  std::string role;    // who must act on / accept it
   std::string party;
-  std::string owner;      // named person responsible
+  std::string owner;  // named person responsible
   std::string mitigation;
   FindingStatus status = FindingStatus::kOpen;
   std::string accepted_by;    // named person
   std::string accepted_role;  // role under which it was accepted
   std::string accepted_at;
-  std::string expires_on;     // YYYY-MM-DD, acceptance lapses after it
+  std::string expires_on;  // YYYY-MM-DD, acceptance lapses after it
   std::string created_at;
   int64_t version = 0;
 };
@@ -116,7 +116,8 @@ struct Submission {
   std::string at;
 };
 
-// A person who signs in. Roles: editor, approver, siro, clinical-safety-officer, central-reviewer, administrator.
+// A person who signs in. Roles: editor, approver, siro, clinical-safety-officer, central-reviewer,
+// administrator.
 struct User {
   int64_t id = 0;
   std::string email;

@@ -10,7 +10,9 @@ namespace tom::domain {
 
 namespace {
 
-bool is_date(const std::string& v) { return valid_iso_date(v); }
+bool is_date(const std::string& v) {
+  return valid_iso_date(v);
+}
 
 bool is_number(const std::string& v) {
   double d;
@@ -31,14 +33,16 @@ bool item_in_phase(const Item& item, const std::string& phase) {
 }  // namespace
 
 Status validate_answer_value(const Template& t, const Item& item, const std::string& value) {
-  if (!item.answerable()) return Error::invalid("item " + item.id + " is information only and takes no answer");
+  if (!item.answerable())
+    return Error::invalid("item " + item.id + " is information only and takes no answer");
   if (value.empty()) return ok_status();
   if (value.size() > 100000) return Error::too_large("an answer may be at most 100,000 characters");
   switch (item.answer) {
     case AnswerType::kChoice: {
       const Vocabulary* v = t.vocabulary_of(item);
       if (v && !v->contains(value))
-        return Error::invalid("'" + value + "' is not one of the choices for " + item.id + ": " + list_values(*v));
+        return Error::invalid("'" + value + "' is not one of the choices for " + item.id + ": " +
+                              list_values(*v));
       break;
     }
     case AnswerType::kDate:
@@ -64,7 +68,8 @@ std::string incomplete_reason(const Template& t, const Item& item, const Answer*
 }
 
 Completeness assess_completeness(const Template& t, const AnswerSet& answers,
-                                 const std::set<std::string>& out_of_scope, const CompletenessFilter& filter) {
+                                 const std::set<std::string>& out_of_scope,
+                                 const CompletenessFilter& filter) {
   Completeness c;
   for (const auto& s : t.sections) {
     SectionProgress progress{s.id, s.title, 0, 0};

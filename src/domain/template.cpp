@@ -118,15 +118,33 @@ constexpr std::array<std::pair<FindingKind, const char*>, 4> kFindingKinds{{
 }};
 }  // namespace
 
-const char* to_string(PartyRole r) { return name_of(kRoles, r); }
-const char* to_string(SectionKind k) { return name_of(kSectionKinds, k); }
-const char* to_string(ItemKind k) { return name_of(kItemKinds, k); }
-const char* to_string(Obligation o) { return name_of(kObligations, o); }
-const char* to_string(AnswerType t) { return name_of(kAnswerTypes, t); }
-const char* to_string(FindingKind k) { return name_of(kFindingKinds, k); }
-std::optional<PartyRole> party_role_from(const std::string& s) { return from_name(kRoles, s); }
-std::optional<SectionKind> section_kind_from(const std::string& s) { return from_name(kSectionKinds, s); }
-std::optional<ItemKind> item_kind_from(const std::string& s) { return from_name(kItemKinds, s); }
+const char* to_string(PartyRole r) {
+  return name_of(kRoles, r);
+}
+const char* to_string(SectionKind k) {
+  return name_of(kSectionKinds, k);
+}
+const char* to_string(ItemKind k) {
+  return name_of(kItemKinds, k);
+}
+const char* to_string(Obligation o) {
+  return name_of(kObligations, o);
+}
+const char* to_string(AnswerType t) {
+  return name_of(kAnswerTypes, t);
+}
+const char* to_string(FindingKind k) {
+  return name_of(kFindingKinds, k);
+}
+std::optional<PartyRole> party_role_from(const std::string& s) {
+  return from_name(kRoles, s);
+}
+std::optional<SectionKind> section_kind_from(const std::string& s) {
+  return from_name(kSectionKinds, s);
+}
+std::optional<ItemKind> item_kind_from(const std::string& s) {
+  return from_name(kItemKinds, s);
+}
 std::optional<Obligation> obligation_from(const std::string& s) {
   if (s.empty()) return std::nullopt;
   return from_name(kObligations, s);
@@ -135,7 +153,9 @@ std::optional<AnswerType> answer_type_from(const std::string& s) {
   if (s == "none" || s == "choice") return std::nullopt;  // implied by kind / choices, not written
   return from_name(kAnswerTypes, s);
 }
-std::optional<FindingKind> finding_kind_from(const std::string& s) { return from_name(kFindingKinds, s); }
+std::optional<FindingKind> finding_kind_from(const std::string& s) {
+  return from_name(kFindingKinds, s);
+}
 
 bool selector_matches(const ItemSelector& sel, const Section& section, const Item& item) {
   if (!item.answerable()) return false;

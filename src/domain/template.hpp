@@ -1,6 +1,6 @@
 #pragma once
-// A TOM template: the checklist as data. Plain values, no I/O. Loading and validation live in io/template_file;
-// the invariants below hold for every Template that validate_template() accepted.
+// A TOM template: the checklist as data. Plain values, no I/O. Loading and validation live in
+// io/template_file; the invariants below hold for every Template that validate_template() accepted.
 #include <map>
 #include <optional>
 #include <string>
@@ -36,8 +36,20 @@ struct Vocabulary {
 };
 
 enum class SectionKind {
-  kCover, kApprovalGateways, kBasicDetails, kContactsLog, kTopology, kContractsAgreements, kAccountability,
-  kArchitecture, kIgSecurity, kClinicalSafety, kService, kRequirements, kCentralReview, kOther
+  kCover,
+  kApprovalGateways,
+  kBasicDetails,
+  kContactsLog,
+  kTopology,
+  kContractsAgreements,
+  kAccountability,
+  kArchitecture,
+  kIgSecurity,
+  kClinicalSafety,
+  kService,
+  kRequirements,
+  kCentralReview,
+  kOther
 };
 
 enum class ItemKind { kInfo, kAction, kReq, kContact, kChoice, kApproval };

@@ -47,12 +47,15 @@ TemplateDiff diff_templates(const Template& a, const Template& b) {
       if (x.guidance != i.guidance) fields.push_back("guidance");
       if (x.party != i.party) fields.push_back("party");
       if (x.obligation != i.obligation) fields.push_back("obligation");
-      if (x.answer != i.answer || vocabulary_values(a, x) != vocabulary_values(b, i)) fields.push_back("choices");
+      if (x.answer != i.answer || vocabulary_values(a, x) != vocabulary_values(b, i))
+        fields.push_back("choices");
       if (x.phases != i.phases) fields.push_back("phases");
       if (x.optional != i.optional) fields.push_back("optional");
       if (x.applies_when != i.applies_when) fields.push_back("applies_when");
-      if (fields.empty()) d.unchanged.push_back(i.id);
-      else d.changed.push_back({i.id, std::move(fields)});
+      if (fields.empty())
+        d.unchanged.push_back(i.id);
+      else
+        d.changed.push_back({i.id, std::move(fields)});
     }
   }
   return d;

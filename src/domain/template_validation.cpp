@@ -8,7 +8,8 @@ namespace tom::domain {
 bool valid_lower_id(const std::string& id) {
   if (id.empty() || id.size() > 64) return false;
   for (char c : id)
-    if (!(std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '-'))
+    if (!(std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) ||
+          c == '-'))
       return false;
   return true;
 }
@@ -43,11 +44,14 @@ struct Checker {
 
 std::vector<Problem> validate_template(const Template& t) {
   Checker c{t, {}};
-  if (t.format != 1) c.add(0, "", "format", "unsupported format " + std::to_string(t.format) + " (expected 1)");
-  if (!valid_lower_id(t.id)) c.add(0, "", "id", "template id '" + t.id + "' must be lower-case letters, digits, '-'");
+  if (t.format != 1)
+    c.add(0, "", "format", "unsupported format " + std::to_string(t.format) + " (expected 1)");
+  if (!valid_lower_id(t.id))
+    c.add(0, "", "id", "template id '" + t.id + "' must be lower-case letters, digits, '-'");
   if (t.name.empty()) c.add(0, "", "name", "is required");
   if (t.family.empty()) c.add(0, "", "family", "is required");
-  if (t.version.empty() || t.version.size() > 32) c.add(0, "", "version", "is required (at most 32 characters)");
+  if (t.version.empty() || t.version.size() > 32)
+    c.add(0, "", "version", "is required (at most 32 characters)");
   if (t.parties.empty()) c.add(0, "", "parties", "at least one party is required");
   if (t.phases.empty()) c.add(0, "", "phases", "at least one phase is required");
   if (t.sections.empty()) c.add(0, "", "sections", "at least one section is required");
@@ -69,13 +73,15 @@ std::vector<Problem> validate_template(const Template& t) {
     for (const auto& other : ph.concurrent_with)
       if (!c.has_phase(other)) c.add(0, ph.id, "concurrent_with", "unknown phase '" + other + "'");
   for (const auto& [id, v] : t.vocabularies) {
-    if (!valid_lower_id(id)) c.add(0, id, "vocabularies", "vocabulary id must be lower-case letters, digits, '-'");
+    if (!valid_lower_id(id))
+      c.add(0, id, "vocabularies", "vocabulary id must be lower-case letters, digits, '-'");
     if (v.values.empty()) c.add(0, id, "vocabularies", "a vocabulary needs at least one value");
     std::set<std::string> values;
     for (const auto& val : v.values)
       if (!values.insert(val).second) c.add(0, id, "vocabularies", "duplicate value '" + val + "'");
     for (const auto& val : v.note_required)
-      if (!values.count(val)) c.add(0, id, "note_required", "'" + val + "' is not one of the vocabulary's values");
+      if (!values.count(val))
+        c.add(0, id, "note_required", "'" + val + "' is not one of the vocabulary's values");
   }
 
   std::set<std::string> section_ids, item_ids;
@@ -91,7 +97,8 @@ std::vector<Problem> validate_template(const Template& t) {
       if (!c.has_phase(p)) c.add(0, s.id, "phases", "unknown phase '" + p + "'");
     for (const auto& item : s.items) {
       int line = item.source_line;
-      if (!valid_item_id(item.id)) c.add(line, item.id, "id", "item id may hold letters, digits, '-', '_', '.'");
+      if (!valid_item_id(item.id))
+        c.add(line, item.id, "id", "item id may hold letters, digits, '-', '_', '.'");
       if (!item_ids.insert(item.id).second) c.add(line, item.id, "id", "duplicate item id");
       if (item.text.empty()) c.add(line, item.id, "text", "an item needs text");
       if (!c.has_party(item.party)) c.add(line, item.id, "party", "unknown party '" + item.party + "'");

@@ -7,10 +7,14 @@ namespace tom::domain {
 
 const char* to_string(PhaseState s) {
   switch (s) {
-    case PhaseState::kOpen: return "open";
-    case PhaseState::kSubmitted: return "submitted";
-    case PhaseState::kApproved: return "approved";
-    case PhaseState::kRejected: return "rejected";
+    case PhaseState::kOpen:
+      return "open";
+    case PhaseState::kSubmitted:
+      return "submitted";
+    case PhaseState::kApproved:
+      return "approved";
+    case PhaseState::kRejected:
+      return "rejected";
   }
   return "open";
 }
@@ -25,7 +29,8 @@ std::vector<PhaseStatus> phase_statuses(const Template& t, const std::vector<App
     for (const auto& area : areas) {
       AreaDecision d{area, nullptr};
       for (const auto& a : approvals)
-        if (a.phase == ph.id && (a.area == area || a.area.empty())) d.latest = &a;  // a whole-phase decision covers each area
+        if (a.phase == ph.id && (a.area == area || a.area.empty()))
+          d.latest = &a;  // a whole-phase decision covers each area
       st.areas.push_back(d);
     }
     for (const auto& s : submissions)
@@ -39,10 +44,14 @@ std::vector<PhaseStatus> phase_statuses(const Template& t, const std::vector<App
       if (d.latest && !d.latest->certificate.empty()) st.certificate = d.latest->certificate;
     }
     // A resubmission after a rejection puts the phase back in front of its approver.
-    if (all_approved) st.state = PhaseState::kApproved;
-    else if (st.submitted && st.submitted->at > last_decision_at) st.state = PhaseState::kSubmitted;
-    else if (any_rejected) st.state = PhaseState::kRejected;
-    else st.state = PhaseState::kOpen;
+    if (all_approved)
+      st.state = PhaseState::kApproved;
+    else if (st.submitted && st.submitted->at > last_decision_at)
+      st.state = PhaseState::kSubmitted;
+    else if (any_rejected)
+      st.state = PhaseState::kRejected;
+    else
+      st.state = PhaseState::kOpen;
     out.push_back(std::move(st));
   }
   return out;
@@ -69,11 +78,13 @@ Gate go_live_gate(const Template& t, const std::vector<PhaseStatus>& phases, con
   }
   for (const auto& c : t.gate) {
     auto a = answers.find(c.item);
-    bool met = a != answers.end() && std::find(c.accept.begin(), c.accept.end(), a->second.value) != c.accept.end();
+    bool met =
+        a != answers.end() && std::find(c.accept.begin(), c.accept.end(), a->second.value) != c.accept.end();
     if (!met) g.reasons.push_back(c.label + " (" + c.item + ") is not recorded");
   }
   for (const auto& f : findings)
-    if (f.kind == "escalation" && !f.settled) g.reasons.push_back("Escalation still open: " + f.title + " {" + f.key + "}");
+    if (f.kind == "escalation" && !f.settled)
+      g.reasons.push_back("Escalation still open: " + f.title + " {" + f.key + "}");
   g.open = g.reasons.empty();
   return g;
 }
@@ -87,7 +98,8 @@ Derivation derive_assessment(const Template& t, const Assessment& from, const An
   d.assessment.title = title.empty() ? from.title + " (reused)" : title;
   std::set<std::string> supplier_parties, end_user_parties;
   for (const auto& p : t.parties) {
-    if (p.role == PartyRole::kProviderSupplier || p.role == PartyRole::kClientSupplier) supplier_parties.insert(p.id);
+    if (p.role == PartyRole::kProviderSupplier || p.role == PartyRole::kClientSupplier)
+      supplier_parties.insert(p.id);
     if (p.role == PartyRole::kEndUser) end_user_parties.insert(p.id);
   }
   d.assessment.participants.clear();

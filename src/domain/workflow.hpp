@@ -22,7 +22,7 @@ struct PhaseStatus {
   PhaseState state = PhaseState::kOpen;
   std::vector<AreaDecision> areas;  // one per area (or one for the whole phase)
   const Submission* submitted = nullptr;
-  std::string certificate;          // from the approval, for phases that issue one
+  std::string certificate;  // from the approval, for phases that issue one
 };
 
 // Approvals and submissions in the order they were recorded (ids ascending).

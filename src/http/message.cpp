@@ -54,14 +54,17 @@ Response Response::error(const Error& e) {
     if (where.size() >= 2 && where.compare(where.size() - 2, 2, ": ") == 0) where.resize(where.size() - 2);
     problems.push_back(boost::json::object{{"where", where}, {"message", p.message}});
   }
-  return json(http_status(e.code), boost::json::object{{"error", boost::json::object{{"code", to_string(e.code)},
-                                                                                      {"message", e.message},
-                                                                                      {"problems", problems}}}});
+  return json(http_status(e.code),
+              boost::json::object{{"error", boost::json::object{{"code", to_string(e.code)},
+                                                                {"message", e.message},
+                                                                {"problems", problems}}}});
 }
 
 Response Response::error(int status, const std::string& code, const std::string& message) {
-  return json(status, boost::json::object{
-                          {"error", boost::json::object{{"code", code}, {"message", message}, {"problems", boost::json::array{}}}}});
+  return json(status,
+              boost::json::object{
+                  {"error", boost::json::object{
+                                {"code", code}, {"message", message}, {"problems", boost::json::array{}}}}});
 }
 
 Response& Response::with(std::string name, std::string value) {
@@ -95,7 +98,8 @@ std::string percent_encode_component(const std::string& s) {
   static const char* hex = "0123456789ABCDEF";
   std::string out;
   for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') out += static_cast<char>(c);
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~')
+      out += static_cast<char>(c);
     else {
       out += '%';
       out += hex[c >> 4];
@@ -138,7 +142,8 @@ Status parse_target(const std::string& target, std::string* path, std::map<std::
         bool ok1, ok2;
         std::string k = percent_decode_component(pair.substr(0, eq), &ok1);
         std::string v = eq == std::string::npos ? "" : percent_decode_component(pair.substr(eq + 1), &ok2);
-        if (!ok1 || (eq != std::string::npos && !ok2)) return Error::invalid("the query string is not validly encoded");
+        if (!ok1 || (eq != std::string::npos && !ok2))
+          return Error::invalid("the query string is not validly encoded");
         (*query)[k] = v;
       }
       if (amp == std::string::npos) break;

@@ -17,7 +17,7 @@ struct Request {
   std::map<std::string, std::string> query;
   std::map<std::string, std::string> headers;  // names in lower case
   std::string body;
-  std::string remote;                          // peer address
+  std::string remote;                         // peer address
   std::map<std::string, std::string> params;  // filled by the router from the route's {names}
 
   // The header's value, "" when absent. `name` in lower case.

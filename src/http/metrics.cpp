@@ -20,7 +20,8 @@ std::string Metrics::render() const {
   out += "# HELP tom_http_requests_total HTTP requests answered, by status class.\n";
   out += "# TYPE tom_http_requests_total counter\n";
   for (int c = 1; c <= 5; ++c) {
-    std::snprintf(line, sizeof line, "tom_http_requests_total{code=\"%dxx\"} %ld\n", c, by_class_[static_cast<size_t>(c)].load());
+    std::snprintf(line, sizeof line, "tom_http_requests_total{code=\"%dxx\"} %ld\n", c,
+                  by_class_[static_cast<size_t>(c)].load());
     out += line;
   }
   out += "# HELP tom_http_request_duration_seconds Time from a request's last byte to its response.\n";
@@ -28,13 +29,15 @@ std::string Metrics::render() const {
   long cumulative = 0;
   for (size_t b = 0; b < kBuckets.size(); ++b) {
     cumulative += buckets_[b].load();
-    std::snprintf(line, sizeof line, "tom_http_request_duration_seconds_bucket{le=\"%g\"} %ld\n", kBuckets[b], cumulative);
+    std::snprintf(line, sizeof line, "tom_http_request_duration_seconds_bucket{le=\"%g\"} %ld\n", kBuckets[b],
+                  cumulative);
     out += line;
   }
   cumulative += buckets_[kBuckets.size()].load();
   std::snprintf(line, sizeof line, "tom_http_request_duration_seconds_bucket{le=\"+Inf\"} %ld\n", cumulative);
   out += line;
-  std::snprintf(line, sizeof line, "tom_http_request_duration_seconds_sum %.6f\n", static_cast<double>(sum_micros_.load()) / 1e6);
+  std::snprintf(line, sizeof line, "tom_http_request_duration_seconds_sum %.6f\n",
+                static_cast<double>(sum_micros_.load()) / 1e6);
   out += line;
   std::snprintf(line, sizeof line, "tom_http_request_duration_seconds_count %ld\n", count_.load());
   out += line;

@@ -14,7 +14,8 @@ class Metrics {
   std::string render() const;
 
  private:
-  static constexpr std::array<double, 10> kBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 2.5};
+  static constexpr std::array<double, 10> kBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01,
+                                                      0.025,  0.05,  0.1,    0.5,   2.5};
   std::array<std::atomic<long>, 6> by_class_{};  // 0: other, 1..5: 1xx..5xx
   std::array<std::atomic<long>, kBuckets.size() + 1> buckets_{};
   std::atomic<long> count_{0};

@@ -24,7 +24,8 @@ void Router::add(Route r) {
 }
 
 const Route* Router::match(const std::string& method, const std::string& path,
-                           std::map<std::string, std::string>* params, std::vector<std::string>* allowed) const {
+                           std::map<std::string, std::string>* params,
+                           std::vector<std::string>* allowed) const {
   // Paths arrive decoded segment by segment; split on '/' here matches how they were built.
   std::vector<std::string> segs = split_path(path);
   const Route* found = nullptr;
@@ -35,14 +36,17 @@ const Route* Router::match(const std::string& method, const std::string& path,
     for (size_t i = 0; i < segs.size() && ok; ++i) {
       const std::string& pat = r.segments[i];
       if (pat.size() > 2 && pat.front() == '{' && pat.back() == '}') {
-        if (segs[i].empty()) ok = false;
-        else p[pat.substr(1, pat.size() - 2)] = segs[i];
+        if (segs[i].empty())
+          ok = false;
+        else
+          p[pat.substr(1, pat.size() - 2)] = segs[i];
       } else if (pat != segs[i]) {
         ok = false;
       }
     }
     if (!ok) continue;
-    if (allowed && std::find(allowed->begin(), allowed->end(), r.method) == allowed->end()) allowed->push_back(r.method);
+    if (allowed && std::find(allowed->begin(), allowed->end(), r.method) == allowed->end())
+      allowed->push_back(r.method);
     if (r.method == method && !found) {
       found = &r;
       if (params) *params = std::move(p);

@@ -19,7 +19,7 @@ struct Route {
   bool public_route = false;  // no sign-in needed
   bool api = true;            // part of the JSON API (documented in OpenAPI); web pages and assets are not
   size_t body_limit = 1 << 20;
-  std::string request_body;   // "json", "yaml", "" (none): for documentation
+  std::string request_body;  // "json", "yaml", "" (none): for documentation
   Handler handler;
   std::vector<std::string> segments;
 };
@@ -28,8 +28,8 @@ class Router {
  public:
   void add(Route r);
   // The route for method + path, or nullptr; `allowed` gets the methods the path supports (for 405).
-  const Route* match(const std::string& method, const std::string& path, std::map<std::string, std::string>* params,
-                     std::vector<std::string>* allowed) const;
+  const Route* match(const std::string& method, const std::string& path,
+                     std::map<std::string, std::string>* params, std::vector<std::string>* allowed) const;
   Response dispatch(Request& req) const;
   const std::vector<Route>& routes() const { return routes_; }
 

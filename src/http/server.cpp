@@ -11,9 +11,9 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <iostream>
-#include <mutex>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <thread>
 
@@ -32,12 +32,14 @@ namespace {
 std::string json_escape(const std::string& s) {
   std::string out;
   for (unsigned char c : s) {
-    if (c == '"' || c == '\\') out += '\\', out += static_cast<char>(c);
+    if (c == '"' || c == '\\')
+      out += '\\', out += static_cast<char>(c);
     else if (c < 0x20) {
       char b[8];
       std::snprintf(b, sizeof b, "\\u%04x", c);
       out += b;
-    } else out += static_cast<char>(c);
+    } else
+      out += static_cast<char>(c);
   }
   return out;
 }
@@ -47,7 +49,8 @@ void log_request(const Request& r, int status, double ms, size_t bytes) {
   std::lock_guard lock(log_mu);
   std::cerr << "{\"ts\":\"" << now_utc_iso() << "\",\"level\":\"info\",\"msg\":\"request\",\"method\":\""
             << json_escape(r.method) << "\",\"path\":\"" << json_escape(r.path) << "\",\"status\":" << status
-            << ",\"ms\":" << ms << ",\"bytes\":" << bytes << ",\"remote\":\"" << json_escape(r.remote) << "\"}\n";
+            << ",\"ms\":" << ms << ",\"bytes\":" << bytes << ",\"remote\":\"" << json_escape(r.remote)
+            << "\"}\n";
 }
 
 class Connection;
@@ -63,8 +66,8 @@ struct Registry {
 
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
-  Connection(tcp::socket socket, const ServerOptions& o, const RequestHandler& h, const BodyLimit& bl, Metrics& m,
-             Registry& reg)
+  Connection(tcp::socket socket, const ServerOptions& o, const RequestHandler& h, const BodyLimit& bl,
+             Metrics& m, Registry& reg)
       : stream_(std::move(socket)), o_(o), handler_(h), limit_(bl), metrics_(m), reg_(reg) {}
 
   asio::any_io_executor executor() { return stream_.get_executor(); }
@@ -79,8 +82,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
     for (;;) {
       bhttp::request_parser<bhttp::string_body> parser;
       parser.header_limit(static_cast<std::uint32_t>(o_.header_limit));
-      // No body limit while the header is read: Beast would compare Content-Length with it and fail the header
-      // read. The route's own limit is set, and Content-Length checked against it, once the header is in.
+      // No body limit while the header is read: Beast would compare Content-Length with it and fail the
+      // header read. The route's own limit is set, and Content-Length checked against it, once the header is
+      // in.
       parser.body_limit(boost::none);
       stream_.expires_after(o_.idle_timeout);
       if (!set_idle(true)) break;
@@ -107,7 +111,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
         ec2 = e;
       }
       if (too_big || ec2 == bhttp::error::body_limit) {
-        res = Response::error(413, "too_large", "the request body is over the limit of " + std::to_string(limit) + " bytes");
+        res = Response::error(413, "too_large",
+                              "the request body is over the limit of " + std::to_string(limit) + " bytes");
         close = true;
       } else if (ec2) {
         metrics_.finished();
@@ -126,7 +131,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
           res = handler_(req);
         } catch (const std::exception& e) {
           std::lock_guard lock(log_mu);
-          std::cerr << "{\"ts\":\"" << now_utc_iso() << "\",\"level\":\"error\",\"msg\":\"" << json_escape(e.what()) << "\"}\n";
+          std::cerr << "{\"ts\":\"" << now_utc_iso() << "\",\"level\":\"error\",\"msg\":\""
+                    << json_escape(e.what()) << "\"}\n";
           res = Response::error(500, "internal", "An internal error occurred.");
         }
         close = !msg.keep_alive();
@@ -183,7 +189,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   Registry& reg_;
 };
 
-asio::awaitable<void> run_connection(std::shared_ptr<Connection> c) { co_await c->run(); }
+asio::awaitable<void> run_connection(std::shared_ptr<Connection> c) {
+  co_await c->run();
+}
 
 asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, const ServerOptions& o, const RequestHandler& h,
                                   const BodyLimit& bl, Metrics& m, Registry& reg) {
@@ -220,7 +228,8 @@ Status serve(const ServerOptions& options, RequestHandler handler, BodyLimit bod
   if (!ec) acceptor.bind(endpoint, ec);
   if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
   if (ec)
-    return Error::unavailable("cannot listen on " + options.host + ":" + std::to_string(options.port) + ": " + ec.message());
+    return Error::unavailable("cannot listen on " + options.host + ":" + std::to_string(options.port) + ": " +
+                              ec.message());
   Registry reg;
   asio::co_spawn(ioc, accept_loop(acceptor, options, handler, body_limit, metrics, reg), asio::detached);
 

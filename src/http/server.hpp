@@ -1,8 +1,8 @@
 #pragma once
-// The transport: Boost.Beast over Asio with C++20 coroutines. It reads requests (header first, so the body limit
-// can depend on the route), applies timeouts, hands each Request to a pure handler, writes the Response, logs one
-// JSON line per request and counts it for /metrics. SIGTERM / SIGINT stop it gracefully: no new connections, idle
-// ones closed, requests in flight answered.
+// The transport: Boost.Beast over Asio with C++20 coroutines. It reads requests (header first, so the body
+// limit can depend on the route), applies timeouts, hands each Request to a pure handler, writes the
+// Response, logs one JSON line per request and counts it for /metrics. SIGTERM / SIGINT stop it gracefully:
+// no new connections, idle ones closed, requests in flight answered.
 #include <chrono>
 #include <cstdint>
 #include <functional>

@@ -11,12 +11,17 @@ json::object assessment_bundle_to_json(const store::AssessmentBundle& b) {
   const Assessment& a = b.assessment;
   json::array parts;
   for (const auto& [party, o] : b.participants)
-    parts.push_back(json::object{{"party", party},
-                                 {"organisation", json::object{{"name", o.name}, {"ods_code", o.ods_code}, {"type", o.type}}}});
+    parts.push_back(json::object{
+        {"party", party},
+        {"organisation", json::object{{"name", o.name}, {"ods_code", o.ods_code}, {"type", o.type}}}});
   json::array answers;
   for (const auto& [_, x] : b.answers)
-    answers.push_back(json::object{{"item", x.item_id},       {"value", x.value},   {"note", x.note},
-                                   {"reference", x.reference}, {"author", x.author}, {"updated_at", x.updated_at},
+    answers.push_back(json::object{{"item", x.item_id},
+                                   {"value", x.value},
+                                   {"note", x.note},
+                                   {"reference", x.reference},
+                                   {"author", x.author},
+                                   {"updated_at", x.updated_at},
                                    {"version", x.version}});
   json::array findings;
   for (const auto& f : b.findings)
@@ -126,8 +131,7 @@ Result<store::AssessmentBundle> assessment_bundle_from_json(std::string_view tex
   Doc d(file);
   const json::object* root = d.obj(v, "(document)");
   if (!root) return Error::invalid("the assessment file is not valid", std::move(d.problems));
-  if (d.str(*root, "format", "", true) != "tom-assessment/1")
-    d.bad("format", "must be \"tom-assessment/1\"");
+  if (d.str(*root, "format", "", true) != "tom-assessment/1") d.bad("format", "must be \"tom-assessment/1\"");
   d.only(*root, {"format", "assessment", "participants", "answers", "findings", "approvals"}, "");
   store::AssessmentBundle b;
   auto ait = root->find("assessment");
@@ -224,7 +228,8 @@ Result<store::AssessmentBundle> assessment_bundle_from_json(std::string_view tex
       b.approvals.push_back(std::move(a));
     }
   }
-  if (!d.problems.empty()) return Error::invalid("the assessment file " + file + " is not valid", std::move(d.problems));
+  if (!d.problems.empty())
+    return Error::invalid("the assessment file " + file + " is not valid", std::move(d.problems));
   return b;
 }
 

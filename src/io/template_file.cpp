@@ -48,7 +48,8 @@ class YamlReader {
     return true;
   }
 
-  void check_keys(const YAML::Node& map, std::initializer_list<const char*> allowed, const std::string& item) {
+  void check_keys(const YAML::Node& map, std::initializer_list<const char*> allowed,
+                  const std::string& item) {
     if (!map.IsMap()) return;
     for (const auto& kv : map) {
       if (!budget()) return;
@@ -113,10 +114,12 @@ Party read_party(YamlReader& r, const YAML::Node& n) {
   p.id = r.str(n, "id", true, "");
   p.name = r.str(n, "name", true, p.id);
   std::string role = r.str(n, "role", true, p.id);
-  if (auto pr = party_role_from(role)) p.role = *pr;
+  if (auto pr = party_role_from(role))
+    p.role = *pr;
   else if (!role.empty())
-    r.add(n["role"], p.id, "role",
-          "unknown role '" + role + "' (provider-supplier, client-supplier, end-user, commissioner, central)");
+    r.add(
+        n["role"], p.id, "role",
+        "unknown role '" + role + "' (provider-supplier, client-supplier, end-user, commissioner, central)");
   return p;
 }
 
@@ -139,8 +142,10 @@ Vocabulary read_vocabulary(YamlReader& r, const std::string& id, const YAML::Nod
   if (n.IsSequence()) {
     for (const auto& e : n) {
       if (!r.budget()) break;
-      if (!e.IsScalar()) r.add(e, id, "vocabularies", "values must be text");
-      else v.values.push_back(e.Scalar());
+      if (!e.IsScalar())
+        r.add(e, id, "vocabularies", "values must be text");
+      else
+        v.values.push_back(e.Scalar());
     }
   } else if (n.IsMap()) {
     r.check_keys(n, {"values", "note_required"}, id);
@@ -156,22 +161,26 @@ Vocabulary read_vocabulary(YamlReader& r, const std::string& id, const YAML::Nod
 Item read_item(YamlReader& r, const YAML::Node& n, const Section& s) {
   Item item;
   r.check_keys(n,
-               {"id", "kind", "group", "text", "guidance", "party", "choices", "answer", "obligation", "phases",
-                "optional", "applies_when"},
+               {"id", "kind", "group", "text", "guidance", "party", "choices", "answer", "obligation",
+                "phases", "optional", "applies_when"},
                "");
   item.source_line = n.Mark().line + 1;
   item.id = r.str(n, "id", true, "");
   std::string kind = r.str(n, "kind", true, item.id);
-  if (auto k = item_kind_from(kind)) item.kind = *k;
+  if (auto k = item_kind_from(kind))
+    item.kind = *k;
   else if (!kind.empty())
-    r.add(n["kind"], item.id, "kind", "unknown kind '" + kind + "' (info, action, req, contact, choice, approval)");
+    r.add(n["kind"], item.id, "kind",
+          "unknown kind '" + kind + "' (info, action, req, contact, choice, approval)");
   item.group = r.str(n, "group", false, item.id);
   item.text = r.str(n, "text", true, item.id);
   item.guidance = r.str(n, "guidance", false, item.id);
   item.party = r.str(n, "party", false, item.id);
   if (item.party.empty()) {
-    if (s.parties.size() == 1) item.party = s.parties[0];
-    else r.add(n, item.id, "party", "is required (the section has more than one party)");
+    if (s.parties.size() == 1)
+      item.party = s.parties[0];
+    else
+      r.add(n, item.id, "party", "is required (the section has more than one party)");
   }
   item.choices = r.str(n, "choices", false, item.id);
   std::string answer = r.str(n, "answer", false, item.id);
@@ -182,15 +191,20 @@ Item read_item(YamlReader& r, const YAML::Node& n, const Section& s) {
     item.answer = AnswerType::kChoice;
     if (!answer.empty()) r.add(n["answer"], item.id, "answer", "give either 'choices' or 'answer', not both");
   } else if (!answer.empty()) {
-    if (auto a = answer_type_from(answer)) item.answer = *a;
-    else r.add(n["answer"], item.id, "answer", "unknown answer type '" + answer + "' (text, long-text, date, number)");
+    if (auto a = answer_type_from(answer))
+      item.answer = *a;
+    else
+      r.add(n["answer"], item.id, "answer",
+            "unknown answer type '" + answer + "' (text, long-text, date, number)");
   } else {
     item.answer = AnswerType::kText;
   }
   std::string ob = r.str(n, "obligation", false, item.id);
   if (!ob.empty()) {
-    if (auto o = obligation_from(ob)) item.obligation = *o;
-    else r.add(n["obligation"], item.id, "obligation", "unknown obligation '" + ob + "' (must, should, may)");
+    if (auto o = obligation_from(ob))
+      item.obligation = *o;
+    else
+      r.add(n["obligation"], item.id, "obligation", "unknown obligation '" + ob + "' (must, should, may)");
   }
   item.phases = r.strs(n, "phases", item.id);
   if (item.phases.empty()) item.phases = s.phases;
@@ -205,8 +219,10 @@ Section read_section(YamlReader& r, const YAML::Node& n) {
   s.id = r.str(n, "id", true, "");
   s.title = r.str(n, "title", true, s.id);
   std::string kind = r.str(n, "kind", true, s.id);
-  if (auto k = section_kind_from(kind)) s.kind = *k;
-  else if (!kind.empty()) r.add(n["kind"], s.id, "kind", "unknown section kind '" + kind + "'");
+  if (auto k = section_kind_from(kind))
+    s.kind = *k;
+  else if (!kind.empty())
+    r.add(n["kind"], s.id, "kind", "unknown section kind '" + kind + "'");
   s.parties = r.strs(n, "parties", s.id);
   s.phases = r.strs(n, "phases", s.id);
   s.description = r.str(n, "description", false, s.id);
@@ -249,7 +265,8 @@ Rule read_rule(YamlReader& r, const YAML::Node& n) {
       std::string sk = r.str(each, "section_kind", false, rule.id);
       if (!sk.empty()) {
         sel.section_kind = section_kind_from(sk);
-        if (!sel.section_kind) r.add(each["section_kind"], rule.id, "each.section_kind", "unknown section kind '" + sk + "'");
+        if (!sel.section_kind)
+          r.add(each["section_kind"], rule.id, "each.section_kind", "unknown section kind '" + sk + "'");
       }
       std::string k = r.str(each, "kind", false, rule.id);
       if (!k.empty()) {
@@ -259,7 +276,8 @@ Rule read_rule(YamlReader& r, const YAML::Node& n) {
       std::string o = r.str(each, "obligation", false, rule.id);
       if (!o.empty()) {
         sel.obligation = obligation_from(o);
-        if (!sel.obligation) r.add(each["obligation"], rule.id, "each.obligation", "unknown obligation '" + o + "'");
+        if (!sel.obligation)
+          r.add(each["obligation"], rule.id, "each.obligation", "unknown obligation '" + o + "'");
       }
       rule.each = sel;
     }
@@ -272,7 +290,8 @@ Rule read_rule(YamlReader& r, const YAML::Node& n) {
       r.check_keys(f, {"kind", "title", "role", "party"}, rule.id);
       FindingSpec spec;
       std::string kind = r.str(f, "kind", true, rule.id);
-      if (auto fk = finding_kind_from(kind)) spec.kind = *fk;
+      if (auto fk = finding_kind_from(kind))
+        spec.kind = *fk;
       else if (!kind.empty())
         r.add(f["kind"], rule.id, "finding.kind",
               "unknown finding kind '" + kind + "' (non-compliance, risk, escalation, review)");
@@ -403,7 +422,8 @@ Result<Template> parse_template_yaml(std::string_view text, const std::string& n
     problems.push_back(std::move(p));
   }
   locate(problems, t, name);
-  if (!problems.empty()) return Error::invalid("the template file " + name + " is not valid", std::move(problems));
+  if (!problems.empty())
+    return Error::invalid("the template file " + name + " is not valid", std::move(problems));
 
   auto shared = std::make_shared<const Template>(t);
   auto compiled = rules::RuleSet::compile(shared);

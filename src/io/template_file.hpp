@@ -1,7 +1,7 @@
 #pragma once
-// Reads template files (YAML, docs/template-format.md). Loading is all-or-nothing: the whole file is parsed and
-// validated, every problem is reported (file:line, item id, field), and a Template is returned only when the file
-// is valid in every respect, rules included.
+// Reads template files (YAML, docs/template-format.md). Loading is all-or-nothing: the whole file is parsed
+// and validated, every problem is reported (file:line, item id, field), and a Template is returned only when
+// the file is valid in every respect, rules included.
 #include <memory>
 #include <string>
 #include <string_view>

@@ -44,8 +44,10 @@ struct JsonReader {
       return out;
     }
     for (const auto& e : it->value().as_array()) {
-      if (e.is_string()) out.emplace_back(e.as_string());
-      else bad(where + "." + key, "members must be strings");
+      if (e.is_string())
+        out.emplace_back(e.as_string());
+      else
+        bad(where + "." + key, "members must be strings");
     }
     return out;
   }
@@ -72,7 +74,8 @@ json::object template_to_json(const Template& t) {
   o["description"] = t.description;
   o["source"] = t.source;
   json::array parties;
-  for (const auto& p : t.parties) parties.push_back(json::object{{"id", p.id}, {"name", p.name}, {"role", to_string(p.role)}});
+  for (const auto& p : t.parties)
+    parties.push_back(json::object{{"id", p.id}, {"name", p.name}, {"role", to_string(p.role)}});
   o["parties"] = std::move(parties);
   o["custody"] = str_array(t.custody);
   json::array phases;
@@ -147,7 +150,8 @@ json::object template_to_json(const Template& t) {
   }
   o["rules"] = std::move(rules);
   json::array gate;
-  for (const auto& g : t.gate) gate.push_back(json::object{{"item", g.item}, {"accept", str_array(g.accept)}, {"label", g.label}});
+  for (const auto& g : t.gate)
+    gate.push_back(json::object{{"item", g.item}, {"accept", str_array(g.accept)}, {"label", g.label}});
   o["gate"] = std::move(gate);
   return o;
 }
@@ -227,9 +231,12 @@ Result<Template> template_from_json(const json::value& v) {
           i.party = r.str(io, "party", "item");
           i.choices = r.str(io, "vocabulary", "item");
           std::string answer = r.str(io, "answer", "item");
-          if (answer == "choice") i.answer = AnswerType::kChoice;
-          else if (answer == "none") i.answer = AnswerType::kNone;
-          else i.answer = answer_type_from(answer).value_or(AnswerType::kText);
+          if (answer == "choice")
+            i.answer = AnswerType::kChoice;
+          else if (answer == "none")
+            i.answer = AnswerType::kNone;
+          else
+            i.answer = answer_type_from(answer).value_or(AnswerType::kText);
           i.obligation = obligation_from(r.str(io, "obligation", "item")).value_or(Obligation::kNone);
           i.phases = r.strs(io, "phases", "item");
           i.optional = r.boolean(io, "optional");

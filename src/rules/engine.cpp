@@ -83,7 +83,8 @@ Result<RuleSet> RuleSet::compile(std::shared_ptr<const Template> tmpl) {
     for (const auto& id : e.items())
       if (!t.find_item(id)) problems.push_back(make_problem("names item '" + id + "', which does not exist"));
     for (const auto& s : e.sections())
-      if (!t.find_section(s)) problems.push_back(make_problem("names section '" + s + "', which does not exist"));
+      if (!t.find_section(s))
+        problems.push_back(make_problem("names section '" + s + "', which does not exist"));
   };
 
   // Rules: parse, then resolve names.
@@ -146,7 +147,8 @@ Result<RuleSet> RuleSet::compile(std::shared_ptr<const Template> tmpl) {
   for (const auto& [id, e] : rs.applies_) agraph[id] = e.items();
   cycle = find_cycle(agraph);
   if (!cycle.empty()) {
-    problems.push_back(item_problem(*t.find_item(cycle.front()), "applicability cycle: " + join_path(cycle, "@")));
+    problems.push_back(
+        item_problem(*t.find_item(cycle.front()), "applicability cycle: " + join_path(cycle, "@")));
   }
   if (!problems.empty()) return Error::invalid("the template's rules are not valid", std::move(problems));
   return rs;

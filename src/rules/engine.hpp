@@ -1,7 +1,7 @@
 #pragma once
 // Compiles a template's rules and applicability conditions once, then evaluates them over an assessment's
-// answers. Pure: no I/O. compile() refuses rules naming missing items, unknown derived values, unknown sections,
-// and cycles (among derived values, or among applicability conditions).
+// answers. Pure: no I/O. compile() refuses rules naming missing items, unknown derived values, unknown
+// sections, and cycles (among derived values, or among applicability conditions).
 #include <map>
 #include <memory>
 #include <set>
@@ -39,7 +39,7 @@ struct Evaluation {
   std::set<std::string> out_of_scope;  // items whose applies_when is false
   std::vector<DerivedResult> derived;  // in rule order
   std::vector<RaisedFinding> findings;
-  std::vector<std::string> errors;     // evaluation errors (e.g. step limit), with the rule id
+  std::vector<std::string> errors;  // evaluation errors (e.g. step limit), with the rule id
 
   const DerivedResult* find_derived(const std::string& name) const;
 };
@@ -54,8 +54,8 @@ class RuleSet {
  private:
   friend class Context;
   std::shared_ptr<const domain::Template> tmpl_;
-  std::map<std::string, Expr> applies_;    // item id -> condition
-  std::vector<Expr> rule_exprs_;            // parallel to tmpl_->rules
+  std::map<std::string, Expr> applies_;         // item id -> condition
+  std::vector<Expr> rule_exprs_;                // parallel to tmpl_->rules
   std::map<std::string, size_t> derive_index_;  // derived name -> rule index
 };
 

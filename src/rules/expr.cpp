@@ -9,8 +9,27 @@
 namespace tom::rules {
 
 enum class Op {
-  kLiteral, kItem, kDerived, kCurrent, kCall, kList, kNeg, kNot, kAnd, kOr, kIf,
-  kEq, kNe, kLt, kLe, kGt, kGe, kIn, kNotIn, kAdd, kSub
+  kLiteral,
+  kItem,
+  kDerived,
+  kCurrent,
+  kCall,
+  kList,
+  kNeg,
+  kNot,
+  kAnd,
+  kOr,
+  kIf,
+  kEq,
+  kNe,
+  kLt,
+  kLe,
+  kGt,
+  kGe,
+  kIn,
+  kNotIn,
+  kAdd,
+  kSub
 };
 
 struct Node {
@@ -32,8 +51,12 @@ struct Token {
   int column = 0;
 };
 
-bool id_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.'; }
-bool name_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.'; }
+bool id_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
+}
+bool name_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.';
+}
 
 Error syntax(int column, const std::string& msg) {
   return Error::invalid("expression error at column " + std::to_string(column) + ": " + msg);
@@ -221,13 +244,20 @@ class Parser {
     TOM_ASSIGN(auto left, sum(depth + 1));
     Op op;
     int col = peek().column;
-    if (is_punct("==")) op = Op::kEq;
-    else if (is_punct("!=")) op = Op::kNe;
-    else if (is_punct("<")) op = Op::kLt;
-    else if (is_punct("<=")) op = Op::kLe;
-    else if (is_punct(">")) op = Op::kGt;
-    else if (is_punct(">=")) op = Op::kGe;
-    else if (is_name("in")) op = Op::kIn;
+    if (is_punct("=="))
+      op = Op::kEq;
+    else if (is_punct("!="))
+      op = Op::kNe;
+    else if (is_punct("<"))
+      op = Op::kLt;
+    else if (is_punct("<="))
+      op = Op::kLe;
+    else if (is_punct(">"))
+      op = Op::kGt;
+    else if (is_punct(">="))
+      op = Op::kGe;
+    else if (is_name("in"))
+      op = Op::kIn;
     else if (is_name("not") && t_[pos_ + 1].type == Tok::kName && t_[pos_ + 1].text == "in") {
       take();
       op = Op::kNotIn;
@@ -377,7 +407,8 @@ class Evaluator {
   Result<Value> eval(const Node& n) {
     if (++steps_ > kMaxEvaluationSteps) return Error::invalid("rule evaluation exceeded its step limit");
     switch (n.op) {
-      case Op::kLiteral: return n.literal;
+      case Op::kLiteral:
+        return n.literal;
       case Op::kItem: {
         TOM_ASSIGN(Value v, ctx_.answer(n.name));
         note("@" + n.name, v);
@@ -388,7 +419,8 @@ class Evaluator {
         note("$" + n.name, v);
         return v;
       }
-      case Op::kCurrent: return ctx_.current(n.name);
+      case Op::kCurrent:
+        return ctx_.current(n.name);
       case Op::kList: {
         std::vector<Value> out;
         for (const auto& k : n.kids) {
@@ -465,7 +497,8 @@ class Evaluator {
         if (!a.numeric(&x) || !b.numeric(&y)) return Value::null();
         return Value::number(n.op == Op::kAdd ? x + y : x - y);
       }
-      case Op::kCall: return call(n);
+      case Op::kCall:
+        return call(n);
     }
     return Error::internal("unknown expression node");
   }
@@ -482,10 +515,14 @@ class Evaluator {
       return false;
     }
     switch (op) {
-      case Op::kLt: return cmp < 0;
-      case Op::kLe: return cmp <= 0;
-      case Op::kGt: return cmp > 0;
-      default: return cmp >= 0;
+      case Op::kLt:
+        return cmp < 0;
+      case Op::kLe:
+        return cmp <= 0;
+      case Op::kGt:
+        return cmp > 0;
+      default:
+        return cmp >= 0;
     }
   }
 
@@ -510,7 +547,8 @@ class Evaluator {
     const std::string& f = n.name;
     auto arity = [&](size_t lo, size_t hi) -> Status {
       if (args.size() < lo || args.size() > hi)
-        return Error::invalid("function " + f + "() called with " + std::to_string(args.size()) + " arguments");
+        return Error::invalid("function " + f + "() called with " + std::to_string(args.size()) +
+                              " arguments");
       return ok_status();
     };
     if (f == "answered") {
@@ -581,7 +619,8 @@ class Evaluator {
 
 Result<Expr> parse_expression(std::string_view text) {
   if (text.size() > kMaxExpressionLength)
-    return Error::invalid("expression is longer than " + std::to_string(kMaxExpressionLength) + " characters");
+    return Error::invalid("expression is longer than " + std::to_string(kMaxExpressionLength) +
+                          " characters");
   TOM_ASSIGN(auto toks, lex(text));
   Expr e;
   Parser p(std::move(toks), &e.items_, &e.derived_, &e.sections_, &e.uses_current_);

@@ -1,7 +1,7 @@
 #pragma once
-// The rule expression language (see docs/template-format.md). Parsing is separate from evaluation so a template
-// is checked once when it loads. Evaluation is pure and bounded: it reads answers only through an EvalContext and
-// stops after a fixed number of steps.
+// The rule expression language (see docs/template-format.md). Parsing is separate from evaluation so a
+// template is checked once when it loads. Evaluation is pure and bounded: it reads answers only through an
+// EvalContext and stops after a fixed number of steps.
 #include <memory>
 #include <set>
 #include <string>

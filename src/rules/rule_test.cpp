@@ -58,8 +58,10 @@ Result<RuleTestFile> parse_rule_tests(std::string_view text, const std::string& 
     auto words = split(s);
     const std::string& verb = words[0];
     if (verb == "template") {
-      if (words.size() != 2) bad(line, "template takes one id or path");
-      else out.template_ref = words[1];
+      if (words.size() != 2)
+        bad(line, "template takes one id or path");
+      else
+        out.template_ref = words[1];
     } else if (verb == "case") {
       out.cases.push_back({after_words(s, 1), line, {}});
     } else if (verb == "answer" || verb == "note") {
@@ -84,8 +86,8 @@ Result<RuleTestFile> parse_rule_tests(std::string_view text, const std::string& 
       const std::string& what = words[1];
       std::vector<std::string> args(words.begin() + 2, words.end());
       static const std::vector<std::pair<std::string, std::pair<size_t, size_t>>> arity = {
-          {"value", {2, 999}},  {"explains", {2, 999}}, {"finding", {1, 2}},  {"no-finding", {1, 2}},
-          {"missing", {1, 1}},  {"not-missing", {1, 1}}, {"complete", {2, 2}}, {"incomplete", {2, 2}},
+          {"value", {2, 999}},      {"explains", {2, 999}},  {"finding", {1, 2}},  {"no-finding", {1, 2}},
+          {"missing", {1, 1}},      {"not-missing", {1, 1}}, {"complete", {2, 2}}, {"incomplete", {2, 2}},
           {"out-of-scope", {1, 1}}, {"in-scope", {1, 1}}};
       bool known = false;
       for (const auto& [name, range] : arity) {
@@ -103,7 +105,8 @@ Result<RuleTestFile> parse_rule_tests(std::string_view text, const std::string& 
   }
   if (out.template_ref.empty()) bad(1, "the file names no template ('template ID')");
   if (out.cases.empty() && problems.empty()) bad(1, "the file has no 'case'");
-  if (!problems.empty()) return Error::invalid("the rule test file " + file + " is not valid", std::move(problems));
+  if (!problems.empty())
+    return Error::invalid("the rule test file " + file + " is not valid", std::move(problems));
   return out;
 }
 
@@ -160,8 +163,10 @@ RuleTestOutcome run_rule_tests(const RuleTestFile& tests, const RuleSet& rules) 
         }
       } else if (s.what == "explains") {
         std::string text;
-        if (const DerivedResult* d = ev.find_derived(a[0])) text = d->explanation;
-        else if (const RaisedFinding* f = finding_raised(a[0], "")) text = f->explanation;
+        if (const DerivedResult* d = ev.find_derived(a[0]))
+          text = d->explanation;
+        else if (const RaisedFinding* f = finding_raised(a[0], ""))
+          text = f->explanation;
         ok = !text.empty() && text.find(s.rest) != std::string::npos;
         seen = text.empty() ? "no result or finding named '" + a[0] + "'" : text;
       } else if (s.what == "finding" || s.what == "no-finding") {
@@ -180,14 +185,17 @@ RuleTestOutcome run_rule_tests(const RuleTestFile& tests, const RuleSet& rules) 
         auto comp = domain::assess_completeness(t, answers, ev.out_of_scope, f);
         ok = comp.complete() == (s.what == "complete");
         seen = std::to_string(comp.missing.size()) + " missing";
-        if (!comp.missing.empty()) seen += ", first " + comp.missing[0].item_id + " (" + comp.missing[0].reason + ")";
+        if (!comp.missing.empty())
+          seen += ", first " + comp.missing[0].item_id + " (" + comp.missing[0].reason + ")";
       } else if (s.what == "out-of-scope" || s.what == "in-scope") {
         bool out_of_scope = ev.out_of_scope.count(a[0]) > 0;
         ok = out_of_scope == (s.what == "out-of-scope");
         seen = out_of_scope ? "out of scope" : "in scope";
       }
-      if (ok) ++out.passed;
-      else fail(s.line, "expect " + s.what + " " + (a.empty() ? "" : a[0]) + " failed; saw " + seen);
+      if (ok)
+        ++out.passed;
+      else
+        fail(s.line, "expect " + s.what + " " + (a.empty() ? "" : a[0]) + " failed; saw " + seen);
     }
   }
   return out;

@@ -1,6 +1,6 @@
 #pragma once
-// Data-driven rule tests (tests/rules/README.md): answers in, expected results, findings and completeness out.
-// Parsing and running are pure; callers read the files and resolve the template.
+// Data-driven rule tests (tests/rules/README.md): answers in, expected results, findings and completeness
+// out. Parsing and running are pure; callers read the files and resolve the template.
 #include <string>
 #include <string_view>
 #include <vector>

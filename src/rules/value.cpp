@@ -33,11 +33,16 @@ Value Value::list(std::vector<Value> items) {
 
 bool Value::truthy() const {
   switch (type_) {
-    case Type::kNull: return false;
-    case Type::kBool: return b_;
-    case Type::kNumber: return n_ != 0;
-    case Type::kText: return !s_.empty();
-    case Type::kList: return !list_.empty();
+    case Type::kNull:
+      return false;
+    case Type::kBool:
+      return b_;
+    case Type::kNumber:
+      return n_ != 0;
+    case Type::kText:
+      return !s_.empty();
+    case Type::kList:
+      return !list_.empty();
   }
   return false;
 }
@@ -66,10 +71,14 @@ static std::string number_text(double d) {
 
 std::string Value::render() const {
   switch (type_) {
-    case Type::kNull: return "null";
-    case Type::kBool: return b_ ? "true" : "false";
-    case Type::kNumber: return number_text(n_);
-    case Type::kText: return "\"" + s_ + "\"";
+    case Type::kNull:
+      return "null";
+    case Type::kBool:
+      return b_ ? "true" : "false";
+    case Type::kNumber:
+      return number_text(n_);
+    case Type::kText:
+      return "\"" + s_ + "\"";
     case Type::kList: {
       std::string out = "[";
       for (size_t i = 0; i < list_.size(); ++i) out += (i ? ", " : "") + list_[i].render();
@@ -89,16 +98,22 @@ bool operator==(const Value& a, const Value& b) {
   if (a.type_ != b.type_) {
     double x, y;
     // A numeric answer (text) equals the number it spells.
-    if ((a.type_ == Value::Type::kNumber || b.type_ == Value::Type::kNumber) && a.numeric(&x) && b.numeric(&y))
+    if ((a.type_ == Value::Type::kNumber || b.type_ == Value::Type::kNumber) && a.numeric(&x) &&
+        b.numeric(&y))
       return x == y;
     return false;
   }
   switch (a.type_) {
-    case Value::Type::kNull: return true;
-    case Value::Type::kBool: return a.b_ == b.b_;
-    case Value::Type::kNumber: return a.n_ == b.n_;
-    case Value::Type::kText: return a.s_ == b.s_;
-    case Value::Type::kList: return a.list_ == b.list_;
+    case Value::Type::kNull:
+      return true;
+    case Value::Type::kBool:
+      return a.b_ == b.b_;
+    case Value::Type::kNumber:
+      return a.n_ == b.n_;
+    case Value::Type::kText:
+      return a.s_ == b.s_;
+    case Value::Type::kList:
+      return a.list_ == b.list_;
   }
   return false;
 }

@@ -65,7 +65,8 @@ long RateLimiter::retry_after(const std::string& key) {
   auto& q = failures_[key];
   while (!q.empty() && now - q.front() > window_) q.pop_front();
   if (q.size() < max_) return 0;
-  return std::max<long>(1, std::chrono::duration_cast<std::chrono::seconds>(window_ - (now - q.front())).count());
+  return std::max<long>(
+      1, std::chrono::duration_cast<std::chrono::seconds>(window_ - (now - q.front())).count());
 }
 
 void RateLimiter::failure(const std::string& key) {
@@ -87,13 +88,15 @@ std::string Identity::token_hash(const std::string& token) {
   return hex;
 }
 
-Result<SignedIn> Identity::sign_in(const std::string& email, const std::string& password, const std::string& remote) {
+Result<SignedIn> Identity::sign_in(const std::string& email, const std::string& password,
+                                   const std::string& remote) {
   std::string email_key = "email:" + lower(email), address_key = "addr:" + remote;
   long wait = std::max(per_email_.retry_after(email_key), per_address_.retry_after(address_key));
   if (wait > 0)
     return Error{ErrorCode::kTooManyRequests,
                  "too many failed sign-ins; try again in " + std::to_string((wait + 59) / 60) + " minutes",
-                 std::to_string(wait), {}};
+                 std::to_string(wait),
+                 {}};
   auto found = store_.find_user_by_email(email);
   // Verify against a fixed hash when the email is unknown, so timing does not tell which emails exist.
   static const std::string decoy = hash_password("decoy-password-for-timing");
@@ -108,23 +111,28 @@ Result<SignedIn> Identity::sign_in(const std::string& email, const std::string& 
   out.token = random_hex(32);
   out.csrf_token = random_hex(16);
   out.user = found->first;
-  store::SessionRecord s{token_hash(out.token), out.user.id, "session", "", out.csrf_token, now_utc_iso(),
-                         hours_from_now(12)};
+  store::SessionRecord s{token_hash(out.token), out.user.id,   "session",         "",
+                         out.csrf_token,        now_utc_iso(), hours_from_now(12)};
   TOM_TRY(store_.add_session(s));
   return out;
 }
 
-Status Identity::sign_out(const std::string& token) { return store_.delete_session(token_hash(token)); }
+Status Identity::sign_out(const std::string& token) {
+  return store_.delete_session(token_hash(token));
+}
 
 Result<std::string> Identity::create_api_token(const User& user, const std::string& name) {
-  if (name.empty() || name.size() > 100) return Error::invalid("an API token needs a name of up to 100 characters");
+  if (name.empty() || name.size() > 100)
+    return Error::invalid("an API token needs a name of up to 100 characters");
   std::string token = "tom_" + random_hex(32);
-  store::SessionRecord s{token_hash(token), user.id, "token", name, "", now_utc_iso(), hours_from_now(24 * 365)};
+  store::SessionRecord s{token_hash(token),       user.id, "token", name, "", now_utc_iso(),
+                         hours_from_now(24 * 365)};
   TOM_TRY(store_.add_session(s));
   return token;
 }
 
-Result<Authenticated> Identity::authenticate(const std::string& cookie_token, const std::string& bearer_token) {
+Result<Authenticated> Identity::authenticate(const std::string& cookie_token,
+                                             const std::string& bearer_token) {
   const std::string& token = !bearer_token.empty() ? bearer_token : cookie_token;
   if (token.empty() || token.size() > 200) return Error{ErrorCode::kUnauthorized, "sign in first", {}, {}};
   TOM_ASSIGN(auto found, store_.find_session(token_hash(token), now_utc_iso()));
@@ -139,11 +147,13 @@ Result<Authenticated> Identity::authenticate(const std::string& cookie_token, co
 
 Result<User> Identity::create_user(const User& u, const std::string& password, const std::string& actor) {
   TOM_TRY(check_password_strength(password));
-  static const std::vector<std::string> known = {"editor", "approver", "siro", "clinical-safety-officer",
-                                                 "central-reviewer", "administrator"};
+  static const std::vector<std::string> known = {
+      "editor", "approver", "siro", "clinical-safety-officer", "central-reviewer", "administrator"};
   for (const auto& r : u.roles)
     if (std::find(known.begin(), known.end(), r) == known.end())
-      return Error::invalid("unknown role '" + r + "' (editor, approver, siro, clinical-safety-officer, central-reviewer, administrator)");
+      return Error::invalid(
+          "unknown role '" + r +
+          "' (editor, approver, siro, clinical-safety-officer, central-reviewer, administrator)");
   std::string hash = hash_password(password);
   if (hash.empty()) return Error::internal("password hashing failed (out of memory?)");
   return store_.add_user(u, hash, actor);

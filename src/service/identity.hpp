@@ -1,6 +1,7 @@
 #pragma once
-// Who is calling: password sign-in (argon2id via libsodium), session cookies with a CSRF token, API tokens for
-// scripts, and sign-in rate limiting. Tokens are random 256-bit values; the store keeps only their SHA-256.
+// Who is calling: password sign-in (argon2id via libsodium), session cookies with a CSRF token, API tokens
+// for scripts, and sign-in rate limiting. Tokens are random 256-bit values; the store keeps only their
+// SHA-256.
 #include <chrono>
 #include <deque>
 #include <map>
@@ -55,7 +56,8 @@ class Identity {
   Result<std::string> create_api_token(const domain::User& user, const std::string& name);
   // From a session cookie value or an "Authorization: Bearer" token.
   Result<Authenticated> authenticate(const std::string& cookie_token, const std::string& bearer_token);
-  Result<domain::User> create_user(const domain::User& u, const std::string& password, const std::string& actor);
+  Result<domain::User> create_user(const domain::User& u, const std::string& password,
+                                   const std::string& actor);
 
   static std::string token_hash(const std::string& token);
 

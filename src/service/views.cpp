@@ -21,7 +21,8 @@ json::object organisation_json(const Organisation& o) {
 
 json::object assessment_json(const Assessment& a) {
   json::array parts;
-  for (const auto& p : a.participants) parts.push_back(json::object{{"party", p.party}, {"organisation_id", p.organisation_id}});
+  for (const auto& p : a.participants)
+    parts.push_back(json::object{{"party", p.party}, {"organisation_id", p.organisation_id}});
   return {{"id", a.id},
           {"template", a.template_id},
           {"template_version", a.template_version},
@@ -36,8 +37,8 @@ json::object assessment_json(const Assessment& a) {
 }
 
 json::object answer_json(const Answer& a) {
-  return {{"item", a.item_id},     {"value", a.value},           {"note", a.note},
-          {"reference", a.reference}, {"author", a.author},     {"updated_at", a.updated_at},
+  return {{"item", a.item_id},        {"value", a.value},   {"note", a.note},
+          {"reference", a.reference}, {"author", a.author}, {"updated_at", a.updated_at},
           {"version", a.version}};
 }
 
@@ -78,7 +79,8 @@ std::vector<FindingView> merge_findings(const CheckReport& r, const std::string&
   std::map<std::string, const Finding*> stored;
   for (const auto& f : r.stored_findings) stored[f.key] = &f;
   auto status_of = [&](const Finding& f) -> std::string {
-    if (f.status == FindingStatus::kAccepted && !f.expires_on.empty() && f.expires_on < today) return "lapsed";
+    if (f.status == FindingStatus::kAccepted && !f.expires_on.empty() && f.expires_on < today)
+      return "lapsed";
     return to_string(f.status);
   };
   std::set<std::string> seen;
@@ -160,29 +162,39 @@ json::object check_json(const CheckReport& r) {
   }
   json::array sections;
   for (const auto& s : r.completeness.sections)
-    sections.push_back(json::object{{"section", s.section_id}, {"title", s.title}, {"required", s.required},
-                                    {"answered", s.answered}});
+    sections.push_back(json::object{
+        {"section", s.section_id}, {"title", s.title}, {"required", s.required}, {"answered", s.answered}});
   json::array derived;
   for (const auto& d : r.evaluation.derived) {
     json::array reads;
     for (const auto& rd : d.reads)
-      reads.push_back(json::object{{"ref", rd.ref}, {"value", rd.value.is_null() ? json::value(nullptr) : json::value(rd.value.plain())}});
-    derived.push_back(json::object{{"rule", d.rule_id},
-                                   {"name", d.name},
-                                   {"description", d.description},
-                                   {"value", d.value.is_null() ? json::value(nullptr) : json::value(d.value.plain())},
-                                   {"explanation", d.explanation},
-                                   {"reads", std::move(reads)}});
+      reads.push_back(
+          json::object{{"ref", rd.ref},
+                       {"value", rd.value.is_null() ? json::value(nullptr) : json::value(rd.value.plain())}});
+    derived.push_back(
+        json::object{{"rule", d.rule_id},
+                     {"name", d.name},
+                     {"description", d.description},
+                     {"value", d.value.is_null() ? json::value(nullptr) : json::value(d.value.plain())},
+                     {"explanation", d.explanation},
+                     {"reads", std::move(reads)}});
   }
   json::array findings;
   for (const auto& f : merge_findings(r, today_utc())) {
-    json::object o{{"key", f.key},     {"kind", f.kind},   {"item", f.item_id}, {"title", f.title},
-                   {"explanation", f.explanation}, {"role", f.role}, {"party", f.party}, {"status", f.status},
+    json::object o{{"key", f.key},
+                   {"kind", f.kind},
+                   {"item", f.item_id},
+                   {"title", f.title},
+                   {"explanation", f.explanation},
+                   {"role", f.role},
+                   {"party", f.party},
+                   {"status", f.status},
                    {"source", f.from_rules ? "rules" : "person"}};
     if (f.stored) o["finding"] = finding_json(*f.stored);
     findings.push_back(std::move(o));
   }
-  json::array out_of_scope = strings(std::vector<std::string>(r.evaluation.out_of_scope.begin(), r.evaluation.out_of_scope.end()));
+  json::array out_of_scope =
+      strings(std::vector<std::string>(r.evaluation.out_of_scope.begin(), r.evaluation.out_of_scope.end()));
   return {{"assessment", r.assessment.id},
           {"template", t.ref()},
           {"phase", r.filter.phase.empty() ? json::value(nullptr) : json::value(r.filter.phase)},
@@ -200,8 +212,11 @@ json::object check_json(const CheckReport& r) {
 
 json::object diff_json(const TemplateDiff& d) {
   json::array changed;
-  for (const auto& c : d.changed) changed.push_back(json::object{{"item", c.item_id}, {"fields", strings(c.fields)}});
-  return {{"added", strings(d.added)}, {"removed", strings(d.removed)}, {"changed", std::move(changed)},
+  for (const auto& c : d.changed)
+    changed.push_back(json::object{{"item", c.item_id}, {"fields", strings(c.fields)}});
+  return {{"added", strings(d.added)},
+          {"removed", strings(d.removed)},
+          {"changed", std::move(changed)},
           {"unchanged", d.unchanged.size()}};
 }
 
@@ -212,7 +227,7 @@ json::object audit_event_json(const store::AuditEvent& e) {
     auto v = json::parse(s, ec);
     return ec ? json::value(s) : v;
   };
-  return {{"seq", e.seq},       {"at", e.at},         {"actor", e.actor},        {"action", e.action},
+  return {{"seq", e.seq},       {"at", e.at},          {"actor", e.actor},          {"action", e.action},
           {"entity", e.entity}, {"key", e.entity_key}, {"before", parse(e.before)}, {"after", parse(e.after)},
           {"hash", e.hash}};
 }

@@ -10,7 +10,8 @@ using namespace tom::domain;
 
 Status Workbench::add_template(const Template& t, const std::string& actor) {
   auto problems = validate_template(t);
-  if (!problems.empty()) return Error::invalid("the template " + t.ref() + " is not valid", std::move(problems));
+  if (!problems.empty())
+    return Error::invalid("the template " + t.ref() + " is not valid", std::move(problems));
   auto compiled = rules::RuleSet::compile(std::make_shared<const Template>(t));
   if (!compiled) return std::move(compiled).error();
   return store_.put_template(t, actor);
@@ -79,7 +80,8 @@ Result<Assessment> Workbench::import_bundle(const store::AssessmentBundle& b, co
     problems.push_back(std::move(p));
   };
   for (const auto& [party, org] : b.participants)
-    if (!t.find_party(party)) add("participants", party, "template " + t.ref() + " has no party '" + party + "'");
+    if (!t.find_party(party))
+      add("participants", party, "template " + t.ref() + " has no party '" + party + "'");
   if (!b.assessment.custodian.empty() && !t.find_party(b.assessment.custodian))
     add("assessment.custodian", b.assessment.custodian, "not a party of template " + t.ref());
   for (const auto& [id, ans] : b.answers) {
@@ -93,7 +95,8 @@ Result<Assessment> Workbench::import_bundle(const store::AssessmentBundle& b, co
   }
   for (const auto& ap : b.approvals)
     if (!t.find_phase(ap.phase)) add("approvals", ap.phase, "template " + t.ref() + " has no such phase");
-  if (!problems.empty()) return Error::invalid("the assessment does not fit template " + t.ref(), std::move(problems));
+  if (!problems.empty())
+    return Error::invalid("the assessment does not fit template " + t.ref(), std::move(problems));
   return store_.import_assessment(b, actor);
 }
 
@@ -141,8 +144,8 @@ Result<std::shared_ptr<const CheckReport>> Workbench::check_cached(int64_t asses
 }
 
 Result<Answer> Workbench::answer(int64_t assessment, const std::string& item_id, const std::string& value,
-                                 const std::string& note, const std::string& reference, int64_t expected_version,
-                                 const std::string& actor) {
+                                 const std::string& note, const std::string& reference,
+                                 int64_t expected_version, const std::string& actor) {
   TOM_ASSIGN(Assessment a, store_.get_assessment(assessment));
   TOM_ASSIGN(LoadedTemplate loaded, load_template(a.template_id, a.template_version));
   const Item* item = loaded.tmpl->find_item(item_id);

@@ -47,9 +47,9 @@ class Workbench {
   // The unfiltered check, shared and reused until anything is written (store revision).
   Result<std::shared_ptr<const CheckReport>> check_cached(int64_t assessment);
 
-  // Validates the value against the item, then saves. expected_version < 0: use the current version (the CLI's
-  // "last writer wins on purpose" mode); otherwise a stale version is a conflict.
-  // The whole assessment with organisations by value, for export.
+  // Validates the value against the item, then saves. expected_version < 0: use the current version (the
+  // CLI's "last writer wins on purpose" mode); otherwise a stale version is a conflict. The whole assessment
+  // with organisations by value, for export.
   Result<store::AssessmentBundle> export_bundle(int64_t assessment);
   // Checks every answer against the template (items exist, values allowed) and every party, reporting all
   // problems; writes nothing unless all is valid, then imports in one transaction.
@@ -60,14 +60,15 @@ class Workbench {
                                         const std::string& actor);
 
   Result<domain::Answer> answer(int64_t assessment, const std::string& item_id, const std::string& value,
-                                const std::string& note, const std::string& reference, int64_t expected_version,
-                                const std::string& actor);
+                                const std::string& note, const std::string& reference,
+                                int64_t expected_version, const std::string& actor);
 
  private:
   store::Store& store_;
   std::mutex mu_;
   std::map<std::string, LoadedTemplate> cache_;
-  std::map<int64_t, std::pair<int64_t, std::shared_ptr<const CheckReport>>> checks_;  // id -> revision, report
+  std::map<int64_t, std::pair<int64_t, std::shared_ptr<const CheckReport>>>
+      checks_;  // id -> revision, report
 };
 
 }  // namespace tom::service

@@ -11,10 +11,13 @@ namespace tom::service {
 using namespace tom::domain;
 
 namespace {
-Error forbidden(const std::string& why) { return Error{ErrorCode::kForbidden, why, {}, {}}; }
+Error forbidden(const std::string& why) {
+  return Error{ErrorCode::kForbidden, why, {}, {}};
+}
 }  // namespace
 
-Result<Finding> settle_finding(Workbench& wb, const Caller& caller, const Assessment& a, const AcceptRequest& r) {
+Result<Finding> settle_finding(Workbench& wb, const Caller& caller, const Assessment& a,
+                               const AcceptRequest& r) {
   if (!r.expires_on.empty() && !valid_iso_date(r.expires_on))
     return Error::invalid("the date the acceptance lapses must be a real date, YYYY-MM-DD");
   TOM_ASSIGN(auto report, wb.check_cached(a.id));
@@ -52,7 +55,8 @@ Result<Decided> decide_phase(Workbench& wb, const Caller& caller, const Assessme
   if (!phase) return Error::not_found("there is no phase '" + ap.phase + "'");
   if (!ap.area.empty() && std::find(phase->areas.begin(), phase->areas.end(), ap.area) == phase->areas.end())
     return Error::invalid("phase " + phase->id + " has no area '" + ap.area + "'");
-  if (ap.decision == Decision::kRejected && ap.reason.empty()) return Error::invalid("a rejection needs a reason");
+  if (ap.decision == Decision::kRejected && ap.reason.empty())
+    return Error::invalid("a rejection needs a reason");
   if (phase->certificate && ap.decision == Decision::kApproved && ap.area.empty() && ap.certificate.empty())
     return Error::invalid("approving phase " + phase->id + " issues a certificate number");
   if (std::string why = why_not_decide(caller, a, *phase); !why.empty()) return forbidden(why);
@@ -88,7 +92,8 @@ Result<DerivedTom> derive(Workbench& wb, const Caller& caller, const Assessment&
   bool supplier = false;
   for (const auto& p : parties_of(caller, a))
     if (const Party* party = t.find_party(p))
-      supplier = supplier || party->role == PartyRole::kProviderSupplier || party->role == PartyRole::kClientSupplier;
+      supplier = supplier || party->role == PartyRole::kProviderSupplier ||
+                 party->role == PartyRole::kClientSupplier;
   if (!supplier && !caller.admin()) return forbidden("a TOM is reused by its suppliers");
   store::Store& store = wb.store();
   TOM_ASSIGN(auto approvals, store.list_approvals(a.id));

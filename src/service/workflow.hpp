@@ -1,7 +1,7 @@
 #pragma once
-// The workflow's operations with their access checks, shared by the API and the web pages: accepting findings,
-// submitting and deciding phases, handing the TOM on. Each refuses with kForbidden (why, in words) or
-// kInvalidInput before writing anything.
+// The workflow's operations with their access checks, shared by the API and the web pages: accepting
+// findings, submitting and deciding phases, handing the TOM on. Each refuses with kForbidden (why, in words)
+// or kInvalidInput before writing anything.
 #include <string>
 #include <vector>
 
@@ -17,11 +17,12 @@ struct AcceptRequest {
   std::string expires_on;
   std::string mitigation;
 };
-Result<domain::Finding> settle_finding(Workbench& wb, const domain::Caller& caller, const domain::Assessment& a,
-                                       const AcceptRequest& r);
+Result<domain::Finding> settle_finding(Workbench& wb, const domain::Caller& caller,
+                                       const domain::Assessment& a, const AcceptRequest& r);
 
-Result<domain::Submission> submit_phase(Workbench& wb, const domain::Caller& caller, const domain::Assessment& a,
-                                        const domain::Template& t, const std::string& phase);
+Result<domain::Submission> submit_phase(Workbench& wb, const domain::Caller& caller,
+                                        const domain::Assessment& a, const domain::Template& t,
+                                        const std::string& phase);
 
 struct Decided {
   domain::Approval approval;
@@ -38,8 +39,8 @@ struct DerivedTom {
   std::vector<std::string> carried;
   std::vector<std::string> reset;
 };
-// Reuses an approved TOM (final phase approved) for another deploying organisation; suppliers (or administrators)
-// only.
+// Reuses an approved TOM (final phase approved) for another deploying organisation; suppliers (or
+// administrators) only.
 Result<DerivedTom> derive(Workbench& wb, const domain::Caller& caller, const domain::Assessment& a,
                           const domain::Template& t, int64_t organisation, const std::string& title);
 

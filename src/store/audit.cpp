@@ -15,15 +15,18 @@ const sql::Query kInsert{"audit.insert",
                          "INSERT INTO audit_events (seq, at, actor, action, entity, entity_key, before_json, "
                          "after_json, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
                          nullptr};
-const sql::Query kSetHead{"audit.set_head", "UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1", nullptr};
-const sql::Query kList{"audit.list",
-                       "SELECT seq, at, actor, action, entity, entity_key, before_json, after_json, prev_hash, hash "
-                       "FROM audit_events WHERE seq > $1 AND entity_key LIKE $2 ORDER BY seq LIMIT $3",
-                       nullptr};
-const sql::Query kAll{"audit.all",
-                      "SELECT seq, at, actor, action, entity, entity_key, before_json, after_json, prev_hash, hash "
-                      "FROM audit_events ORDER BY seq",
-                      nullptr};
+const sql::Query kSetHead{"audit.set_head", "UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1",
+                          nullptr};
+const sql::Query kList{
+    "audit.list",
+    "SELECT seq, at, actor, action, entity, entity_key, before_json, after_json, prev_hash, hash "
+    "FROM audit_events WHERE seq > $1 AND entity_key LIKE $2 ORDER BY seq LIMIT $3",
+    nullptr};
+const sql::Query kAll{
+    "audit.all",
+    "SELECT seq, at, actor, action, entity, entity_key, before_json, after_json, prev_hash, hash "
+    "FROM audit_events ORDER BY seq",
+    nullptr};
 
 AuditEvent from_row(const sql::Row& r) {
   AuditEvent e;
@@ -120,13 +123,15 @@ Result<AuditReport> verify_audit_chain(sql::Connection& conn) {
     int64_t head_seq = sql::integer(head[0], 0);
     if (head_seq < expected_seq - 1)
       report.problems.push_back("events after " + std::to_string(head_seq) +
-                                " were added outside tom: the recorded head is event " + std::to_string(head_seq));
+                                " were added outside tom: the recorded head is event " +
+                                std::to_string(head_seq));
     else if (head_seq != expected_seq - 1)
       report.problems.push_back("the log ends at event " + std::to_string(expected_seq - 1) + " but " +
                                 std::to_string(head_seq) + " were written: events " +
                                 std::to_string(expected_seq) + "-" + std::to_string(head_seq) + " deleted");
     else if (sql::text(head[0], 1) != prev_hash)
-      report.problems.push_back("the last event " + std::to_string(head_seq) + " does not match the recorded head");
+      report.problems.push_back("the last event " + std::to_string(head_seq) +
+                                " does not match the recorded head");
   }
   return report;
 }

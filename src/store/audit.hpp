@@ -15,8 +15,8 @@ std::string audit_hash(const AuditEvent& e);
 Status append_audit(sql::Connection& conn, AuditEvent event);
 
 // Appends an event for a change (before/after as JSON text) inside the caller's transaction.
-Status audit_change(sql::Connection& c, const std::string& actor, const std::string& action, const std::string& entity,
-                    const std::string& key, std::string before, std::string after);
+Status audit_change(sql::Connection& c, const std::string& actor, const std::string& action,
+                    const std::string& entity, const std::string& key, std::string before, std::string after);
 
 Result<std::vector<AuditEvent>> read_audit(sql::Connection& conn, const AuditFilter& filter);
 Result<AuditReport> verify_audit_chain(sql::Connection& conn);

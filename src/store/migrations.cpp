@@ -158,7 +158,8 @@ CREATE TABLE submissions (
 std::string render(const char* ddl, sql::Dialect d) {
   std::string s = ddl;
   auto replace = [&](const std::string& from, const std::string& to) {
-    for (size_t p = s.find(from); p != std::string::npos; p = s.find(from, p + to.size())) s.replace(p, from.size(), to);
+    for (size_t p = s.find(from); p != std::string::npos; p = s.find(from, p + to.size()))
+      s.replace(p, from.size(), to);
   };
   if (d == sql::Dialect::kSqlite) {
     replace("{{IDPK}}", "INTEGER PRIMARY KEY AUTOINCREMENT");
@@ -168,12 +169,13 @@ std::string render(const char* ddl, sql::Dialect d) {
   return s;
 }
 
-const sql::Query kCreateMigrations{"migrations.create",
-                                   "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, "
-                                   "name TEXT NOT NULL, applied_at TEXT NOT NULL)",
-                                   nullptr};
-const sql::Query kAppliedVersions{"migrations.versions", "SELECT version FROM schema_migrations ORDER BY version",
-                                  nullptr};
+const sql::Query kCreateMigrations{
+    "migrations.create",
+    "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, "
+    "name TEXT NOT NULL, applied_at TEXT NOT NULL)",
+    nullptr};
+const sql::Query kAppliedVersions{"migrations.versions",
+                                  "SELECT version FROM schema_migrations ORDER BY version", nullptr};
 const sql::Query kRecord{"migrations.record",
                          "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, "
                          "strftime('%Y-%m-%dT%H:%M:%SZ','now'))",

@@ -20,15 +20,18 @@ using sql::Query;
 using sql::text;
 
 namespace q {
-const Query kTemplateDigest{"template.digest", "SELECT digest FROM templates WHERE id = $1 AND version = $2", nullptr};
-const Query kTemplateInsert{"template.insert",
-                            "INSERT INTO templates (id, version, name, family, body, digest, sections, items, "
-                            "created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+const Query kTemplateDigest{"template.digest", "SELECT digest FROM templates WHERE id = $1 AND version = $2",
                             nullptr};
-const Query kTemplateGet{"template.get", "SELECT body FROM templates WHERE id = $1 AND version = $2", nullptr};
-const Query kTemplateLatest{"template.latest",
-                            "SELECT body FROM templates WHERE id = $1 ORDER BY created_at DESC, version DESC LIMIT 1",
-                            nullptr};
+const Query kTemplateInsert{
+    "template.insert",
+    "INSERT INTO templates (id, version, name, family, body, digest, sections, items, "
+    "created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    nullptr};
+const Query kTemplateGet{"template.get", "SELECT body FROM templates WHERE id = $1 AND version = $2",
+                         nullptr};
+const Query kTemplateLatest{
+    "template.latest",
+    "SELECT body FROM templates WHERE id = $1 ORDER BY created_at DESC, version DESC LIMIT 1", nullptr};
 const Query kTemplateList{"template.list",
                           "SELECT id, version, name, family, sections, items, created_at FROM templates "
                           "ORDER BY id, created_at",
@@ -40,27 +43,31 @@ const Query kOrgInsert{"org.insert",
 const Query kOrgGet{"org.get", "SELECT id, name, ods_code, type FROM organisations WHERE id = $1", nullptr};
 const Query kOrgByName{"org.by_name", "SELECT id FROM organisations WHERE name = $1", nullptr};
 const Query kOrgList{"org.list", "SELECT id, name, ods_code, type FROM organisations ORDER BY id", nullptr};
-const Query kAssessmentInsert{"assessment.insert",
-                              "INSERT INTO assessments (template_id, template_version, product, product_version, "
-                              "title, custodian, derived_from, created_at, created_by) "
-                              "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
-                              nullptr};
-const Query kParticipantInsert{"participant.insert",
-                               "INSERT INTO participants (assessment_id, party, organisation_id) VALUES ($1, $2, $3)",
-                               nullptr};
-const Query kAssessmentGet{"assessment.get",
-                           "SELECT id, template_id, template_version, product, product_version, title, custodian, "
-                           "derived_from, created_at, created_by FROM assessments WHERE id = $1",
-                           nullptr};
-const Query kAssessmentList{"assessment.list",
-                            "SELECT id, template_id, template_version, product, product_version, title, custodian, "
-                            "derived_from, created_at, created_by FROM assessments ORDER BY id",
-                            nullptr};
-const Query kParticipants{"participant.list",
-                          "SELECT party, organisation_id FROM participants WHERE assessment_id = $1 ORDER BY party",
-                          nullptr};
+const Query kAssessmentInsert{
+    "assessment.insert",
+    "INSERT INTO assessments (template_id, template_version, product, product_version, "
+    "title, custodian, derived_from, created_at, created_by) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+    nullptr};
+const Query kParticipantInsert{
+    "participant.insert",
+    "INSERT INTO participants (assessment_id, party, organisation_id) VALUES ($1, $2, $3)", nullptr};
+const Query kAssessmentGet{
+    "assessment.get",
+    "SELECT id, template_id, template_version, product, product_version, title, custodian, "
+    "derived_from, created_at, created_by FROM assessments WHERE id = $1",
+    nullptr};
+const Query kAssessmentList{
+    "assessment.list",
+    "SELECT id, template_id, template_version, product, product_version, title, custodian, "
+    "derived_from, created_at, created_by FROM assessments ORDER BY id",
+    nullptr};
+const Query kParticipants{
+    "participant.list",
+    "SELECT party, organisation_id FROM participants WHERE assessment_id = $1 ORDER BY party", nullptr};
 const Query kAllParticipants{"participant.all",
-                             "SELECT assessment_id, party, organisation_id FROM participants ORDER BY party", nullptr};
+                             "SELECT assessment_id, party, organisation_id FROM participants ORDER BY party",
+                             nullptr};
 const Query kSetTemplateVersion{"assessment.set_template_version",
                                 "UPDATE assessments SET template_version = $2 WHERE id = $1", nullptr};
 const Query kSetCustodian{"assessment.set_custodian",
@@ -73,45 +80,52 @@ const Query kAnswerGet{"answer.get",
                        "SELECT item_id, value, note, reference, author, updated_at, version FROM answers "
                        "WHERE assessment_id = $1 AND item_id = $2",
                        nullptr};
-const Query kAnswerInsert{"answer.insert",
-                          "INSERT INTO answers (assessment_id, item_id, value, note, reference, author, updated_at, "
-                          "version) VALUES ($1, $2, $3, $4, $5, $6, $7, 1)",
-                          nullptr};
-const Query kAnswerUpdate{"answer.update",
-                          "UPDATE answers SET value = $3, note = $4, reference = $5, author = $6, updated_at = $7, "
-                          "version = version + 1 WHERE assessment_id = $1 AND item_id = $2 AND version = $8 "
-                          "RETURNING version",
-                          nullptr};
+const Query kAnswerInsert{
+    "answer.insert",
+    "INSERT INTO answers (assessment_id, item_id, value, note, reference, author, updated_at, "
+    "version) VALUES ($1, $2, $3, $4, $5, $6, $7, 1)",
+    nullptr};
+const Query kAnswerUpdate{
+    "answer.update",
+    "UPDATE answers SET value = $3, note = $4, reference = $5, author = $6, updated_at = $7, "
+    "version = version + 1 WHERE assessment_id = $1 AND item_id = $2 AND version = $8 "
+    "RETURNING version",
+    nullptr};
 const char* const kFindingColumns =
-    "id, assessment_id, key, kind, item_id, title, detail, role, party, owner, mitigation, status, accepted_by, "
+    "id, assessment_id, key, kind, item_id, title, detail, role, party, owner, mitigation, status, "
+    "accepted_by, "
     "accepted_role, accepted_at, expires_on, created_at, version";
-const Query kFindingInsert{"finding.insert",
-                           "INSERT INTO findings (assessment_id, key, kind, item_id, title, detail, role, party, "
-                           "owner, mitigation, status, accepted_by, accepted_role, accepted_at, expires_on, "
-                           "created_at, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, "
-                           "$14, $15, $16, 1) RETURNING id",
-                           nullptr};
+const Query kFindingInsert{
+    "finding.insert",
+    "INSERT INTO findings (assessment_id, key, kind, item_id, title, detail, role, party, "
+    "owner, mitigation, status, accepted_by, accepted_role, accepted_at, expires_on, "
+    "created_at, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, "
+    "$14, $15, $16, 1) RETURNING id",
+    nullptr};
 const Query kFindingUpdate{"finding.update",
                            "UPDATE findings SET kind = $3, item_id = $4, title = $5, detail = $6, role = $7, "
                            "party = $8, owner = $9, mitigation = $10, status = $11, accepted_by = $12, "
                            "accepted_role = $13, accepted_at = $14, expires_on = $15, version = version + 1 "
                            "WHERE id = $1 AND assessment_id = $2 AND version = $16 RETURNING version",
                            nullptr};
-const Query kFindingGet{"finding.get",
-                        "SELECT id, assessment_id, key, kind, item_id, title, detail, role, party, owner, "
-                        "mitigation, status, accepted_by, accepted_role, accepted_at, expires_on, created_at, "
-                        "version FROM findings WHERE id = $1",
-                        nullptr};
-const Query kFindingList{"finding.list",
-                         "SELECT id, assessment_id, key, kind, item_id, title, detail, role, party, owner, "
-                         "mitigation, status, accepted_by, accepted_role, accepted_at, expires_on, created_at, "
-                         "version FROM findings WHERE assessment_id = $1 ORDER BY id",
-                         nullptr};
-const Query kApprovalInsert{"approval.insert",
-                            "INSERT INTO approvals (assessment_id, phase, area, decision, reason, outcome, "
-                            "certificate, decided_by, decided_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
-                            "RETURNING id",
-                            nullptr};
+const Query kFindingGet{
+    "finding.get",
+    "SELECT id, assessment_id, key, kind, item_id, title, detail, role, party, owner, "
+    "mitigation, status, accepted_by, accepted_role, accepted_at, expires_on, created_at, "
+    "version FROM findings WHERE id = $1",
+    nullptr};
+const Query kFindingList{
+    "finding.list",
+    "SELECT id, assessment_id, key, kind, item_id, title, detail, role, party, owner, "
+    "mitigation, status, accepted_by, accepted_role, accepted_at, expires_on, created_at, "
+    "version FROM findings WHERE assessment_id = $1 ORDER BY id",
+    nullptr};
+const Query kApprovalInsert{
+    "approval.insert",
+    "INSERT INTO approvals (assessment_id, phase, area, decision, reason, outcome, "
+    "certificate, decided_by, decided_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
+    "RETURNING id",
+    nullptr};
 const Query kApprovalList{"approval.list",
                           "SELECT id, assessment_id, phase, area, decision, reason, outcome, certificate, "
                           "decided_by, decided_at FROM approvals WHERE assessment_id = $1 ORDER BY id",
@@ -171,8 +185,8 @@ Finding finding_from(const sql::Row& r) {
 }
 
 std::string answer_json(const Answer& a) {
-  return json::serialize(json::object{
-      {"value", a.value}, {"note", a.note}, {"reference", a.reference}, {"version", a.version}});
+  return json::serialize(
+      json::object{{"value", a.value}, {"note", a.note}, {"reference", a.reference}, {"version", a.version}});
 }
 
 std::string finding_json(const Finding& f) {
@@ -191,8 +205,9 @@ std::string finding_json(const Finding& f) {
 
 }  // namespace
 
-Status audit_change(sql::Connection& c, const std::string& actor, const std::string& action, const std::string& entity,
-                    const std::string& key, std::string before, std::string after) {
+Status audit_change(sql::Connection& c, const std::string& actor, const std::string& action,
+                    const std::string& entity, const std::string& key, std::string before,
+                    std::string after) {
   AuditEvent e;
   e.actor = actor;
   e.action = action;
@@ -204,16 +219,18 @@ Status audit_change(sql::Connection& c, const std::string& actor, const std::str
 }
 
 namespace {
-Status audit(sql::Connection& c, const std::string& actor, const std::string& action, const std::string& entity,
-             const std::string& key, std::string before, std::string after) {
+Status audit(sql::Connection& c, const std::string& actor, const std::string& action,
+             const std::string& entity, const std::string& key, std::string before, std::string after) {
   return audit_change(c, actor, action, entity, key, std::move(before), std::move(after));
 }
 }  // namespace
 
 // ---- pool and transactions ----
 
-Result<std::unique_ptr<SqlStore>> SqlStore::open(ConnectionFactory factory, std::string kind, size_t pool_size) {
-  std::unique_ptr<SqlStore> s(new SqlStore(std::move(factory), std::move(kind), pool_size < 1 ? 1 : pool_size));
+Result<std::unique_ptr<SqlStore>> SqlStore::open(ConnectionFactory factory, std::string kind,
+                                                 size_t pool_size) {
+  std::unique_ptr<SqlStore> s(
+      new SqlStore(std::move(factory), std::move(kind), pool_size < 1 ? 1 : pool_size));
   TOM_ASSIGN(auto conn, s->factory_());
   TOM_TRY(migrate(*conn));
   s->created_ = 1;
@@ -246,8 +263,10 @@ Result<std::unique_ptr<sql::Connection>> SqlStore::acquire() {
 void SqlStore::release(std::unique_ptr<sql::Connection> c) {
   {
     std::lock_guard lock(mu_);
-    if (c) idle_.push_back(std::move(c));
-    else --created_;
+    if (c)
+      idle_.push_back(std::move(c));
+    else
+      --created_;
   }
   cv_.notify_one();
 }
@@ -261,12 +280,13 @@ Status SqlStore::put_template(const Template& t, const std::string& actor) {
     TOM_ASSIGN(auto rows, c.query(q::kTemplateDigest, {t.id, t.version}));
     if (!rows.empty()) {
       if (text(rows[0], 0) == digest) return false;
-      return Error::conflict("template " + t.ref() +
-                             " already exists with different content; give the changed template a new version");
+      return Error::conflict(
+          "template " + t.ref() +
+          " already exists with different content; give the changed template a new version");
     }
-    TOM_TRY(c.query(q::kTemplateInsert, {t.id, t.version, t.name, t.family, body, digest,
-                                         static_cast<int64_t>(t.sections.size()),
-                                         static_cast<int64_t>(t.item_count()), now_utc_iso()}));
+    TOM_TRY(c.query(q::kTemplateInsert,
+                    {t.id, t.version, t.name, t.family, body, digest, static_cast<int64_t>(t.sections.size()),
+                     static_cast<int64_t>(t.item_count()), now_utc_iso()}));
     TOM_TRY(audit(c, actor, "template.add", "template", t.ref(), "",
                   json::serialize(json::object{{"id", t.id}, {"version", t.version}, {"digest", digest}})));
     return true;
@@ -277,9 +297,9 @@ Status SqlStore::put_template(const Template& t, const std::string& actor) {
 
 Result<Template> SqlStore::get_template(const std::string& id, const std::string& version) {
   return read<Template>([&](sql::Connection& c) -> Result<Template> {
-    TOM_ASSIGN(auto rows, version.empty() ? c.query(q::kTemplateLatest, {id}) : c.query(q::kTemplateGet, {id, version}));
-    if (rows.empty())
-      return Error::not_found("no template " + id + (version.empty() ? "" : "@" + version));
+    TOM_ASSIGN(auto rows,
+               version.empty() ? c.query(q::kTemplateLatest, {id}) : c.query(q::kTemplateGet, {id, version}));
+    if (rows.empty()) return Error::not_found("no template " + id + (version.empty() ? "" : "@" + version));
     boost::system::error_code ec;
     json::value v = json::parse(text(rows[0], 0), ec);
     if (ec) return Error::internal("stored template " + id + " is not valid JSON: " + ec.message());
@@ -302,7 +322,8 @@ Result<std::vector<TemplateSummary>> SqlStore::list_templates() {
 
 namespace {
 
-Result<Organisation> insert_organisation(sql::Connection& c, const Organisation& o, const std::string& actor) {
+Result<Organisation> insert_organisation(sql::Connection& c, const Organisation& o,
+                                         const std::string& actor) {
   if (o.name.empty()) return Error::invalid("an organisation needs a name");
   TOM_ASSIGN(auto rows, c.query(q::kOrgInsert, {o.name, o.ods_code, o.type, now_utc_iso()}));
   Organisation out = o;
@@ -319,9 +340,9 @@ Result<Assessment> insert_assessment(sql::Connection& c, const Assessment& a, co
   Assessment out = a;
   out.created_at = now_utc_iso();
   out.created_by = actor;
-  TOM_ASSIGN(auto rows, c.query(q::kAssessmentInsert, {a.template_id, a.template_version, a.product,
-                                                       a.product_version, a.title, a.custodian, a.derived_from,
-                                                       out.created_at, actor}));
+  TOM_ASSIGN(auto rows,
+             c.query(q::kAssessmentInsert, {a.template_id, a.template_version, a.product, a.product_version,
+                                            a.title, a.custodian, a.derived_from, out.created_at, actor}));
   out.id = integer(rows.at(0), 0);
   json::object parts;
   for (const auto& p : a.participants) {
@@ -340,8 +361,8 @@ Result<Assessment> insert_assessment(sql::Connection& c, const Assessment& a, co
   return out;
 }
 
-Result<Answer> upsert_answer(sql::Connection& c, int64_t assessment, const Answer& a, int64_t expected_version,
-                             const std::string& actor) {
+Result<Answer> upsert_answer(sql::Connection& c, int64_t assessment, const Answer& a,
+                             int64_t expected_version, const std::string& actor) {
   TOM_ASSIGN(auto current, c.query(q::kAnswerGet, {assessment, a.item_id}));
   Answer out = a;
   out.author = a.author.empty() ? actor : a.author;
@@ -378,10 +399,11 @@ Result<Finding> upsert_finding(sql::Connection& c, const Finding& f, const std::
   std::string before;
   if (f.id == 0) {
     out.created_at = f.created_at.empty() ? now_utc_iso() : f.created_at;
-    TOM_ASSIGN(auto rows, c.query(q::kFindingInsert,
-                                  {f.assessment_id, f.key, f.kind, f.item_id, f.title, f.detail, f.role, f.party,
-                                   f.owner, f.mitigation, std::string(to_string(f.status)), f.accepted_by,
-                                   f.accepted_role, f.accepted_at, f.expires_on, out.created_at}));
+    TOM_ASSIGN(auto rows,
+               c.query(q::kFindingInsert,
+                       {f.assessment_id, f.key, f.kind, f.item_id, f.title, f.detail, f.role, f.party,
+                        f.owner, f.mitigation, std::string(to_string(f.status)), f.accepted_by,
+                        f.accepted_role, f.accepted_at, f.expires_on, out.created_at}));
     out.id = integer(rows.at(0), 0);
     out.version = 1;
   } else {
@@ -394,15 +416,16 @@ Result<Finding> upsert_finding(sql::Connection& c, const Finding& f, const std::
                              std::to_string(old.version) + ")");
     before = finding_json(old);
     TOM_ASSIGN(auto rows, c.query(q::kFindingUpdate,
-                                  {f.id, f.assessment_id, f.kind, f.item_id, f.title, f.detail, f.role, f.party,
-                                   f.owner, f.mitigation, std::string(to_string(f.status)), f.accepted_by,
-                                   f.accepted_role, f.accepted_at, f.expires_on, f.version}));
+                                  {f.id, f.assessment_id, f.kind, f.item_id, f.title, f.detail, f.role,
+                                   f.party, f.owner, f.mitigation, std::string(to_string(f.status)),
+                                   f.accepted_by, f.accepted_role, f.accepted_at, f.expires_on, f.version}));
     if (rows.empty()) return Error::conflict("finding " + std::to_string(f.id) + " has changed; reload it");
     out.version = integer(rows[0], 0);
     out.created_at = old.created_at;
   }
   TOM_TRY(audit(c, actor, f.id == 0 ? "finding.add" : "finding.update", "finding",
-                std::to_string(f.assessment_id) + "/finding/" + std::to_string(out.id), before, finding_json(out)));
+                std::to_string(f.assessment_id) + "/finding/" + std::to_string(out.id), before,
+                finding_json(out)));
   return out;
 }
 
@@ -413,8 +436,8 @@ Result<Approval> insert_approval(sql::Connection& c, const Approval& a, const st
   out.decided_by = a.decided_by.empty() ? actor : a.decided_by;
   out.decided_at = a.decided_at.empty() ? now_utc_iso() : a.decided_at;
   TOM_ASSIGN(auto rows, c.query(q::kApprovalInsert,
-                                {a.assessment_id, a.phase, a.area, std::string(to_string(a.decision)), a.reason,
-                                 a.outcome, a.certificate, out.decided_by, out.decided_at}));
+                                {a.assessment_id, a.phase, a.area, std::string(to_string(a.decision)),
+                                 a.reason, a.outcome, a.certificate, out.decided_by, out.decided_at}));
   out.id = integer(rows.at(0), 0);
   TOM_TRY(audit(c, actor, "approval.add", "approval",
                 std::to_string(a.assessment_id) + "/approval/" + std::to_string(out.id), "",
@@ -502,8 +525,8 @@ Status SqlStore::set_custodian(int64_t assessment, const std::string& party, con
   return ok_status();
 }
 
-Status SqlStore::set_template_version(int64_t assessment, const std::string& version, const std::string& report_json,
-                                      const std::string& actor) {
+Status SqlStore::set_template_version(int64_t assessment, const std::string& version,
+                                      const std::string& report_json, const std::string& actor) {
   auto r = write<bool>([&](sql::Connection& c) -> Result<bool> {
     TOM_ASSIGN(auto before, c.query(q::kAssessmentGet, {assessment}));
     if (before.empty()) return Error::not_found("no assessment " + std::to_string(assessment));
@@ -568,7 +591,8 @@ Result<Answer> SqlStore::save_answer(int64_t assessment, const Answer& a, int64_
   Answer clean = a;
   clean.author.clear();
   clean.updated_at.clear();
-  return write<Answer>([&](sql::Connection& c) { return upsert_answer(c, assessment, clean, expected_version, actor); });
+  return write<Answer>(
+      [&](sql::Connection& c) { return upsert_answer(c, assessment, clean, expected_version, actor); });
 }
 
 // ---- findings ----

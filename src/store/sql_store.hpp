@@ -16,15 +16,18 @@ using ConnectionFactory = std::function<Result<std::unique_ptr<sql::Connection>>
 class SqlStore : public Store {
  public:
   // Opens one connection at once (migrating the schema) and up to pool_size more on demand.
-  static Result<std::unique_ptr<SqlStore>> open(ConnectionFactory factory, std::string kind, size_t pool_size);
+  static Result<std::unique_ptr<SqlStore>> open(ConnectionFactory factory, std::string kind,
+                                                size_t pool_size);
 
   Status put_template(const domain::Template& t, const std::string& actor) override;
   Result<domain::Template> get_template(const std::string& id, const std::string& version) override;
   Result<std::vector<TemplateSummary>> list_templates() override;
-  Result<domain::Organisation> add_organisation(const domain::Organisation& o, const std::string& actor) override;
+  Result<domain::Organisation> add_organisation(const domain::Organisation& o,
+                                                const std::string& actor) override;
   Result<domain::Organisation> get_organisation(int64_t id) override;
   Result<std::vector<domain::Organisation>> list_organisations() override;
-  Result<domain::Assessment> create_assessment(const domain::Assessment& a, const std::string& actor) override;
+  Result<domain::Assessment> create_assessment(const domain::Assessment& a,
+                                               const std::string& actor) override;
   Result<domain::Assessment> get_assessment(int64_t id) override;
   Result<std::vector<domain::Assessment>> list_assessments() override;
   Result<domain::Assessment> import_assessment(const AssessmentBundle& b, const std::string& actor) override;

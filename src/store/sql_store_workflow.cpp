@@ -19,25 +19,31 @@ const Query kUserInsert{"user.insert",
                         "INSERT INTO users (email, name, organisation_id, roles, password_hash, created_at) "
                         "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
                         nullptr};
-const Query kUserGet{"user.get", "SELECT id, email, name, organisation_id, roles FROM users WHERE id = $1", nullptr};
+const Query kUserGet{"user.get", "SELECT id, email, name, organisation_id, roles FROM users WHERE id = $1",
+                     nullptr};
 const Query kUserByEmail{"user.by_email",
                          "SELECT id, email, name, organisation_id, roles, password_hash FROM users "
                          "WHERE lower(email) = lower($1)",
                          nullptr};
-const Query kUserList{"user.list", "SELECT id, email, name, organisation_id, roles FROM users ORDER BY id", nullptr};
+const Query kUserList{"user.list", "SELECT id, email, name, organisation_id, roles FROM users ORDER BY id",
+                      nullptr};
 const Query kOrgExists{"user.org_exists", "SELECT id FROM organisations WHERE id = $1", nullptr};
-const Query kSessionInsert{"session.insert",
-                           "INSERT INTO sessions (token_hash, user_id, kind, name, csrf_token, created_at, expires_at) "
-                           "VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                           nullptr};
-const Query kSessionFind{"session.find",
-                         "SELECT s.token_hash, s.user_id, s.kind, s.name, s.csrf_token, s.created_at, s.expires_at, "
-                         "u.id, u.email, u.name, u.organisation_id, u.roles FROM sessions s JOIN users u ON u.id = "
-                         "s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2",
-                         nullptr};
+const Query kSessionInsert{
+    "session.insert",
+    "INSERT INTO sessions (token_hash, user_id, kind, name, csrf_token, created_at, expires_at) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    nullptr};
+const Query kSessionFind{
+    "session.find",
+    "SELECT s.token_hash, s.user_id, s.kind, s.name, s.csrf_token, s.created_at, s.expires_at, "
+    "u.id, u.email, u.name, u.organisation_id, u.roles FROM sessions s JOIN users u ON u.id = "
+    "s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2",
+    nullptr};
 const Query kSessionDelete{"session.delete", "DELETE FROM sessions WHERE token_hash = $1", nullptr};
-const Query kAssessmentCustody{"handoff.assessment", "SELECT custodian FROM assessments WHERE id = $1", nullptr};
-const Query kSetCustody{"handoff.set_custodian", "UPDATE assessments SET custodian = $2 WHERE id = $1", nullptr};
+const Query kAssessmentCustody{"handoff.assessment", "SELECT custodian FROM assessments WHERE id = $1",
+                               nullptr};
+const Query kSetCustody{"handoff.set_custodian", "UPDATE assessments SET custodian = $2 WHERE id = $1",
+                        nullptr};
 const Query kHandoffInsert{"handoff.insert",
                            "INSERT INTO handoffs (assessment_id, from_party, to_party, note, by_user, at) "
                            "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
@@ -46,14 +52,16 @@ const Query kHandoffList{"handoff.list",
                          "SELECT id, assessment_id, from_party, to_party, note, by_user, at FROM handoffs "
                          "WHERE assessment_id = $1 ORDER BY id",
                          nullptr};
-const Query kSubmissionInsert{"submission.insert",
-                              "INSERT INTO submissions (assessment_id, phase, by_user, at) VALUES ($1, $2, $3, $4) "
-                              "RETURNING id",
-                              nullptr};
-const Query kSubmissionList{"submission.list",
-                            "SELECT id, assessment_id, phase, by_user, at FROM submissions WHERE assessment_id = $1 "
-                            "ORDER BY id",
-                            nullptr};
+const Query kSubmissionInsert{
+    "submission.insert",
+    "INSERT INTO submissions (assessment_id, phase, by_user, at) VALUES ($1, $2, $3, $4) "
+    "RETURNING id",
+    nullptr};
+const Query kSubmissionList{
+    "submission.list",
+    "SELECT id, assessment_id, phase, by_user, at FROM submissions WHERE assessment_id = $1 "
+    "ORDER BY id",
+    nullptr};
 
 std::string join_roles(const std::vector<std::string>& roles) {
   std::string out;
@@ -75,13 +83,15 @@ std::vector<std::string> split_roles(const std::string& s) {
 }
 
 User user_from(const sql::Row& r, size_t at = 0) {
-  return User{integer(r, at), text(r, at + 1), text(r, at + 2), integer(r, at + 3), split_roles(text(r, at + 4))};
+  return User{integer(r, at), text(r, at + 1), text(r, at + 2), integer(r, at + 3),
+              split_roles(text(r, at + 4))};
 }
 
 }  // namespace
 
 Result<User> SqlStore::add_user(const User& u, const std::string& password_hash, const std::string& actor) {
-  if (u.email.empty() || u.email.find('@') == std::string::npos) return Error::invalid("a user needs an email address");
+  if (u.email.empty() || u.email.find('@') == std::string::npos)
+    return Error::invalid("a user needs an email address");
   if (u.name.empty()) return Error::invalid("a user needs a name");
   return write<User>([&](sql::Connection& c) -> Result<User> {
     TOM_ASSIGN(auto org, c.query(kOrgExists, {u.organisation_id}));
@@ -129,17 +139,20 @@ Result<std::vector<User>> SqlStore::list_users() {
 
 Status SqlStore::add_session(const SessionRecord& s) {
   auto r = write<bool>([&](sql::Connection& c) -> Result<bool> {
-    TOM_TRY(c.query(kSessionInsert, {s.token_hash, s.user_id, s.kind, s.name, s.csrf_token, s.created_at, s.expires_at}));
+    TOM_TRY(c.query(kSessionInsert,
+                    {s.token_hash, s.user_id, s.kind, s.name, s.csrf_token, s.created_at, s.expires_at}));
     if (s.kind == "token")
       TOM_TRY(audit_change(c, "user/" + std::to_string(s.user_id), "token.create", "token",
-                           "user/" + std::to_string(s.user_id), "", json::serialize(json::object{{"name", s.name}})));
+                           "user/" + std::to_string(s.user_id), "",
+                           json::serialize(json::object{{"name", s.name}})));
     return true;
   });
   if (!r.ok()) return std::move(r).error();
   return ok_status();
 }
 
-Result<std::pair<SessionRecord, User>> SqlStore::find_session(const std::string& token_hash, const std::string& now) {
+Result<std::pair<SessionRecord, User>> SqlStore::find_session(const std::string& token_hash,
+                                                              const std::string& now) {
   using R = std::pair<SessionRecord, User>;
   return read<R>([&](sql::Connection& c) -> Result<R> {
     TOM_ASSIGN(auto rows, c.query(kSessionFind, {token_hash, now}));
@@ -168,7 +181,8 @@ Result<Handoff> SqlStore::add_handoff(const Handoff& h, const std::string& actor
     Handoff out = h;
     out.at = now_utc_iso();
     out.by = actor;
-    TOM_ASSIGN(auto ids, c.query(kHandoffInsert, {h.assessment_id, h.from_party, h.to_party, h.note, actor, out.at}));
+    TOM_ASSIGN(auto ids,
+               c.query(kHandoffInsert, {h.assessment_id, h.from_party, h.to_party, h.note, actor, out.at}));
     out.id = integer(ids.at(0), 0);
     TOM_TRY(c.query(kSetCustody, {h.assessment_id, h.to_party}));
     TOM_TRY(audit_change(c, actor, "assessment.handoff", "assessment", std::to_string(h.assessment_id),
@@ -183,7 +197,8 @@ Result<std::vector<Handoff>> SqlStore::list_handoffs(int64_t assessment) {
     TOM_ASSIGN(auto rows, c.query(kHandoffList, {assessment}));
     std::vector<Handoff> out;
     for (const auto& r : rows)
-      out.push_back({integer(r, 0), integer(r, 1), text(r, 2), text(r, 3), text(r, 4), text(r, 5), text(r, 6)});
+      out.push_back(
+          {integer(r, 0), integer(r, 1), text(r, 2), text(r, 3), text(r, 4), text(r, 5), text(r, 6)});
     return out;
   });
 }
@@ -197,8 +212,9 @@ Result<Submission> SqlStore::add_submission(const Submission& s, const std::stri
     out.by = actor;
     TOM_ASSIGN(auto ids, c.query(kSubmissionInsert, {s.assessment_id, s.phase, actor, out.at}));
     out.id = integer(ids.at(0), 0);
-    TOM_TRY(audit_change(c, actor, "phase.submit", "phase", std::to_string(s.assessment_id) + "/phase/" + s.phase,
-                         "", json::serialize(json::object{{"phase", s.phase}})));
+    TOM_TRY(audit_change(c, actor, "phase.submit", "phase",
+                         std::to_string(s.assessment_id) + "/phase/" + s.phase, "",
+                         json::serialize(json::object{{"phase", s.phase}})));
     return out;
   });
 }
@@ -207,7 +223,8 @@ Result<std::vector<Submission>> SqlStore::list_submissions(int64_t assessment) {
   return read<std::vector<Submission>>([&](sql::Connection& c) -> Result<std::vector<Submission>> {
     TOM_ASSIGN(auto rows, c.query(kSubmissionList, {assessment}));
     std::vector<Submission> out;
-    for (const auto& r : rows) out.push_back({integer(r, 0), integer(r, 1), text(r, 2), text(r, 3), text(r, 4)});
+    for (const auto& r : rows)
+      out.push_back({integer(r, 0), integer(r, 1), text(r, 2), text(r, 3), text(r, 4)});
     return out;
   });
 }

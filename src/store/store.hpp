@@ -1,9 +1,11 @@
 #pragma once
-// The one store interface. Implementations: SQLite (embedded file, the default) and PostgreSQL (shared by several
-// servers), both built on store/sql. Contract for every implementation:
-//  - Every mutating call is one transaction: it happens whole or not at all, and appends its audit event(s) in
+// The one store interface. Implementations: SQLite (embedded file, the default) and PostgreSQL (shared by
+// several servers), both built on store/sql. Contract for every implementation:
+//  - Every mutating call is one transaction: it happens whole or not at all, and appends its audit event(s)
+//  in
 //    the same transaction. When a mutating call returns ok, the change is durable.
-//  - Answers carry versions: save_answer() with a stale expected_version is refused with kConflict and changes
+//  - Answers carry versions: save_answer() with a stale expected_version is refused with kConflict and
+//  changes
 //    nothing.
 //  - Methods are safe to call from several threads.
 #include <cstdint>
@@ -53,8 +55,8 @@ struct AuditFilter {
   int64_t limit = 1000;
 };
 
-// A whole assessment as it travels between databases (export / import): organisations by value, matched by name
-// on import; answers keep their author and time.
+// A whole assessment as it travels between databases (export / import): organisations by value, matched by
+// name on import; answers keep their author and time.
 struct AssessmentBundle {
   domain::Assessment assessment;  // id, participants ignored on import
   std::vector<std::pair<std::string, domain::Organisation>> participants;  // party -> organisation
@@ -83,26 +85,30 @@ class Store {
   virtual Result<domain::Template> get_template(const std::string& id, const std::string& version) = 0;
   virtual Result<std::vector<TemplateSummary>> list_templates() = 0;
 
-  virtual Result<domain::Organisation> add_organisation(const domain::Organisation& o, const std::string& actor) = 0;
+  virtual Result<domain::Organisation> add_organisation(const domain::Organisation& o,
+                                                        const std::string& actor) = 0;
   virtual Result<domain::Organisation> get_organisation(int64_t id) = 0;
   virtual Result<std::vector<domain::Organisation>> list_organisations() = 0;
 
   // Creates the assessment and its participants; the template must exist.
-  virtual Result<domain::Assessment> create_assessment(const domain::Assessment& a, const std::string& actor) = 0;
+  virtual Result<domain::Assessment> create_assessment(const domain::Assessment& a,
+                                                       const std::string& actor) = 0;
   virtual Result<domain::Assessment> get_assessment(int64_t id) = 0;
   virtual Result<std::vector<domain::Assessment>> list_assessments() = 0;
   // Creates the assessment with everything in the bundle in one transaction: all of it or nothing.
-  virtual Result<domain::Assessment> import_assessment(const AssessmentBundle& b, const std::string& actor) = 0;
+  virtual Result<domain::Assessment> import_assessment(const AssessmentBundle& b,
+                                                       const std::string& actor) = 0;
   // Points the assessment at another version of its template (answers stay, keyed by item id); the report is
   // recorded in the audit event.
-  virtual Status set_template_version(int64_t assessment, const std::string& version, const std::string& report_json,
-                                      const std::string& actor) = 0;
+  virtual Status set_template_version(int64_t assessment, const std::string& version,
+                                      const std::string& report_json, const std::string& actor) = 0;
   virtual Status set_custodian(int64_t assessment, const std::string& party, const std::string& actor) = 0;
 
   virtual Result<domain::AnswerSet> get_answers(int64_t assessment) = 0;
-  // expected_version: the version the writer read (0: it saw no answer). Returns the saved answer (new version).
-  virtual Result<domain::Answer> save_answer(int64_t assessment, const domain::Answer& a, int64_t expected_version,
-                                             const std::string& actor) = 0;
+  // expected_version: the version the writer read (0: it saw no answer). Returns the saved answer (new
+  // version).
+  virtual Result<domain::Answer> save_answer(int64_t assessment, const domain::Answer& a,
+                                             int64_t expected_version, const std::string& actor) = 0;
 
   // Inserts (id == 0) or updates a finding; updates check `version` like answers do.
   virtual Result<domain::Finding> save_finding(const domain::Finding& f, const std::string& actor) = 0;
@@ -127,7 +133,8 @@ class Store {
   // The custody chain: records the hand-off and moves custody, in one transaction.
   virtual Result<domain::Handoff> add_handoff(const domain::Handoff& h, const std::string& actor) = 0;
   virtual Result<std::vector<domain::Handoff>> list_handoffs(int64_t assessment) = 0;
-  virtual Result<domain::Submission> add_submission(const domain::Submission& s, const std::string& actor) = 0;
+  virtual Result<domain::Submission> add_submission(const domain::Submission& s,
+                                                    const std::string& actor) = 0;
   virtual Result<std::vector<domain::Submission>> list_submissions(int64_t assessment) = 0;
 
   virtual Result<std::vector<AuditEvent>> list_audit(const AuditFilter& filter) = 0;

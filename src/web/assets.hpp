@@ -1,12 +1,13 @@
 #pragma once
-// Web assets and page templates compiled into the binary (no CDN, nothing to install on a locked-down desktop).
+// Web assets and page templates compiled into the binary (no CDN, nothing to install on a locked-down
+// desktop).
 #include <string_view>
 #include <vector>
 
 namespace tom::web {
 
 struct Asset {
-  std::string_view path;          // e.g. /assets/nhsuk-frontend.min.css
+  std::string_view path;  // e.g. /assets/nhsuk-frontend.min.css
   std::string_view content_type;
   std::string_view bytes;
 };

@@ -1,9 +1,13 @@
 // Pages for reuse and comparison, the central audit dashboard, the template library and organisations.
 #include <algorithm>
 
+#include "core/clock.hpp"
 #include "domain/template_diff.hpp"
+#include "domain/workflow.hpp"
 #include "io/tom_import/template_import.hpp"
 #include "io/workbook/workbook.hpp"
+#include "service/views.hpp"
+#include "service/workflow.hpp"
 #include "web/pages.hpp"
 
 namespace tom::web {
@@ -78,10 +82,7 @@ Response Pages::derive_form(Request& r, Session& s, const std::string& error, in
   Response fail;
   auto l = load(r, s, &fail);
   if (!l) return fail;
-  Data d = base("Reuse this TOM", &s);
-  d.set("breadcrumbs", crumbs({{"/", "Your assessments"}, {"/assessments/" + std::to_string(l->assessment.id), l->assessment.product}}));
-  d.set("product", l->assessment.product);
-  d.set("assessment", std::to_string(l->assessment.id));
+  Data d = assessment_page("Reuse this TOM", *l, s);
   if (!error.empty()) {
     d.set("has_errors", true);
     d.set("errors", one_error("organisation", error));
@@ -102,7 +103,8 @@ Response Pages::derive_form(Request& r, Session& s, const std::string& error, in
   bool supplier = false;
   for (const auto& p : parties_of(s.auth.caller, l->assessment))
     if (const Party* party = t.find_party(p))
-      supplier = supplier || party->role == PartyRole::kProviderSupplier || party->role == PartyRole::kClientSupplier;
+      supplier = supplier || party->role == PartyRole::kProviderSupplier ||
+                 party->role == PartyRole::kClientSupplier;
   d.set("allowed", supplier || s.auth.caller.admin());
   d.set("why", "A TOM is reused by its suppliers.");
   return html(status, render_page("derive", d));
@@ -116,9 +118,11 @@ Response Pages::derive(Request& r, Session& s) {
   std::string org = field(f, "organisation");
   if (org.empty() || org.size() > 18 || org.find_first_not_of("0123456789") != std::string::npos)
     return derive_form(r, s, "Choose the deploying organisation", 400);
-  auto created = service::derive(wb_, s.auth.caller, l->assessment, *l->tmpl.tmpl, std::stoll(org), field(f, "title"));
+  auto created =
+      service::derive(wb_, s.auth.caller, l->assessment, *l->tmpl.tmpl, std::stoll(org), field(f, "title"));
   if (!created) return derive_form(r, s, created.error().message, http_status(created.error().code));
-  return redirect("/assessments/" + std::to_string(l->assessment.id) + "/diff/" + std::to_string(created->assessment.id));
+  return redirect("/assessments/" + std::to_string(l->assessment.id) + "/diff/" +
+                  std::to_string(created->assessment.id));
 }
 
 Response Pages::diff(Request& r, Session& s) {
@@ -130,7 +134,8 @@ Response Pages::diff(Request& r, Session& s) {
   auto b = load(other, s, &fail);
   if (!b) return fail;
   auto left = store_.get_answers(a->assessment.id), right = store_.get_answers(b->assessment.id);
-  if (!left || !right) return error_page(503, "Sorry, there is a problem with the service", "Try again later.", &s);
+  if (!left || !right)
+    return error_page(503, "Sorry, there is a problem with the service", "Try again later.", &s);
   Data d = base("What differs", &s);
   d.set("breadcrumbs", crumbs({{"/", "Your assessments"}}));
   auto name = [](const Assessment& x) { return x.product + (x.title.empty() ? "" : " (" + x.title + ")"); };
@@ -176,7 +181,9 @@ static std::vector<AuditRow> audit_rows(service::Workbench& wb, store::Store& st
     auto report = wb.check_cached(a.id);
     if (!t || !report) continue;
     const auto& rep = **report;
-    int percent = rep.completeness.required == 0 ? 100 : static_cast<int>(100 * rep.completeness.answered / rep.completeness.required);
+    int percent = rep.completeness.required == 0
+                      ? 100
+                      : static_cast<int>(100 * rep.completeness.answered / rep.completeness.required);
     int open = 0;
     bool escalation = false;
     for (const auto& f : service::merge_findings(rep, today_utc()))
@@ -185,9 +192,12 @@ static std::vector<AuditRow> audit_rows(service::Workbench& wb, store::Store& st
         escalation = escalation || f.kind == "escalation";
       }
     std::string rag = "Green", why = "complete, nothing open";
-    if (escalation) rag = "Red", why = "an escalation is open";
-    else if (percent < 50) rag = "Red", why = "less than half answered";
-    else if (percent < 100 || open > 0) rag = "Amber", why = percent < 100 ? "not complete yet" : "findings open";
+    if (escalation)
+      rag = "Red", why = "an escalation is open";
+    else if (percent < 50)
+      rag = "Red", why = "less than half answered";
+    else if (percent < 100 || open > 0)
+      rag = "Amber", why = percent < 100 ? "not complete yet" : "findings open";
     std::string org;
     for (const auto& p : a.participants)
       if (const Party* party = t->tmpl->find_party(p.party); party && party->role == PartyRole::kEndUser)
@@ -201,7 +211,8 @@ static std::vector<AuditRow> audit_rows(service::Workbench& wb, store::Store& st
 
 Response Pages::audit_dashboard(Request& r, Session& s) {
   if (!s.auth.caller.admin() && !(s.auth.caller.central() && s.auth.caller.user.has_role("central-reviewer")))
-    return error_page(403, "You cannot see this page", "The central audit is for the central body's reviewers.", &s);
+    return error_page(403, "You cannot see this page",
+                      "The central audit is for the central body's reviewers.", &s);
   auto rows = audit_rows(wb_, store_, r);
   Data d = base("Central audit", &s);
   d.set("breadcrumbs", crumbs({{"/", "Your assessments"}}));
@@ -218,7 +229,9 @@ Response Pages::audit_dashboard(Request& r, Session& s) {
     row.set("open", std::to_string(x.open));
     row.set("rag", x.rag);
     row.set("why", x.why);
-    row.set("tag", x.rag == "Red" ? "nhsuk-tag--red" : x.rag == "Amber" ? "nhsuk-tag--yellow" : "nhsuk-tag--green");
+    row.set("tag", x.rag == "Red"     ? "nhsuk-tag--red"
+                   : x.rag == "Amber" ? "nhsuk-tag--yellow"
+                                      : "nhsuk-tag--green");
     table.push_back(row);
   }
   d.set("rows", table);
@@ -253,24 +266,28 @@ Response Pages::audit_dashboard(Request& r, Session& s) {
     rags.push_back(x);
   }
   d.set("rag_options", rags);
-  std::string query = "?template=" + http::percent_encode_component(r.query["template"]) + "&rag=" + http::percent_encode_component(r.query["rag"]);
+  std::string query = "?template=" + http::percent_encode_component(r.query["template"]) +
+                      "&rag=" + http::percent_encode_component(r.query["rag"]);
   d.set("query", query);
   return html(200, render_page("audit", d));
 }
 
 Response Pages::audit_csv(Request& r, Session& s) {
   if (!s.auth.caller.admin() && !(s.auth.caller.central() && s.auth.caller.user.has_role("central-reviewer")))
-    return error_page(403, "You cannot see this page", "The central audit is for the central body's reviewers.", &s);
-  std::string out = "assessment,product,template,deploying_organisation,percent_complete,open_findings,status,why\r\n";
+    return error_page(403, "You cannot see this page",
+                      "The central audit is for the central body's reviewers.", &s);
+  std::string out =
+      "assessment,product,template,deploying_organisation,percent_complete,open_findings,status,why\r\n";
   for (const auto& x : audit_rows(wb_, store_, r))
     out += std::to_string(x.id) + "," + csv_cell(x.product) + "," + csv_cell(x.template_name) + "," +
-           csv_cell(x.organisation) + "," + std::to_string(x.percent) + "," + std::to_string(x.open) + "," + x.rag +
-           "," + csv_cell(x.why) + "\r\n";
+           csv_cell(x.organisation) + "," + std::to_string(x.percent) + "," + std::to_string(x.open) + "," +
+           x.rag + "," + csv_cell(x.why) + "\r\n";
   return Response::text(200, out, "text/csv; charset=utf-8")
       .with("Content-Disposition", "attachment; filename=\"tom-audit.csv\"");
 }
 
-Response Pages::templates(Request&, Session& s, const std::string& error, const std::string& notice, int status) {
+Response Pages::templates(Request&, Session& s, const std::string& error, const std::string& notice,
+                          int status) {
   Data d = base("Template library", &s);
   d.set("breadcrumbs", crumbs({{"/", "Your assessments"}}));
   Data rows = list();
@@ -301,7 +318,8 @@ Response Pages::templates(Request&, Session& s, const std::string& error, const 
 }
 
 Response Pages::upload_template(Request& r, Session& s) {
-  if (!s.auth.caller.admin()) return error_page(403, "You cannot do this", "Only administrators add templates.", &s);
+  if (!s.auth.caller.admin())
+    return error_page(403, "You cannot do this", "Only administrators add templates.", &s);
   auto parts = parse_multipart(r.header("content-type"), r.body);
   const Part* file = nullptr;
   std::string id, version;
@@ -310,15 +328,17 @@ Response Pages::upload_template(Request& r, Session& s) {
     if (p.name == "id") id = p.body;
     if (p.name == "version") version = p.body;
   }
-  if (!file || file->body.empty()) return templates(r, s, "Choose a workbook (.xlsx or .xls) to import", "", 400);
+  if (!file || file->body.empty())
+    return templates(r, s, "Choose a workbook (.xlsx or .xls) to import", "", 400);
   auto wb = io::workbook::read_workbook(file->body, file->filename.empty() ? "upload" : file->filename);
   if (!wb) return templates(r, s, wb.error().message, "", http_status(wb.error().code));
   auto imported = io::tom_import::import_template(*wb, file->filename, {id, version, ""});
   if (!imported) return templates(r, s, imported.error().describe(), "", http_status(imported.error().code));
   if (auto st = wb_.add_template(imported->tmpl, s.auth.caller.user.email); !st)
     return templates(r, s, st.error().message, "", http_status(st.error().code));
-  std::string notice = "Imported " + imported->tmpl.ref() + ": " + std::to_string(imported->tmpl.sections.size()) +
-                       " sections, " + std::to_string(imported->tmpl.item_count()) + " items. " +
+  std::string notice = "Imported " + imported->tmpl.ref() + ": " +
+                       std::to_string(imported->tmpl.sections.size()) + " sections, " +
+                       std::to_string(imported->tmpl.item_count()) + " items. " +
                        std::to_string(imported->notes.size()) + " rows or sheets could not be mapped.";
   Response page = templates(r, s, "", notice, 201);
   return page;
@@ -327,7 +347,8 @@ Response Pages::upload_template(Request& r, Session& s) {
 Response Pages::template_diff(Request& r, Session& s) {
   auto a = wb_.load_template_ref(r.query["a"]);
   auto b = wb_.load_template_ref(r.query["b"]);
-  if (!a || !b) return error_page(404, "Page not found", "Choose two templates from the library to compare.", &s);
+  if (!a || !b)
+    return error_page(404, "Page not found", "Choose two templates from the library to compare.", &s);
   TemplateDiff d = diff_templates(*a->tmpl, *b->tmpl);
   Data page = base("Compare templates", &s);
   page.set("breadcrumbs", crumbs({{"/", "Your assessments"}, {"/templates", "Template library"}}));
@@ -354,7 +375,8 @@ Response Pages::template_diff(Request& r, Session& s) {
   return html(200, render_page("template_diff", page));
 }
 
-Response Pages::organisations(Request&, Session& s, const std::string& error, int status, const std::string& user_error) {
+Response Pages::organisations(Request&, Session& s, const std::string& error, int status,
+                              const std::string& user_error) {
   Data d = base("Organisations and people", &s);
   d.set("breadcrumbs", crumbs({{"/", "Your assessments"}}));
   auto orgs = store_.list_organisations();
@@ -377,7 +399,8 @@ Response Pages::organisations(Request&, Session& s, const std::string& error, in
   d.set("organisations", rows);
   d.set("admin", s.auth.caller.admin());
   Data roles = list();
-  for (const char* r : {"editor", "approver", "siro", "clinical-safety-officer", "central-reviewer", "administrator"})
+  for (const char* r :
+       {"editor", "approver", "siro", "clinical-safety-officer", "central-reviewer", "administrator"})
     roles.push_back(Data(r));
   d.set("roles", roles);
   if (!error.empty()) {
@@ -394,7 +417,8 @@ Response Pages::organisations(Request&, Session& s, const std::string& error, in
 }
 
 Response Pages::add_organisation(Request& r, Session& s) {
-  if (!s.auth.caller.admin()) return error_page(403, "You cannot do this", "Only administrators add organisations.", &s);
+  if (!s.auth.caller.admin())
+    return error_page(403, "You cannot do this", "Only administrators add organisations.", &s);
   Form f = parse_form(r.body);
   Organisation o{0, field(f, "name"), field(f, "ods_code"), field(f, "type")};
   if (o.name.empty()) return organisations(r, s, "Enter the organisation's name", 400);
@@ -404,7 +428,8 @@ Response Pages::add_organisation(Request& r, Session& s) {
 }
 
 Response Pages::add_user(Request& r, Session& s) {
-  if (!s.auth.caller.admin()) return error_page(403, "You cannot do this", "Only administrators add people.", &s);
+  if (!s.auth.caller.admin())
+    return error_page(403, "You cannot do this", "Only administrators add people.", &s);
   Form f = parse_form(r.body);
   User u;
   u.email = field(f, "email");
@@ -414,7 +439,8 @@ Response Pages::add_user(Request& r, Session& s) {
     return organisations(r, s, "", 400, "Choose the person's organisation");
   u.organisation_id = std::stoll(org);
   for (auto [it, end] = f.equal_range("roles"); it != end; ++it) u.roles.push_back(it->second);
-  if (u.email.find('@') == std::string::npos) return organisations(r, s, "", 400, "Enter an email address, like name@example.org");
+  if (u.email.find('@') == std::string::npos)
+    return organisations(r, s, "", 400, "Enter an email address, like name@example.org");
   if (u.name.empty()) return organisations(r, s, "", 400, "Enter the person's name");
   auto added = identity_.create_user(u, field(f, "password"), s.auth.caller.user.email);
   if (!added) return organisations(r, s, "", http_status(added.error().code), added.error().message);

@@ -30,7 +30,8 @@ kainjow::mustache::mustache& parsed(const std::string& name) {
 std::string render(const std::string& name, const Data& data) {
   auto& m = parsed(name);
   std::string out = m.render(data);
-  if (!m.error_message().empty()) throw std::runtime_error("page template " + name + ": " + m.error_message());
+  if (!m.error_message().empty())
+    throw std::runtime_error("page template " + name + ": " + m.error_message());
   return out;
 }
 
@@ -44,9 +45,15 @@ std::string render_layout(Data page, const std::string& content) {
   return render("layout", page);
 }
 
-Data opt(const std::string& text) { return text.empty() ? Data(false) : Data(text); }
+Data opt(const std::string& text) {
+  return text.empty() ? Data(false) : Data(text);
+}
 
-Data list() { return Data(Data::type::list); }
-Data object() { return Data(Data::type::object); }
+Data list() {
+  return Data(Data::type::list);
+}
+Data object() {
+  return Data(Data::type::object);
+}
 
 }  // namespace tom::web

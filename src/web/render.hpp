@@ -1,6 +1,7 @@
 #pragma once
-// Renders pages from the mustache templates in web/templates: a page's body, then the layout around it. Values
-// are HTML-escaped unless a template asks for raw output ({{{...}}}), which only the layout's content uses.
+// Renders pages from the mustache templates in web/templates: a page's body, then the layout around it.
+// Values are HTML-escaped unless a template asks for raw output ({{{...}}}), which only the layout's content
+// uses.
 #include <kainjow/mustache.hpp>
 #include <string>
 

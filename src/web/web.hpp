@@ -1,7 +1,7 @@
 #pragma once
-// The web pages: server-rendered HTML in the NHS.UK design system over the same core as the API. Every action is
-// a plain form post (no JavaScript needed); sessions are the API's cookie sessions and every form carries the
-// session's CSRF token.
+// The web pages: server-rendered HTML in the NHS.UK design system over the same core as the API. Every action
+// is a plain form post (no JavaScript needed); sessions are the API's cookie sessions and every form carries
+// the session's CSRF token.
 #include "api/api.hpp"
 
 namespace tom::web {

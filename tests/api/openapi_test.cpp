@@ -36,12 +36,14 @@ TEST(OpenApi, EveryRouteDocumentedAndEveryDocumentedRouteServed) {
       for (auto& c : req.method) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
       std::string concrete;
       for (char c : std::string(path)) concrete += c;
-      for (size_t at; (at = concrete.find('{')) != std::string::npos;) concrete.replace(at, concrete.find('}', at) - at + 1, "1");
+      for (size_t at; (at = concrete.find('{')) != std::string::npos;)
+        concrete.replace(at, concrete.find('}', at) - at + 1, "1");
       req.path = concrete;
       req.target = concrete;
       auto res = api.handle(req);
       EXPECT_NE(res.status, 405) << method << " " << path;
-      EXPECT_EQ(res.body.find("there is nothing at"), std::string::npos) << method << " " << path << " is not served";
+      EXPECT_EQ(res.body.find("there is nothing at"), std::string::npos)
+          << method << " " << path << " is not served";
       bool is_public = op.as_object().at("security").as_array().empty();
       if (!is_public) {
         EXPECT_EQ(res.status, 401) << method << " " << path << " answers anonymous callers";

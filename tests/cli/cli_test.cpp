@@ -37,7 +37,8 @@ TEST_F(Cli, HelpAndUsageErrors) {
   auto help = run_tom({"--help"});
   EXPECT_EQ(help.exit_code, 0);
   EXPECT_NE(help.out.find("tom [--db PATH|postgresql://...]"), std::string::npos);
-  for (const char* cmd : {"init", "template", "answer", "check", "export", "import", "audit", "finding", "approve"}) {
+  for (const char* cmd :
+       {"init", "template", "answer", "check", "export", "import", "audit", "finding", "approve"}) {
     auto r = tom({cmd, "--help"});
     EXPECT_EQ(r.exit_code, 0) << cmd;
     EXPECT_NE(r.out.find("Usage"), std::string::npos) << cmd;
@@ -67,8 +68,10 @@ TEST_F(Cli, TemplateShowJsonHasSectionsAndItems) {
 }
 
 TEST_F(Cli, AnAssessmentGoesFromEmptyToComplete) {
-  ASSERT_EQ(tom({"organisation", "add", "Lakeside NHS FT", "--ods", "RZZ", "--type", "nhs-trust"}).exit_code, 0);
-  auto created = tom({"assessment", "new", "--template", "sms-client-tom", "--product", "PAS", "--party", "end-user=1"});
+  ASSERT_EQ(tom({"organisation", "add", "Lakeside NHS FT", "--ods", "RZZ", "--type", "nhs-trust"}).exit_code,
+            0);
+  auto created =
+      tom({"assessment", "new", "--template", "sms-client-tom", "--product", "PAS", "--party", "end-user=1"});
   ASSERT_EQ(created.exit_code, 0) << created.err;
   auto empty = tom({"check", "1", "--json"});
   EXPECT_EQ(empty.exit_code, 1);
@@ -168,9 +171,14 @@ TEST_F(Cli, AnswersAreValidatedAndVersioned) {
 
 TEST_F(Cli, ExportThenImportGivesTheSameAssessment) {
   ASSERT_EQ(tom({"organisation", "add", "Riverside", "--type", "supplier"}).exit_code, 0);
-  ASSERT_EQ(tom({"assessment", "new", "--template", "ers-api-tom", "--product", "Hub", "--party", "supplier=1"}).exit_code, 0);
+  ASSERT_EQ(
+      tom({"assessment", "new", "--template", "ers-api-tom", "--product", "Hub", "--party", "supplier=1"})
+          .exit_code,
+      0);
   ASSERT_EQ(tom({"answer", "1", "A001-01", "Compliant", "--note", "see test report"}).exit_code, 0);
-  ASSERT_EQ(tom({"approve", "1", "1A", "--decision", "approved", "--area", "usage", "--outcome", "ok"}).exit_code, 0);
+  ASSERT_EQ(
+      tom({"approve", "1", "1A", "--decision", "approved", "--area", "usage", "--outcome", "ok"}).exit_code,
+      0);
   std::string file = test::temp_path("export.json");
   ASSERT_EQ(tom({"export", "1", "--format", "json", "-o", file}).exit_code, 0);
   auto exported = parse(test::read_text(file));
@@ -212,7 +220,8 @@ TEST_F(Cli, TamperedAuditRowIsDetected) {
   ASSERT_EQ(sqlite3_open(db_.c_str(), &db), SQLITE_OK);
   int seq = 0;
   sqlite3_stmt* st = nullptr;
-  sqlite3_prepare_v2(db, "SELECT seq FROM audit_events WHERE action = 'answer.save' ORDER BY seq LIMIT 1", -1, &st, nullptr);
+  sqlite3_prepare_v2(db, "SELECT seq FROM audit_events WHERE action = 'answer.save' ORDER BY seq LIMIT 1", -1,
+                     &st, nullptr);
   if (sqlite3_step(st) == SQLITE_ROW) seq = sqlite3_column_int(st, 0);
   sqlite3_finalize(st);
   ASSERT_GT(seq, 0);
@@ -221,7 +230,8 @@ TEST_F(Cli, TamperedAuditRowIsDetected) {
   sqlite3_close(db);
   auto broken = tom({"audit", "verify"});
   EXPECT_EQ(broken.exit_code, 1);
-  EXPECT_NE(broken.out.find("event " + std::to_string(seq) + " (answer.save 1/OR-01) was edited"), std::string::npos)
+  EXPECT_NE(broken.out.find("event " + std::to_string(seq) + " (answer.save 1/OR-01) was edited"),
+            std::string::npos)
       << broken.out;
 }
 

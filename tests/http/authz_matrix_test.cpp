@@ -1,7 +1,7 @@
-// The authorization matrix: every route of the OpenAPI document (GET /api/v1/openapi.json) against every kind of
-// caller (anonymous, each demo user, and a user of a foreign organisation that takes part in nothing), compared
-// with a table of expected statuses. A route in the document without a row here fails the test, and so does a
-// row for a route the document lacks, so the matrix follows the route table.
+// The authorization matrix: every route of the OpenAPI document (GET /api/v1/openapi.json) against every kind
+// of caller (anonymous, each demo user, and a user of a foreign organisation that takes part in nothing),
+// compared with a table of expected statuses. A route in the document without a row here fails the test, and
+// so does a row for a route the document lacks, so the matrix follows the route table.
 //
 // One server and one database serve the whole suite; each user signs in once. Refused writes are checked to
 // have changed nothing: no new audit event (every stored change appends one), and for answers the answer read
@@ -9,8 +9,8 @@
 #include <gtest/gtest.h>
 
 #include <array>
-#include <cctype>
 #include <boost/json.hpp>
+#include <cctype>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -33,22 +33,29 @@ using tom::test::ServerProcess;
 
 enum Actor { kAnon, kAdmin, kPriya, kKim, kLee, kAlex, kSam, kJo, kRobin, kForeign, kActors };
 
-constexpr std::array<const char*, kActors> kActorName = {
-    "anonymous", "admin", "priya(central-reviewer)", "kim(smsp editor)", "lee(smsc editor)",
-    "alex(trust editor)", "sam(trust siro+approver)", "jo(trust cso)", "robin(hillside)", "foreign(editor+approver+siro)"};
+constexpr std::array<const char*, kActors> kActorName = {"anonymous",
+                                                         "admin",
+                                                         "priya(central-reviewer)",
+                                                         "kim(smsp editor)",
+                                                         "lee(smsc editor)",
+                                                         "alex(trust editor)",
+                                                         "sam(trust siro+approver)",
+                                                         "jo(trust cso)",
+                                                         "robin(hillside)",
+                                                         "foreign(editor+approver+siro)"};
 // Short names for request bodies ("made by {actor}").
-constexpr std::array<const char*, kActors> kActorKey = {"anon", "admin", "priya", "kim", "lee",
-                                                         "alex", "sam",   "jo",    "robin", "foreign"};
+constexpr std::array<const char*, kActors> kActorKey = {"anon", "admin", "priya", "kim",   "lee",
+                                                        "alex", "sam",   "jo",    "robin", "foreign"};
 constexpr std::array<const char*, kActors> kEmail = {"",
-                                                      "admin@nhsdigital.example",
-                                                      "priya.shah@nhsdigital.example",
-                                                      "kim.ng@northbridge.example",
-                                                      "lee.chen@riverside.example",
-                                                      "alex.morgan@lakeside.example",
-                                                      "sam.okafor@lakeside.example",
-                                                      "jo.patel@lakeside.example",
-                                                      "robin.hale@hillside.example",
-                                                      "fran.foreign@foreign-supplier.example"};
+                                                     "admin@nhsdigital.example",
+                                                     "priya.shah@nhsdigital.example",
+                                                     "kim.ng@northbridge.example",
+                                                     "lee.chen@riverside.example",
+                                                     "alex.morgan@lakeside.example",
+                                                     "sam.okafor@lakeside.example",
+                                                     "jo.patel@lakeside.example",
+                                                     "robin.hale@hillside.example",
+                                                     "fran.foreign@foreign-supplier.example"};
 const char* const kForeignPassword = "foreign-password-2026";
 
 // Who may read each demo assessment: its participants' users, the central body and administrators.
@@ -64,10 +71,10 @@ constexpr bool kReads[5][kActors] = {{},
                                      /* 4 */ {0, 1, 1, 1, 1, 1, 1, 1, 0, 0}};
 
 // Per demo assessment: a section of its template and an answered item (assessment 2 is seeded in set-up).
-const std::map<std::string, std::string> kSection = {{"1", "basic-details"}, {"2", "basic-details"},
-                                                     {"3", "supplier-information"}, {"4", "basic-details"}};
-const std::map<std::string, std::string> kAnsweredItem = {{"1", "AP-2-ORG-OTHER"}, {"2", "AP-1A-APPROVER"},
-                                                          {"3", "A001-01"}, {"4", "AG-2-PROVIDER-REP"}};
+const std::map<std::string, std::string> kSection = {
+    {"1", "basic-details"}, {"2", "basic-details"}, {"3", "supplier-information"}, {"4", "basic-details"}};
+const std::map<std::string, std::string> kAnsweredItem = {
+    {"1", "AP-2-ORG-OTHER"}, {"2", "AP-1A-APPROVER"}, {"3", "A001-01"}, {"4", "AG-2-PROVIDER-REP"}};
 
 using Row = std::array<int, kActors>;
 
@@ -96,10 +103,13 @@ struct Case {
   std::string content_type;
 };
 
-std::string key_of(const std::string& method, const std::string& pattern) { return method + " " + pattern; }
+std::string key_of(const std::string& method, const std::string& pattern) {
+  return method + " " + pattern;
+}
 
 std::string replace_all(std::string s, const std::string& from, const std::string& to) {
-  for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size())) s.replace(at, from.size(), to);
+  for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size()))
+    s.replace(at, from.size(), to);
   return s;
 }
 
@@ -118,7 +128,8 @@ std::string encode(const std::string& s) {
   return out;
 }
 
-std::string fill(const std::string& pattern, const std::map<std::string, std::string>& params, std::string* missing) {
+std::string fill(const std::string& pattern, const std::map<std::string, std::string>& params,
+                 std::string* missing) {
   std::string out;
   size_t i = 0;
   while (i < pattern.size()) {
@@ -126,8 +137,10 @@ std::string fill(const std::string& pattern, const std::map<std::string, std::st
       size_t close = pattern.find('}', i);
       std::string name = pattern.substr(i + 1, close - i - 1);
       auto it = params.find(name);
-      if (it == params.end()) *missing += name + " ";
-      else out += encode(it->second);
+      if (it == params.end())
+        *missing += name + " ";
+      else
+        out += encode(it->second);
       i = close + 1;
     } else {
       out += pattern[i++];
@@ -138,19 +151,29 @@ std::string fill(const std::string& pattern, const std::map<std::string, std::st
 
 const char* code_for(int status) {
   switch (status) {
-    case 400: return "invalid_input";
-    case 401: return "unauthorized";
-    case 403: return "forbidden";
-    case 404: return "not_found";
-    case 405: return "method_not_allowed";
-    case 409: return "conflict";
-    default: return "";
+    case 400:
+      return "invalid_input";
+    case 401:
+      return "unauthorized";
+    case 403:
+      return "forbidden";
+    case 404:
+      return "not_found";
+    case 405:
+      return "method_not_allowed";
+    case 409:
+      return "conflict";
+    default:
+      return "";
   }
 }
 
-std::string snippet(const std::string& body) { return body.size() > 300 ? body.substr(0, 300) + "..." : body; }
+std::string snippet(const std::string& body) {
+  return body.size() > 300 ? body.substr(0, 300) + "..." : body;
+}
 
-// ---------------------------------------------------------------------------------------------------- fixture
+// ----------------------------------------------------------------------------------------------------
+// fixture
 
 class AuthzMatrix : public ::testing::Test {
  protected:
@@ -183,25 +206,30 @@ class AuthzMatrix : public ::testing::Test {
       for (const char* key : {"Northbridge", "Riverside", "Lakeside", "Hillside"})
         if (name.rfind(key, 0) == 0) org_[key] = o.at("id").as_int64();
     }
-    if (org_.size() != 4) throw std::runtime_error("the demo organisations are not as expected: " + orgs.body);
+    if (org_.size() != 4)
+      throw std::runtime_error("the demo organisations are not as expected: " + orgs.body);
 
     // The foreign organisation and its user: every role an editor could have, in no assessment.
-    auto foreign = as_[kAdmin]->post("/api/v1/organisations", json::object{{"name", "Foreign Supplier Ltd"}, {"type", "supplier"}});
+    auto foreign = as_[kAdmin]->post("/api/v1/organisations",
+                                     json::object{{"name", "Foreign Supplier Ltd"}, {"type", "supplier"}});
     if (foreign.status != 201) throw std::runtime_error("adding Foreign Supplier Ltd: " + foreign.body);
     org_["Foreign"] = foreign.json().at("id").as_int64();
-    auto user = as_[kAdmin]->post("/api/v1/users", json::object{{"email", kEmail[kForeign]},
-                                                                {"name", "Fran Foreign"},
-                                                                {"password", kForeignPassword},
-                                                                {"organisation_id", org_["Foreign"]},
-                                                                {"roles", json::array{"editor", "approver", "siro"}}});
+    auto user = as_[kAdmin]->post("/api/v1/users",
+                                  json::object{{"email", kEmail[kForeign]},
+                                               {"name", "Fran Foreign"},
+                                               {"password", kForeignPassword},
+                                               {"organisation_id", org_["Foreign"]},
+                                               {"roles", json::array{"editor", "approver", "siro"}}});
     if (user.status != 201) throw std::runtime_error("adding the foreign user: " + user.body);
 
-    for (int a = kPriya; a < kActors; ++a) sign_in(static_cast<Actor>(a), a == kForeign ? kForeignPassword : "demo-password-2026");
+    for (int a = kPriya; a < kActors; ++a)
+      sign_in(static_cast<Actor>(a), a == kForeign ? kForeignPassword : "demo-password-2026");
 
-    // Assessment 2 has no answers; give it one (a central item, which central reviewers answer in any custody)
-    // so that reading one answer there is a 200 for its readers.
-    auto seeded = as_[kPriya]->put("/api/v1/assessments/2/answers/AP-1A-APPROVER",
-                                   json::object{{"value", "Priya Shah, priya.shah@nhsdigital.example, 0113 000 0000"}});
+    // Assessment 2 has no answers; give it one (a central item, which central reviewers answer in any
+    // custody) so that reading one answer there is a 200 for its readers.
+    auto seeded =
+        as_[kPriya]->put("/api/v1/assessments/2/answers/AP-1A-APPROVER",
+                         json::object{{"value", "Priya Shah, priya.shah@nhsdigital.example, 0113 000 0000"}});
     if (seeded.status != 200) throw std::runtime_error("seeding assessment 2: " + seeded.body);
     sync_audit();
   }
@@ -216,7 +244,8 @@ class AuthzMatrix : public ::testing::Test {
     json::array out;
     for (;;) {
       auto r = as_[kAdmin]->get("/api/v1/audit?after=" + std::to_string(seq));
-      if (r.status != 200) throw std::runtime_error("GET /api/v1/audit: " + std::to_string(r.status) + " " + r.body);
+      if (r.status != 200)
+        throw std::runtime_error("GET /api/v1/audit: " + std::to_string(r.status) + " " + r.body);
       json::value page_v = r.json();
       const auto& page = page_v.as_array();
       for (const auto& e : page) {
@@ -259,7 +288,8 @@ class AuthzMatrix : public ::testing::Test {
       if (before.status == 200) {
         json::value cur_v = before.json();
         const auto& cur = cur_v.as_object();
-        body = json::serialize(json::object{{"value", cur.at("value")}, {"note", cur.at("note")}, {"reference", cur.at("reference")}});
+        body = json::serialize(json::object{
+            {"value", cur.at("value")}, {"note", cur.at("note")}, {"reference", cur.at("reference")}});
         headers["If-Match"] = before.header("etag");
       }
     }
@@ -281,16 +311,20 @@ class AuthzMatrix : public ::testing::Test {
     ++checks_;
 
     int want = c.expect[who];
-    EXPECT_EQ(r.status, want) << where << ": expected " << want << ", got " << r.status << " " << snippet(r.body);
+    EXPECT_EQ(r.status, want) << where << ": expected " << want << ", got " << r.status << " "
+                              << snippet(r.body);
     EXPECT_LT(r.status, 500) << where << ": server error " << snippet(r.body);
     if (r.status == want && std::string(code_for(want)).size() > 0) {
       auto v = r.json();
-      bool shaped = v.is_object() && v.as_object().contains("error") && v.at("error").is_object() &&
-                    v.at("error").as_object().contains("code") && v.at("error").at("code") == code_for(want) &&
-                    v.at("error").as_object().contains("message") && v.at("error").as_object().contains("problems");
+      bool shaped =
+          v.is_object() && v.as_object().contains("error") && v.at("error").is_object() &&
+          v.at("error").as_object().contains("code") && v.at("error").at("code") == code_for(want) &&
+          v.at("error").as_object().contains("message") && v.at("error").as_object().contains("problems");
       EXPECT_TRUE(shaped) << where << ": the error body is not {\"error\": {\"code\": \"" << code_for(want)
                           << "\", \"message\", \"problems\"}}: " << snippet(r.body);
-      if (want == 401) { EXPECT_FALSE(r.header("www-authenticate").empty()) << where << ": 401 without WWW-Authenticate"; }
+      if (want == 401) {
+        EXPECT_FALSE(r.header("www-authenticate").empty()) << where << ": 401 without WWW-Authenticate";
+      }
     }
     if (c.method == "POST" && c.pattern == "/api/v1/tokens" && r.status == 201)
       token_[who] = std::string(r.json().at("token").as_string());
@@ -298,13 +332,15 @@ class AuthzMatrix : public ::testing::Test {
     if (is_write) {
       json::array events = sync_audit();
       if (r.status >= 400) {
-        EXPECT_TRUE(events.empty()) << where << ": refused with " << r.status << " but the audit trail grew by "
-                                    << events.size() << ": " << snippet(json::serialize(events));
+        EXPECT_TRUE(events.empty()) << where << ": refused with " << r.status
+                                    << " but the audit trail grew by " << events.size() << ": "
+                                    << snippet(json::serialize(events));
       }
     }
     if (answer_put && r.status >= 400) {
       auto after = as_[kAdmin]->get(target);
-      EXPECT_EQ(after.status, before.status) << where << ": the refused write changed the answer: " << after.body;
+      EXPECT_EQ(after.status, before.status)
+          << where << ": the refused write changed the answer: " << after.body;
       EXPECT_EQ(after.body, before.body) << where << ": the refused write changed the answer";
     }
   }
@@ -318,13 +354,14 @@ class AuthzMatrix : public ::testing::Test {
   static inline int checks_ = 0;
 };
 
-// ---------------------------------------------------------------------------------------------------- the table
+// ---------------------------------------------------------------------------------------------------- the
+// table
 
 // Columns:                     anon  admin priya kim  lee  alex sam  jo   robin foreign
 std::vector<Case> matrix_cases() {
   std::vector<Case> cs;
-  auto add = [&](const std::string& m, const std::string& p, std::map<std::string, std::string> params, std::string body,
-                 Row expect, int stage = 0, std::string type = "") {
+  auto add = [&](const std::string& m, const std::string& p, std::map<std::string, std::string> params,
+                 std::string body, Row expect, int stage = 0, std::string type = "") {
     cs.push_back(Case{m, p, std::move(params), std::move(body), expect, stage, std::move(type)});
   };
   const std::string A = "/api/v1/assessments/{id}";
@@ -350,13 +387,16 @@ std::vector<Case> matrix_cases() {
 
   // Templates: everyone signed in reads them; administrators add them.
   add("GET", "/api/v1/templates", {}, "", all(200));
-  for (const auto& [id, version] : std::map<std::string, std::string>{{"sms-client-tom", "0.10.0"}, {"ers-api-tom", "1.2.0"}, {"sms-provider-tom", "1.0.0"}}) {
+  for (const auto& [id, version] : std::map<std::string, std::string>{
+           {"sms-client-tom", "0.10.0"}, {"ers-api-tom", "1.2.0"}, {"sms-provider-tom", "1.0.0"}}) {
     add("GET", "/api/v1/templates/{id}", {{"id", id}}, "", all(200));
     add("GET", "/api/v1/templates/{id}/versions/{version}", {{"id", id}, {"version", version}}, "", all(200));
   }
-  std::string yaml = replace_all(tom::test::read_text(tom::test::source_path("templates/sms-client-tom.yaml")),
-                                 "\nid: sms-client-tom\n", "\nid: authz-by-{actor}-tom\n");
-  add("POST", "/api/v1/templates", {}, yaml, {401, 201, 403, 403, 403, 403, 403, 403, 403, 403}, 0, "application/yaml");
+  std::string yaml =
+      replace_all(tom::test::read_text(tom::test::source_path("templates/sms-client-tom.yaml")),
+                  "\nid: sms-client-tom\n", "\nid: authz-by-{actor}-tom\n");
+  add("POST", "/api/v1/templates", {}, yaml, {401, 201, 403, 403, 403, 403, 403, 403, 403, 403}, 0,
+      "application/yaml");
 
   // Assessments: the list is for everyone signed in (what is in it: AssessmentListShowsOnlyWhatEachMayRead).
   // An assessment is started by an editor of the first custody party (smsp: Northbridge) or an administrator.
@@ -369,7 +409,8 @@ std::vector<Case> matrix_cases() {
   // Reads of each demo assessment: its participants, the central body and administrators; 404 for the rest.
   for (int id = 1; id <= 4; ++id) {
     std::string s = std::to_string(id);
-    std::map<std::string, std::string> p = {{"id", s}, {"section", kSection.at(s)}, {"item", kAnsweredItem.at(s)}};
+    std::map<std::string, std::string> p = {
+        {"id", s}, {"section", kSection.at(s)}, {"item", kAnsweredItem.at(s)}};
     for (const char* route : {"", "/sections", "/sections/{section}", "/answers", "/answers/{item}", "/check",
                               "/findings", "/phases", "/handoffs", "/gate", "/audit"})
       add("GET", A + route, p, "", reads(id));
@@ -383,45 +424,50 @@ std::vector<Case> matrix_cases() {
         R"({"value": "Authz Matrix, authz@example.org, 01632 960000"})", expect);
   };
   // 1: held by end-user (Lakeside).                 anon admin priya kim  lee  alex sam  jo   robin foreign
-  put("1", "AP-2-ORG-OTHER" /* end-user */,        {401, 403, 403, 403, 403, 200, 200, 200, 404, 404});
-  put("1", "AP-2-SUPPLIER-REP" /* smsc */,         {401, 403, 403, 403, 403, 403, 403, 403, 404, 404});
-  put("1", "AP-1A-APPROVER" /* central */,         {401, 403, 200, 403, 403, 403, 403, 403, 404, 404});
+  put("1", "AP-2-ORG-OTHER" /* end-user */, {401, 403, 403, 403, 403, 200, 200, 200, 404, 404});
+  put("1", "AP-2-SUPPLIER-REP" /* smsc */, {401, 403, 403, 403, 403, 403, 403, 403, 404, 404});
+  put("1", "AP-1A-APPROVER" /* central */, {401, 403, 200, 403, 403, 403, 403, 403, 404, 404});
   // 2: held by smsp (Northbridge), which has no items here; Hillside is the end-user.
-  put("2", "CT-01" /* end-user */,                 {401, 403, 403, 403, 403, 404, 404, 404, 403, 404});
-  put("2", "CT-10" /* smsc */,                     {401, 403, 403, 403, 403, 404, 404, 404, 403, 404});
+  put("2", "CT-01" /* end-user */, {401, 403, 403, 403, 403, 404, 404, 404, 403, 404});
+  put("2", "CT-10" /* smsc */, {401, 403, 403, 403, 403, 404, 404, 404, 403, 404});
   // 3: held by end-user (Lakeside); the supplier is Riverside.
-  put("3", "CON-01" /* end-user */,                {401, 403, 403, 404, 403, 200, 200, 200, 404, 404});
-  put("3", "A001-01" /* supplier */,               {401, 403, 403, 404, 403, 403, 403, 403, 404, 404});
+  put("3", "CON-01" /* end-user */, {401, 403, 403, 404, 403, 200, 200, 200, 404, 404});
+  put("3", "A001-01" /* supplier */, {401, 403, 403, 404, 403, 403, 403, 403, 404, 404});
   // 4: held by smsp (Northbridge).
-  put("4", "AG-2-PROVIDER-REP" /* smsp */,         {401, 403, 403, 200, 403, 403, 403, 403, 404, 404});
-  put("4", "AG-2-APPROVER" /* end-user */,         {401, 403, 403, 403, 403, 403, 403, 403, 404, 404});
+  put("4", "AG-2-PROVIDER-REP" /* smsp */, {401, 403, 403, 200, 403, 403, 403, 403, 404, 404});
+  put("4", "AG-2-APPROVER" /* end-user */, {401, 403, 403, 403, 403, 403, 403, 403, 404, 404});
 
   // Findings: recorded by participants' (or the central body's) editors, approvers and central reviewers.
-  add("POST", A + "/findings", {{"id", "4"}}, R"({"kind": "review", "title": "Authz matrix finding by {actor}"})",
+  add("POST", A + "/findings", {{"id", "4"}},
+      R"({"kind": "review", "title": "Authz matrix finding by {actor}"})",
       {401, 403, 201, 201, 201, 201, 201, 201, 404, 404});
   // Accepted or resolved by someone holding the finding's role (here siro) in a participant organisation.
   for (const char* verb : {"accept", "resolve"})
     add("POST", A + "/findings/{key}/" + verb, {{"id", "3"}, {"key", "rule:ig-other-siro-review:IG-19"}},
         R"({"by": "Authz {actor}"})", {401, 403, 403, 404, 403, 403, 200, 403, 404, 404});
 
-  // Phases: the holding party submits; the phase's approver party approves or rejects (central: central reviewers).
+  // Phases: the holding party submits; the phase's approver party approves or rejects (central: central
+  // reviewers).
   add("POST", A + "/phases/{phase}/submit", {{"id", "3"}, {"phase", "2"}}, "{}",
       {401, 403, 403, 404, 403, 201, 201, 201, 404, 404});
   add("POST", A + "/phases/{phase}/decisions", {{"id", "3"}, {"phase", "2"}},
-      R"({"decision": "rejected", "reason": "authz matrix {actor}"})", {401, 403, 403, 404, 403, 403, 201, 403, 404, 404});
+      R"({"decision": "rejected", "reason": "authz matrix {actor}"})",
+      {401, 403, 403, 404, 403, 403, 201, 403, 404, 404});
   add("POST", A + "/phases/{phase}/decisions", {{"id", "4"}, {"phase", "1A"}},
-      R"({"decision": "rejected", "reason": "authz matrix {actor}"})", {401, 403, 201, 403, 403, 403, 403, 403, 404, 404});
+      R"({"decision": "rejected", "reason": "authz matrix {actor}"})",
+      {401, 403, 201, 403, 403, 403, 403, 403, 404, 404});
 
   // Reuse of an approved TOM: its suppliers or administrators.
-  add("POST", A + "/derive", {{"id", "1"}}, R"({"organisation_id": {lakeside}, "title": "Derived by {actor}"})",
+  add("POST", A + "/derive", {{"id", "1"}},
+      R"({"organisation_id": {lakeside}, "title": "Derived by {actor}"})",
       {401, 201, 403, 201, 201, 403, 403, 403, 404, 404});
 
   // The whole audit trail: central reviewers and administrators.
   add("GET", "/api/v1/audit", {}, "", {401, 200, 200, 403, 403, 403, 403, 403, 403, 403});
   add("GET", "/api/v1/audit/verify", {}, "", {401, 200, 200, 403, 403, 403, 403, 403, 403, 403});
 
-  // Hand-off moves custody, so it runs last: Northbridge (smsp) hands assessment 2 to smsc; after that Riverside
-  // holds it and handing it to smsc again is refused.
+  // Hand-off moves custody, so it runs last: Northbridge (smsp) hands assessment 2 to smsc; after that
+  // Riverside holds it and handing it to smsc again is refused.
   add("POST", A + "/handoffs", {{"id", "2"}}, R"({"to": "smsc", "note": "authz matrix {actor}"})",
       {401, 403, 403, 201, 403, 404, 404, 404, 403, 404}, 1);
   return cs;
@@ -463,15 +509,19 @@ TEST_F(AuthzMatrix, AssessmentListShowsOnlyWhatEachMayRead) {
           << "GET /api/v1/assessments as " << kActorName[a] << ": assessment " << id
           << (kReads[id][a] ? " is missing" : " is listed though the caller may not read it");
     }
-    if (a == kForeign) { EXPECT_TRUE(seen.empty()) << "the foreign organisation's user sees " << r.body; }
+    if (a == kForeign) {
+      EXPECT_TRUE(seen.empty()) << "the foreign organisation's user sees " << r.body;
+    }
     if (a == kAdmin || a == kPriya)
-      for (int id = 1; id <= 4; ++id) { EXPECT_TRUE(seen.count(id)) << kActorName[a] << " must read every assessment"; }
+      for (int id = 1; id <= 4; ++id) {
+        EXPECT_TRUE(seen.count(id)) << kActorName[a] << " must read every assessment";
+      }
   }
 }
 
-// The foreign user, and every other non-participant, gets 404 (never 403: no existence leak) on every assessment
-// route of the OpenAPI document for every demo assessment it takes no part in; everybody gets 404 for an assessment
-// that does not exist, with the same message as for one that exists but is not theirs.
+// The foreign user, and every other non-participant, gets 404 (never 403: no existence leak) on every
+// assessment route of the OpenAPI document for every demo assessment it takes no part in; everybody gets 404
+// for an assessment that does not exist, with the same message as for one that exists but is not theirs.
 TEST_F(AuthzMatrix, OutsidersGet404OnEveryAssessmentRoute) {
   auto routes = openapi_routes(*as_[kAnon]);
   ASSERT_FALSE(routes.empty());
@@ -481,10 +531,18 @@ TEST_F(AuthzMatrix, OutsidersGet404OnEveryAssessmentRoute) {
     for (int id : {1, 2, 3, 4, 999999}) {
       std::string s = std::to_string(id);
       std::string tmpl_id = id == 999999 ? "1" : s;
-      Case c{method, pattern,
-             {{"id", s}, {"other", "1"}, {"item", kAnsweredItem.at(tmpl_id)}, {"section", kSection.at(tmpl_id)},
-              {"phase", "2"}, {"key", "rule:ig-other-siro-review:IG-19"}},
-             method == "GET" ? "" : R"({"value": "outsider {actor}"})", {}, 0, ""};
+      Case c{method,
+             pattern,
+             {{"id", s},
+              {"other", "1"},
+              {"item", kAnsweredItem.at(tmpl_id)},
+              {"section", kSection.at(tmpl_id)},
+              {"phase", "2"},
+              {"key", "rule:ig-other-siro-review:IG-19"}},
+             method == "GET" ? "" : R"({"value": "outsider {actor}"})",
+             {},
+             0,
+             ""};
       for (int a = kAdmin; a < kActors; ++a) c.expect[a] = 0;
       for (int a = kAdmin; a < kActors; ++a) {
         if (id != 999999 && kReads[id][a]) continue;
@@ -535,8 +593,9 @@ TEST_F(AuthzMatrix, NobodyWritesAnotherPartysAnswer) {
     auto before = as_[kAdmin]->get(target);
     ASSERT_LT(before.status, 500) << before.body;
     // With the current version, so that only access can refuse the write.
-    auto r = as_[w.who]->put(target, json::object{{"value", "SHOULD NOT BE STORED"}, {"note", "authz: must be refused"}},
-                             before.status == 200 ? before.header("etag") : "");
+    auto r = as_[w.who]->put(
+        target, json::object{{"value", "SHOULD NOT BE STORED"}, {"note", "authz: must be refused"}},
+        before.status == 200 ? before.header("etag") : "");
     EXPECT_EQ(r.status, 403) << where << ": " << snippet(r.body);
     auto events = sync_audit();
     EXPECT_TRUE(events.empty()) << where << ": the audit trail grew: " << snippet(json::serialize(events));
@@ -552,10 +611,11 @@ TEST_F(AuthzMatrix, OnlyAdministratorsAddUsersOrganisationsAndTemplates) {
   yaml = replace_all(yaml, "\nid: ers-api-tom\n", "\nid: not-an-admin-tom\n");
   for (int a = kPriya; a < kActors; ++a) {
     std::string who = kActorName[a];
-    auto u = as_[a]->post("/api/v1/users", json::object{{"email", "sneaky@authz.example"}, {"name", "Sneaky"},
-                                                         {"password", "a-long-password-2026"},
-                                                         {"organisation_id", org_["Foreign"]},
-                                                         {"roles", json::array{"administrator"}}});
+    auto u = as_[a]->post("/api/v1/users", json::object{{"email", "sneaky@authz.example"},
+                                                        {"name", "Sneaky"},
+                                                        {"password", "a-long-password-2026"},
+                                                        {"organisation_id", org_["Foreign"]},
+                                                        {"roles", json::array{"administrator"}}});
     EXPECT_EQ(u.status, 403) << "POST /api/v1/users as " << who << ": " << u.body;
     auto o = as_[a]->post("/api/v1/organisations", json::object{{"name", "Sneaky Org"}, {"type", "central"}});
     EXPECT_EQ(o.status, 403) << "POST /api/v1/organisations as " << who << ": " << o.body;
@@ -609,12 +669,17 @@ TEST_F(AuthzMatrix, EveryRouteForEveryActor) {
   std::set<std::string> documented;
   for (const auto& [m, p] : routes) {
     documented.insert(key_of(m, p));
-    EXPECT_TRUE(by_route.count(key_of(m, p))) << key_of(m, p) << " is in the OpenAPI document but has no row in the matrix";
+    EXPECT_TRUE(by_route.count(key_of(m, p)))
+        << key_of(m, p) << " is in the OpenAPI document but has no row in the matrix";
     // Anonymous callers get 401 everywhere but the public routes.
     for (const Case* c : by_route[key_of(m, p)])
-      if (!is_public(m, p)) { EXPECT_EQ(c->expect[kAnon], 401) << key_of(m, p) << ": the table expects anonymous access"; }
+      if (!is_public(m, p)) {
+        EXPECT_EQ(c->expect[kAnon], 401) << key_of(m, p) << ": the table expects anonymous access";
+      }
   }
-  for (const auto& [k, _] : by_route) { EXPECT_TRUE(documented.count(k)) << k << " has rows but is not in the OpenAPI document"; }
+  for (const auto& [k, _] : by_route) {
+    EXPECT_TRUE(documented.count(k)) << k << " has rows but is not in the OpenAPI document";
+  }
 
   checks_ = 0;
   for (int stage = 0; stage <= 1; ++stage)
@@ -628,7 +693,8 @@ TEST_F(AuthzMatrix, EveryRouteForEveryActor) {
   // The hand-off row moved assessment 2 to smsc: Riverside now holds it, so it may hand it back (which also
   // restores the demo state for the other tests of this suite, whatever their order).
   auto back = as_[kLee]->post("/api/v1/assessments/2/handoffs", json::object{{"to", "smsp"}});
-  EXPECT_EQ(back.status, 201) << "POST /api/v1/assessments/2/handoffs as lee after the hand-off to smsc: " << back.body;
+  EXPECT_EQ(back.status, 201) << "POST /api/v1/assessments/2/handoffs as lee after the hand-off to smsc: "
+                              << back.body;
   sync_audit();
 
   // After it all, the foreign user still sees nothing.

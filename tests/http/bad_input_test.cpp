@@ -1,7 +1,7 @@
-// Bad input gets a clear 4xx (never a 2xx or a 5xx) and stores nothing: malformed JSON, wrong types, unknown and
-// missing fields, oversized bodies, path traversal, SQL and HTML injection, wrong methods and content types,
-// missing CSRF tokens and stale If-Match. After each refused write the test reads back what it tried to change,
-// and checks that the audit trail (every stored change appends to it) did not grow.
+// Bad input gets a clear 4xx (never a 2xx or a 5xx) and stores nothing: malformed JSON, wrong types, unknown
+// and missing fields, oversized bodies, path traversal, SQL and HTML injection, wrong methods and content
+// types, missing CSRF tokens and stale If-Match. After each refused write the test reads back what it tried
+// to change, and checks that the audit trail (every stored change appends to it) did not grow.
 //
 // One server and one database for the suite (the demo data); admin and alex (Lakeside, editor of the end-user
 // party of assessment 3, which the end-user holds) do the writing.
@@ -35,11 +35,14 @@ using tom::test::ServerProcess;
 const char* const kPassword = "demo-password-2026";
 const std::string kA3 = "/api/v1/assessments/3";
 
-std::string snippet(const std::string& body) { return body.size() > 300 ? body.substr(0, 300) + "..." : body; }
+std::string snippet(const std::string& body) {
+  return body.size() > 300 ? body.substr(0, 300) + "..." : body;
+}
 
 std::string error_code(const HttpResponse& r) {
   auto v = r.json();
-  if (!v.is_object() || !v.as_object().contains("error") || !v.at("error").is_object()) return "(no error object)";
+  if (!v.is_object() || !v.as_object().contains("error") || !v.at("error").is_object())
+    return "(no error object)";
   const auto& e = v.at("error").as_object();
   return e.contains("code") && e.at("code").is_string() ? std::string(e.at("code").as_string()) : "(no code)";
 }
@@ -62,8 +65,9 @@ bool names(const std::vector<std::string>& wheres, const std::string& field) {
   return false;
 }
 
-// One raw exchange for bodies the server may refuse before reading them: send the head, then the body as far as
-// the server lets us, then read whatever answer there is. status 0: the connection closed without a response.
+// One raw exchange for bodies the server may refuse before reading them: send the head, then the body as far
+// as the server lets us, then read whatever answer there is. status 0: the connection closed without a
+// response.
 struct Raw {
   int status = 0;
   std::string response;
@@ -137,8 +141,10 @@ class BadInput : public ::testing::Test {
       admin_ = std::make_unique<HttpClient>(server_->port());
       alex_ = std::make_unique<HttpClient>(server_->port());
       anon_ = std::make_unique<HttpClient>(server_->port());
-      if (auto r = admin_->sign_in("admin@nhsdigital.example", kPassword); r.status != 200) throw std::runtime_error(r.body);
-      if (auto r = alex_->sign_in("alex.morgan@lakeside.example", kPassword); r.status != 200) throw std::runtime_error(r.body);
+      if (auto r = admin_->sign_in("admin@nhsdigital.example", kPassword); r.status != 200)
+        throw std::runtime_error(r.body);
+      if (auto r = alex_->sign_in("alex.morgan@lakeside.example", kPassword); r.status != 200)
+        throw std::runtime_error(r.body);
       audit_seq_ = 0;
       (void)new_audit_events();
     } catch (const std::exception& e) {
@@ -169,10 +175,12 @@ class BadInput : public ::testing::Test {
   }
   static void expect_nothing_stored(const std::string& what) {
     auto events = new_audit_events();
-    EXPECT_TRUE(events.empty()) << what << ": refused, yet the audit trail grew: " << snippet(json::serialize(events));
+    EXPECT_TRUE(events.empty()) << what << ": refused, yet the audit trail grew: "
+                                << snippet(json::serialize(events));
   }
   // A refused request: status, error code, and nothing stored.
-  static void expect_refused(const HttpResponse& r, int status, const std::string& code, const std::string& what) {
+  static void expect_refused(const HttpResponse& r, int status, const std::string& code,
+                             const std::string& what) {
     EXPECT_EQ(r.status, status) << what << ": " << snippet(r.body);
     EXPECT_EQ(error_code(r), code) << what << ": " << snippet(r.body);
     expect_nothing_stored(what);
@@ -199,16 +207,16 @@ class BadInput : public ::testing::Test {
 
 TEST_F(BadInput, MalformedJsonIs400AndStoresNothing) {
   const std::vector<std::string> bodies = {
-      "{\"value\": ",                      // cut short
-      "{\"value\": \"x\",}",               // trailing comma
-      "{'value': 'x'}",                    // single quotes
-      "value=x",                           // a form, labelled JSON
+      "{\"value\": ",         // cut short
+      "{\"value\": \"x\",}",  // trailing comma
+      "{'value': 'x'}",       // single quotes
+      "value=x",              // a form, labelled JSON
       "not json at all",
       "{\"value\": \"x\"} {\"value\": \"y\"}",  // two documents
-      "[\"value\", \"x\"]",                // not an object
+      "[\"value\", \"x\"]",                     // not an object
       "\"x\"",
       "null",
-      "{\"value\": \"\xff\xfe\"}",         // not UTF-8
+      "{\"value\": \"\xff\xfe\"}",  // not UTF-8
       "{\"value\": \"x\u0000\"}",
       std::string(200, '[') + std::string(200, ']'),  // nested past the depth limit
       "{\"value\": \"x\", \"note\": " + std::string(40, '[') + std::string(40, ']') + "}",
@@ -219,7 +227,8 @@ TEST_F(BadInput, MalformedJsonIs400AndStoresNothing) {
     auto r = alex_put("CON-02", b);
     expect_refused(r, 400, "invalid_input", what);
     auto v = r.json();
-    EXPECT_TRUE(v.is_object() && !std::string(v.at("error").at("message").as_string()).empty()) << what << ": no message";
+    EXPECT_TRUE(v.is_object() && !std::string(v.at("error").at("message").as_string()).empty())
+        << what << ": no message";
     expect_unanswered("CON-02", what);
   }
   // And on an administrator's route.
@@ -239,14 +248,17 @@ struct FieldCase {
 };
 
 void run_field_cases(const std::vector<FieldCase>& cases, HttpClient& admin, HttpClient& alex,
-                     void (*expect_refused)(const HttpResponse&, int, const std::string&, const std::string&)) {
+                     void (*expect_refused)(const HttpResponse&, int, const std::string&,
+                                            const std::string&)) {
   for (const auto& c : cases) {
     std::string what = c.who + " " + c.method + " " + c.target + " " + c.body;
     HttpClient& client = c.who == "admin" ? admin : alex;
     auto r = client.call(c.method, c.target, c.body);
     expect_refused(r, 400, "invalid_input", what);
     auto wheres = problem_fields(r);
-    for (const auto& f : c.fields) { EXPECT_TRUE(names(wheres, f)) << what << ": problems do not name '" << f << "': " << r.body; }
+    for (const auto& f : c.fields) {
+      EXPECT_TRUE(names(wheres, f)) << what << ": problems do not name '" << f << "': " << r.body;
+    }
   }
 }
 
@@ -256,18 +268,37 @@ TEST_F(BadInput, WrongTypesAre400NamingTheField) {
       {"alex", "PUT", kA3 + "/answers/CON-03", R"({"value": true})", {"value"}},
       {"alex", "PUT", kA3 + "/answers/CON-03", R"({"value": {"text": "x"}})", {"value"}},
       {"alex", "PUT", kA3 + "/answers/CON-03", R"({"value": ["x"]})", {"value"}},
-      {"alex", "PUT", kA3 + "/answers/CON-03", R"({"value": "x", "note": ["a"], "reference": 7})", {"note", "reference"}},
-      {"admin", "POST", "/api/v1/users",
+      {"alex",
+       "PUT",
+       kA3 + "/answers/CON-03",
+       R"({"value": "x", "note": ["a"], "reference": 7})",
+       {"note", "reference"}},
+      {"admin",
+       "POST",
+       "/api/v1/users",
        R"({"email": 1, "name": [], "password": true, "organisation_id": "1", "roles": "editor"})",
        {"email", "name", "password", "organisation_id", "roles"}},
-      {"admin", "POST", "/api/v1/users",
+      {"admin",
+       "POST",
+       "/api/v1/users",
        R"({"email": "typed@example.org", "name": "T", "password": "a-long-password-2026", "organisation_id": 1.5, "roles": [1]})",
        {"organisation_id", "roles"}},
       {"admin", "POST", "/api/v1/organisations", R"({"name": 5})", {"name"}},
-      {"admin", "POST", "/api/v1/organisations", R"({"name": "Typed Org", "ods_code": 5, "type": false})", {"ods_code", "type"}},
-      {"admin", "POST", "/api/v1/assessments", R"({"template": 1, "product": "x", "participants": []})", {"template", "participants"}},
-      {"admin", "POST", "/api/v1/assessments",
-       R"({"template": "sms-client-tom", "product": "x", "participants": {"smsp": "1"}})", {"participants.smsp"}},
+      {"admin",
+       "POST",
+       "/api/v1/organisations",
+       R"({"name": "Typed Org", "ods_code": 5, "type": false})",
+       {"ods_code", "type"}},
+      {"admin",
+       "POST",
+       "/api/v1/assessments",
+       R"({"template": 1, "product": "x", "participants": []})",
+       {"template", "participants"}},
+      {"admin",
+       "POST",
+       "/api/v1/assessments",
+       R"({"template": "sms-client-tom", "product": "x", "participants": {"smsp": "1"}})",
+       {"participants.smsp"}},
       {"alex", "POST", kA3 + "/findings", R"({"kind": 1, "title": ["t"]})", {"kind", "title"}},
       {"alex", "POST", kA3 + "/phases/2/decisions", R"({"decision": true})", {"decision"}},
       {"alex", "POST", kA3 + "/handoffs", R"({"to": 3})", {"to"}},
@@ -284,19 +315,36 @@ TEST_F(BadInput, WrongTypesAre400NamingTheField) {
 
 TEST_F(BadInput, UnknownFieldsAre400NamingTheField) {
   std::vector<FieldCase> cases = {
-      {"alex", "PUT", kA3 + "/answers/CON-04", R"({"value": "x", "author": "someone.else@example.org"})", {"author"}},
+      {"alex",
+       "PUT",
+       kA3 + "/answers/CON-04",
+       R"({"value": "x", "author": "someone.else@example.org"})",
+       {"author"}},
       {"alex", "PUT", kA3 + "/answers/CON-04", R"({"value": "x", "version": 99})", {"version"}},
       {"alex", "PUT", kA3 + "/answers/CON-04", R"({"valu": "x"})", {"valu"}},
       {"admin", "POST", "/api/v1/organisations", R"({"name": "Unknown Field Org", "id": 1})", {"id"}},
-      {"admin", "POST", "/api/v1/users",
+      {"admin",
+       "POST",
+       "/api/v1/users",
        R"({"email": "unknown-field@example.org", "name": "U", "password": "a-long-password-2026", "organisation_id": 1,
            "roles": ["editor"], "is_admin": true})",
        {"is_admin"}},
-      {"alex", "POST", "/api/v1/session", R"({"email": "alex.morgan@lakeside.example", "password": "x", "remember_me": true})",
+      {"alex",
+       "POST",
+       "/api/v1/session",
+       R"({"email": "alex.morgan@lakeside.example", "password": "x", "remember_me": true})",
        {"remember_me"}},
-      {"alex", "POST", kA3 + "/phases/2/decisions", R"({"decision": "approved", "decided_by": "Somebody Else"})", {"decided_by"}},
+      {"alex",
+       "POST",
+       kA3 + "/phases/2/decisions",
+       R"({"decision": "approved", "decided_by": "Somebody Else"})",
+       {"decided_by"}},
       {"alex", "POST", kA3 + "/phases/2/submit", R"({"force": true})", {"force"}},
-      {"alex", "POST", kA3 + "/findings", R"({"kind": "risk", "title": "t", "status": "accepted"})", {"status"}},
+      {"alex",
+       "POST",
+       kA3 + "/findings",
+       R"({"kind": "risk", "title": "t", "status": "accepted"})",
+       {"status"}},
       {"alex", "POST", kA3 + "/handoffs", R"({"to": "supplier", "from": "supplier"})", {"from"}},
   };
   run_field_cases(cases, *admin_, *alex_, &BadInput::expect_refused);
@@ -348,9 +396,11 @@ TEST_F(BadInput, OutOfRangeValuesAre400) {
   ASSERT_EQ(sam.sign_in("sam.okafor@lakeside.example", kPassword).status, 200);
   const std::string key = "rule:ig-other-siro-review:IG-19";
   auto before = admin_->get(kA3 + "/findings");
-  ASSERT_NE(before.body.find(key), std::string::npos) << "the demo finding is not there: " << snippet(before.body);
+  ASSERT_NE(before.body.find(key), std::string::npos)
+      << "the demo finding is not there: " << snippet(before.body);
   for (const std::string date : {"2026-13-45", "2026-02-30", "0000-00-00", "2026-1-1x"}) {
-    auto r = sam.post(kA3 + "/findings/" + key + "/accept", json::object{{"by", "Sam Okafor"}, {"expires_on", date}});
+    auto r = sam.post(kA3 + "/findings/" + key + "/accept",
+                      json::object{{"by", "Sam Okafor"}, {"expires_on", date}});
     expect_refused(r, 400, "invalid_input", "POST accept as sam with expires_on " + date);
   }
   EXPECT_EQ(admin_->get(kA3 + "/findings").body, before.body) << "the finding changed";
@@ -365,39 +415,47 @@ TEST_F(BadInput, HugeJsonBodyIs413) {
   ASSERT_EQ(bearer.status, 201) << bearer.body;
   (void)new_audit_events();
   std::string token(bearer.json().at("token").as_string());
-  std::string head = "PUT " + cookie_less_target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + token +
-                     "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n";
+  std::string head =
+      "PUT " + cookie_less_target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + token +
+      "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n";
   Raw r = raw_exchange(server_->port(), head, body);
   EXPECT_EQ(r.status, 413) << "PUT " << cookie_less_target << " with a 2 MiB JSON body (Content-Length): "
-                           << (r.status == 0 ? "the connection closed without a response" : snippet(r.response));
-  if (r.status == 413) { EXPECT_NE(r.response.find("too_large"), std::string::npos) << snippet(r.response); }
+                           << (r.status == 0 ? "the connection closed without a response"
+                                             : snippet(r.response));
+  if (r.status == 413) {
+    EXPECT_NE(r.response.find("too_large"), std::string::npos) << snippet(r.response);
+  }
   expect_alive("after a 2 MiB JSON body");
   expect_nothing_stored("2 MiB JSON body");
   expect_unanswered("CON-06", "2 MiB JSON body");
 
   // The same body sent chunked (no Content-Length).
-  std::string chead = "PUT " + cookie_less_target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + token +
-                      "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
+  std::string chead = "PUT " + cookie_less_target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " +
+                      token + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
   Raw c = raw_exchange(server_->port(), chead, chunked(body));
   EXPECT_EQ(c.status, 413) << "PUT " << cookie_less_target << " with a 2 MiB chunked JSON body: "
-                           << (c.status == 0 ? "the connection closed without a response" : snippet(c.response));
+                           << (c.status == 0 ? "the connection closed without a response"
+                                             : snippet(c.response));
   expect_alive("after a 2 MiB chunked JSON body");
   expect_nothing_stored("2 MiB chunked JSON body");
   expect_unanswered("CON-06", "2 MiB chunked JSON body");
 
   // An administrator's route too, through the ordinary client when the server answers.
   std::string org = "{\"name\": \"Huge Org\", \"ods_code\": \"" + std::string(2 * 1024 * 1024, 'o') + "\"}";
-  std::string ahead = "POST /api/v1/organisations HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                      "Content-Length: " + std::to_string(org.size()) + "\r\n\r\n";
+  std::string ahead =
+      "POST /api/v1/organisations HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+      "Content-Length: " +
+      std::to_string(org.size()) + "\r\n\r\n";
   Raw a = raw_exchange(server_->port(), ahead, org);  // anonymous: the size is refused before sign-in matters
   EXPECT_EQ(a.status, 413) << "POST /api/v1/organisations with a 2 MiB body: "
-                           << (a.status == 0 ? "the connection closed without a response" : snippet(a.response));
+                           << (a.status == 0 ? "the connection closed without a response"
+                                             : snippet(a.response));
   expect_alive("after a 2 MiB organisation");
   EXPECT_EQ(admin_->get("/api/v1/organisations").body.find("Huge Org"), std::string::npos);
 }
 
-// POST /api/v1/templates takes YAML up to 4 MiB; 20 MB is refused (413, or the connection closed early) and the
-// server carries on.
+// POST /api/v1/templates takes YAML up to 4 MiB; 20 MB is refused (413, or the connection closed early) and
+// the server carries on.
 TEST_F(BadInput, TemplateUploadOverTheLimitIsRefused) {
   auto before = admin_->get("/api/v1/templates");
   ASSERT_EQ(before.status, 200);
@@ -408,11 +466,15 @@ TEST_F(BadInput, TemplateUploadOverTheLimitIsRefused) {
 
   std::string big = "format: 1\nid: far-too-big-tom\n" + std::string(20 * 1000 * 1000, '#') + "\n";
   std::string head = "POST /api/v1/templates HTTP/1.1\r\nHost: 127.0.0.1\r\n" + auth +
-                     "Content-Type: application/yaml\r\nContent-Length: " + std::to_string(big.size()) + "\r\n\r\n";
+                     "Content-Type: application/yaml\r\nContent-Length: " + std::to_string(big.size()) +
+                     "\r\n\r\n";
   Raw r = raw_exchange(server_->port(), head, big);
   EXPECT_TRUE(r.status == 413 || r.status == 0)
-      << "POST /api/v1/templates with 20 MB: expected 413 or a closed connection, got " << snippet(r.response);
-  if (r.status == 0) std::cout << "[ note ] the 20 MB upload ended with a closed connection (send failed: " << r.send_failed << ")\n";
+      << "POST /api/v1/templates with 20 MB: expected 413 or a closed connection, got "
+      << snippet(r.response);
+  if (r.status == 0)
+    std::cout << "[ note ] the 20 MB upload ended with a closed connection (send failed: " << r.send_failed
+              << ")\n";
   expect_alive("after a 20 MB template upload");
   expect_nothing_stored("20 MB template upload");
   EXPECT_EQ(admin_->get("/api/v1/templates").body, before.body) << "the template library changed";
@@ -433,13 +495,18 @@ TEST_F(BadInput, TemplateUploadUnderTheLimitIsAccepted) {
   ASSERT_EQ(token.status, 201) << token.body;
   (void)new_audit_events();
   std::string head = "POST /api/v1/templates HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " +
-                     std::string(token.json().at("token").as_string()) + "\r\nContent-Type: application/yaml\r\n" +
+                     std::string(token.json().at("token").as_string()) +
+                     "\r\nContent-Type: application/yaml\r\n" +
                      "Content-Length: " + std::to_string(yaml.size()) + "\r\n\r\n";
   Raw r = raw_exchange(server_->port(), head, yaml);
-  EXPECT_EQ(r.status, 201) << "POST /api/v1/templates with a " << yaml.size() << "-byte YAML file (limit 4 MiB): "
-                           << (r.status == 0 ? "the connection closed without a response" : snippet(r.response));
+  EXPECT_EQ(r.status, 201) << "POST /api/v1/templates with a " << yaml.size()
+                           << "-byte YAML file (limit 4 MiB): "
+                           << (r.status == 0 ? "the connection closed without a response"
+                                             : snippet(r.response));
   expect_alive("after a 2 MiB template upload");
-  if (r.status == 201) { EXPECT_EQ(admin_->get("/api/v1/templates/padded-upload-tom").status, 200); }
+  if (r.status == 201) {
+    EXPECT_EQ(admin_->get("/api/v1/templates/padded-upload-tom").status, 200);
+  }
   (void)new_audit_events();
 }
 
@@ -488,7 +555,8 @@ TEST_F(BadInput, PathTraversalIsNeverServed) {
     // Signed in (the session cookie travels with call()).
     auto r = admin_->call("GET", t, "");
     if (query_only) {
-      EXPECT_TRUE(r.status == 200 || r.status == 400) << "GET " << t << " (admin): got " << r.status << " " << snippet(r.body);
+      EXPECT_TRUE(r.status == 200 || r.status == 400)
+          << "GET " << t << " (admin): got " << r.status << " " << snippet(r.body);
     } else {
       EXPECT_TRUE(r.status == 400 || r.status == 404)
           << "GET " << t << " (admin): expected 400/404, got " << r.status << " " << snippet(r.body);
@@ -500,8 +568,16 @@ TEST_F(BadInput, PathTraversalIsNeverServed) {
 
 TEST_F(BadInput, SqlInjectionIsDataNotCode) {
   // In ids: not found, never everything.
-  const std::vector<std::string> ids = {"1%20OR%201%3D1", "1%3B%20DROP%20TABLE%20answers", "1'--", "1%27%20OR%20%271%27%3D%271",
-                                        "1%20UNION%20SELECT%20*%20FROM%20users", "0x1", "-1", "1e0", "+1", "%201"};
+  const std::vector<std::string> ids = {"1%20OR%201%3D1",
+                                        "1%3B%20DROP%20TABLE%20answers",
+                                        "1'--",
+                                        "1%27%20OR%20%271%27%3D%271",
+                                        "1%20UNION%20SELECT%20*%20FROM%20users",
+                                        "0x1",
+                                        "-1",
+                                        "1e0",
+                                        "+1",
+                                        "%201"};
   for (const auto& id : ids) {
     for (const char* suffix : {"", "/answers", "/answers/CON-01", "/audit"}) {
       auto r = admin_->get("/api/v1/assessments/" + id + suffix);
@@ -568,10 +644,12 @@ TEST_F(BadInput, HtmlInValuesComesBackAsJsonData) {
                     {"reference", "javascript:alert(document.cookie)"}};
   auto w = alex_->put(kA3 + "/answers/CON-08", sent);
   ASSERT_EQ(w.status, 200) << w.body;
-  for (const std::string& target : {kA3 + "/answers/CON-08", kA3 + "/sections/contact-log", kA3 + "/answers"}) {
+  for (const std::string& target :
+       {kA3 + "/answers/CON-08", kA3 + "/sections/contact-log", kA3 + "/answers"}) {
     auto r = admin_->get(target);
     ASSERT_EQ(r.status, 200) << target;
-    EXPECT_EQ(r.header("content-type").rfind("application/json", 0), 0u) << target << ": " << r.header("content-type");
+    EXPECT_EQ(r.header("content-type").rfind("application/json", 0), 0u)
+        << target << ": " << r.header("content-type");
     EXPECT_EQ(r.header("x-content-type-options"), "nosniff") << target;
     boost::system::error_code ec;
     json::value v = json::parse(r.body, ec);
@@ -606,13 +684,20 @@ TEST_F(BadInput, WrongMethodIs405WithAllow) {
     std::string method, target, allow_has;
   };
   const std::vector<M> cases = {
-      {"DELETE", "/api/v1/templates", "GET"},         {"DELETE", "/api/v1/templates", "POST"},
-      {"PUT", "/api/v1/templates/sms-client-tom", "GET"}, {"DELETE", "/api/v1/assessments/1", "GET"},
-      {"PATCH", kA3 + "/answers/CON-01", "PUT"},      {"DELETE", kA3 + "/answers/A001-01", "GET"},
-      {"PUT", "/api/v1/assessments", "POST"},         {"POST", "/health", "GET"},
-      {"DELETE", "/api/v1/users", "GET"},             {"PUT", "/api/v1/organisations", "POST"},
-      {"GET", kA3 + "/derive", "POST"},               {"GET", kA3 + "/phases/2/submit", "POST"},
-      {"DELETE", "/api/v1/audit", "GET"},             {"POST", "/api/v1/openapi.json", "GET"},
+      {"DELETE", "/api/v1/templates", "GET"},
+      {"DELETE", "/api/v1/templates", "POST"},
+      {"PUT", "/api/v1/templates/sms-client-tom", "GET"},
+      {"DELETE", "/api/v1/assessments/1", "GET"},
+      {"PATCH", kA3 + "/answers/CON-01", "PUT"},
+      {"DELETE", kA3 + "/answers/A001-01", "GET"},
+      {"PUT", "/api/v1/assessments", "POST"},
+      {"POST", "/health", "GET"},
+      {"DELETE", "/api/v1/users", "GET"},
+      {"PUT", "/api/v1/organisations", "POST"},
+      {"GET", kA3 + "/derive", "POST"},
+      {"GET", kA3 + "/phases/2/submit", "POST"},
+      {"DELETE", "/api/v1/audit", "GET"},
+      {"POST", "/api/v1/openapi.json", "GET"},
   };
   auto templates_before = admin_->get("/api/v1/templates");
   auto answers_before = admin_->get(kA3 + "/answers");
@@ -620,8 +705,10 @@ TEST_F(BadInput, WrongMethodIs405WithAllow) {
     auto r = admin_->call(c.method, c.target, "");
     std::string what = c.method + " " + c.target;
     expect_refused(r, 405, "method_not_allowed", what);
-    EXPECT_NE(r.header("allow").find(c.allow_has), std::string::npos) << what << ": Allow is '" << r.header("allow") << "'";
-    EXPECT_EQ(r.header("allow").find(c.method), std::string::npos) << what << ": Allow lists the refused method";
+    EXPECT_NE(r.header("allow").find(c.allow_has), std::string::npos)
+        << what << ": Allow is '" << r.header("allow") << "'";
+    EXPECT_EQ(r.header("allow").find(c.method), std::string::npos)
+        << what << ": Allow lists the refused method";
   }
   EXPECT_EQ(admin_->get("/api/v1/templates").body, templates_before.body);
   EXPECT_EQ(admin_->get(kA3 + "/answers").body, answers_before.body);
@@ -630,9 +717,10 @@ TEST_F(BadInput, WrongMethodIs405WithAllow) {
 
 TEST_F(BadInput, WrongContentTypeIs415) {
   std::string body = R"({"value": "sent as the wrong type"})";
-  for (const std::string type : {"text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x",
-                                 "application/xml", "text/json", ""}) {
-    auto r = alex_put("CON-09", type == "application/x-www-form-urlencoded" ? "value=x" : body, {{"Content-Type", type}});
+  for (const std::string type : {"text/plain", "application/x-www-form-urlencoded",
+                                 "multipart/form-data; boundary=x", "application/xml", "text/json", ""}) {
+    auto r = alex_put("CON-09", type == "application/x-www-form-urlencoded" ? "value=x" : body,
+                      {{"Content-Type", type}});
     expect_refused(r, 415, "unsupported", "PUT CON-09 as '" + type + "'");
     expect_unanswered("CON-09", "Content-Type " + type);
   }
@@ -646,11 +734,13 @@ TEST_F(BadInput, WrongContentTypeIs415) {
   expect_refused(r, 415, "unsupported", "PUT CON-09 without Content-Type");
   expect_unanswered("CON-09", "no Content-Type");
 
-  auto o = admin_->call("POST", "/api/v1/organisations", R"({"name": "Plain Text Org"})", {{"Content-Type", "text/plain"}});
+  auto o = admin_->call("POST", "/api/v1/organisations", R"({"name": "Plain Text Org"})",
+                        {{"Content-Type", "text/plain"}});
   expect_refused(o, 415, "unsupported", "POST /api/v1/organisations as text/plain");
   EXPECT_EQ(admin_->get("/api/v1/organisations").body.find("Plain Text Org"), std::string::npos);
   auto before = admin_->get("/api/v1/templates");
-  auto t = admin_->call("POST", "/api/v1/templates", "format: 1\nid: json-labelled-tom\n", {{"Content-Type", "application/json"}});
+  auto t = admin_->call("POST", "/api/v1/templates", "format: 1\nid: json-labelled-tom\n",
+                        {{"Content-Type", "application/json"}});
   expect_refused(t, 415, "unsupported", "POST /api/v1/templates as application/json");
   EXPECT_EQ(admin_->get("/api/v1/templates").body, before.body);
 }
@@ -660,13 +750,15 @@ TEST_F(BadInput, MissingCsrfTokenIs403AndChangesNothing) {
   auto signed_in = no_csrf.sign_in("alex.morgan@lakeside.example", kPassword);
   ASSERT_EQ(signed_in.status, 200);
   no_csrf.forget_csrf();
-  std::string other_sessions_token(admin_->sign_in("admin@nhsdigital.example", kPassword).json().at("csrf_token").as_string());
+  std::string other_sessions_token(
+      admin_->sign_in("admin@nhsdigital.example", kPassword).json().at("csrf_token").as_string());
 
   std::string body = R"({"value": "cross-site write"})";
   const std::vector<std::map<std::string, std::string>> header_sets = {
       {}, {{"X-CSRF-Token", ""}}, {{"X-CSRF-Token", "0000"}}, {{"X-CSRF-Token", other_sessions_token}}};
   for (const auto& h : header_sets) {
-    std::string what = "PUT CON-10 with cookie and X-CSRF-Token '" + (h.empty() ? std::string("(none)") : h.begin()->second) + "'";
+    std::string what = "PUT CON-10 with cookie and X-CSRF-Token '" +
+                       (h.empty() ? std::string("(none)") : h.begin()->second) + "'";
     auto r = no_csrf.call("PUT", kA3 + "/answers/CON-10", body, h);
     expect_refused(r, 403, "forbidden", what);
     expect_unanswered("CON-10", what);
@@ -691,7 +783,8 @@ TEST_F(BadInput, MissingCsrfTokenIs403AndChangesNothing) {
   HttpClient admin_no_csrf(server_->port());
   ASSERT_EQ(admin_no_csrf.sign_in("admin@nhsdigital.example", kPassword).status, 200);
   admin_no_csrf.forget_csrf();
-  auto o = admin_no_csrf.post("/api/v1/organisations", json::object{{"name", "Cross Site Org"}, {"type", "other"}});
+  auto o = admin_no_csrf.post("/api/v1/organisations",
+                              json::object{{"name", "Cross Site Org"}, {"type", "other"}});
   expect_refused(o, 403, "forbidden", "POST organisations without CSRF");
   EXPECT_EQ(admin_->get("/api/v1/organisations").body.find("Cross Site Org"), std::string::npos);
 }
@@ -711,9 +804,11 @@ TEST_F(BadInput, StaleIfMatchIs409WithTheCurrentAnswer) {
   struct S {
     std::string if_match, why;
   };
-  for (const auto& s : std::vector<S>{{etag1, "stale version"}, {"", "no If-Match though answered"}, {"\"v999\"", "future version"}}) {
+  for (const auto& s : std::vector<S>{
+           {etag1, "stale version"}, {"", "no If-Match though answered"}, {"\"v999\"", "future version"}}) {
     std::string what = "PUT EUO-01 with If-Match '" + s.if_match + "' (" + s.why + ")";
-    auto r = alex_->put(target, json::object{{"value", "stale write"}, {"note", "must not be stored"}}, s.if_match);
+    auto r = alex_->put(target, json::object{{"value", "stale write"}, {"note", "must not be stored"}},
+                        s.if_match);
     expect_refused(r, 409, "conflict", what);
     auto v = r.json();
     ASSERT_TRUE(v.is_object() && v.as_object().contains("current")) << what << ": no \"current\": " << r.body;

@@ -1,5 +1,5 @@
-// What must hold when things go wrong: a server killed mid-write loses no acknowledged answer, and two servers on
-// one PostgreSQL database see each other's writes.
+// What must hold when things go wrong: a server killed mid-write loses no acknowledged answer, and two
+// servers on one PostgreSQL database see each other's writes.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -25,8 +25,8 @@ std::vector<std::string> text_items(HttpClient& c, int64_t a, size_t n) {
   for (const auto& s : sections.as_array()) {
     auto sec = c.get(base + "/sections/" + std::string(s.at("id").as_string())).json();
     for (const auto& i : sec.at("items").as_array())
-      if (i.at("editable").as_bool() && i.at("choices").as_array().empty() && i.at("answer_type").as_string() == "text" &&
-          out.size() < n)
+      if (i.at("editable").as_bool() && i.at("choices").as_array().empty() &&
+          i.at("answer_type").as_string() == "text" && out.size() < n)
         out.emplace_back(i.at("id").as_string());
   }
   return out;
@@ -79,7 +79,8 @@ TEST(Durability, KillNineLosesNoAcknowledgedWrite) {
     std::lock_guard lock(mu);
     return acks >= 40 && acknowledged.size() >= 8;
   };
-  while (!ready() && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  while (!ready() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
   server->kill9();
   stop = true;
   for (auto& t : writers) t.join();
@@ -116,16 +117,22 @@ TEST(Durability, TwoServersShareOnePostgresDatabase) {
   ASSERT_EQ(b.sign_in("alex.morgan@lakeside.example").status, 200);
   auto items = text_items(a, 3, 1);
   ASSERT_EQ(items.size(), 1u);
-  auto w = a.put("/api/v1/assessments/3/answers/" + items[0], json::object{{"value", "written on server one"}});
+  auto w =
+      a.put("/api/v1/assessments/3/answers/" + items[0], json::object{{"value", "written on server one"}});
   ASSERT_EQ(w.status, 200) << w.body;
   auto r = b.get("/api/v1/assessments/3/answers/" + items[0]);
   ASSERT_EQ(r.status, 200);
   EXPECT_EQ(r.json().at("value").as_string(), "written on server one");
   // A write on two with one's version succeeds; a second write with the same version is refused on either.
   std::string tag = r.header("etag");
-  ASSERT_EQ(b.put("/api/v1/assessments/3/answers/" + items[0], json::object{{"value", "then on server two"}}, tag).status, 200);
-  EXPECT_EQ(a.put("/api/v1/assessments/3/answers/" + items[0], json::object{{"value", "stale"}}, tag).status, 409);
-  EXPECT_EQ(a.get("/api/v1/assessments/3/answers/" + items[0]).json().at("value").as_string(), "then on server two");
+  ASSERT_EQ(
+      b.put("/api/v1/assessments/3/answers/" + items[0], json::object{{"value", "then on server two"}}, tag)
+          .status,
+      200);
+  EXPECT_EQ(a.put("/api/v1/assessments/3/answers/" + items[0], json::object{{"value", "stale"}}, tag).status,
+            409);
+  EXPECT_EQ(a.get("/api/v1/assessments/3/answers/" + items[0]).json().at("value").as_string(),
+            "then on server two");
   // Both servers append to one audit chain, which still verifies.
   EXPECT_EQ(test::run_tom({"--db", url, "audit", "verify"}).exit_code, 0);
 }

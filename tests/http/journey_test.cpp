@@ -1,7 +1,7 @@
-// The whole TOM journey through the API, against the real binary: the provider supplier starts the TOM and hands
-// it on, the client supplier fills its part, then the trust; NHS Digital approves 1A and 1B; the trust's owner
-// approves phase 2 and accepts the open risks; the go-live gate opens; the TOM is reused for a second trust and
-// the two are compared.
+// The whole TOM journey through the API, against the real binary: the provider supplier starts the TOM and
+// hands it on, the client supplier fills its part, then the trust; NHS Digital approves 1A and 1B; the
+// trust's owner approves phase 2 and accepts the open risks; the go-live gate opens; the TOM is reused for a
+// second trust and the two are compared.
 #include <gtest/gtest.h>
 
 #include "support/http_client.hpp"
@@ -38,7 +38,8 @@ int fill_party(HttpClient& c, int64_t a, const std::string& party) {
     for (const auto& s : sections.as_array()) {
       auto sec = c.get(base + "/sections/" + std::string(s.at("id").as_string())).json();
       for (const auto& item : sec.at("items").as_array()) {
-        if (item.at("party").as_string() != party || !item.at("editable").as_bool() || !item.at("in_scope").as_bool())
+        if (item.at("party").as_string() != party || !item.at("editable").as_bool() ||
+            !item.at("in_scope").as_bool())
           continue;
         if (!item.at("answer").is_null() && item.at("missing").is_null()) continue;
         std::string value = "Documented in the deployment pack";
@@ -54,7 +55,8 @@ int fill_party(HttpClient& c, int64_t a, const std::string& party) {
           value = "2";
         }
         std::string etag;
-        if (!item.at("answer").is_null()) etag = "\"v" + std::to_string(item.at("answer").at("version").as_int64()) + "\"";
+        if (!item.at("answer").is_null())
+          etag = "\"v" + std::to_string(item.at("answer").at("version").as_int64()) + "\"";
         auto r = c.put(base + "/answers/" + std::string(item.at("id").as_string()),
                        json::object{{"value", value}, {"note", "Reviewed by the project board"}}, etag);
         EXPECT_EQ(r.status, 200) << item.at("id").as_string() << ": " << r.body;
@@ -77,7 +79,8 @@ TEST_P(Journey, FromFirstAnswerToGoLiveAndReuse) {
   }
   ASSERT_EQ(test::run_tom({"--db", db, "init", "--demo"}).exit_code, 0);
   ServerProcess server(db);
-  HttpClient kim(server.port()), lee(server.port()), alex(server.port()), sam(server.port()), priya(server.port());
+  HttpClient kim(server.port()), lee(server.port()), alex(server.port()), sam(server.port()),
+      priya(server.port());
   ASSERT_EQ(kim.sign_in("kim.ng@northbridge.example").status, 200);
   ASSERT_EQ(lee.sign_in("lee.chen@riverside.example").status, 200);
   ASSERT_EQ(alex.sign_in("alex.morgan@lakeside.example").status, 200);
@@ -104,7 +107,8 @@ TEST_P(Journey, FromFirstAnswerToGoLiveAndReuse) {
   auto early = lee.put(base + "/answers/CA-CONNECTION-AGREEMENT", json::object{{"value", "Yes"}});
   EXPECT_EQ(early.status, 403) << early.body;
   fill_party(kim, a, "smsp");
-  auto handed = kim.post(base + "/handoffs", json::object{{"to", "smsc"}, {"note", "Provider part complete"}});
+  auto handed =
+      kim.post(base + "/handoffs", json::object{{"to", "smsc"}, {"note", "Provider part complete"}});
   ASSERT_EQ(handed.status, 201) << handed.body;
 
   // The client supplier fills its part and hands on to the trust.
@@ -126,34 +130,46 @@ TEST_P(Journey, FromFirstAnswerToGoLiveAndReuse) {
   auto current = alex.get(base + "/answers/CA-END-USER-POLICY");
   ASSERT_EQ(current.status, 200);
   std::string tag = current.header("etag");
-  ASSERT_EQ(alex.put(base + "/answers/CA-END-USER-POLICY", json::object{{"value", "Yes"}, {"note", "signed 1 Nov"}}, tag).status, 200);
+  ASSERT_EQ(alex.put(base + "/answers/CA-END-USER-POLICY",
+                     json::object{{"value", "Yes"}, {"note", "signed 1 Nov"}}, tag)
+                .status,
+            200);
   auto stale = alex.put(base + "/answers/CA-END-USER-POLICY", json::object{{"value", "No"}}, tag);
   EXPECT_EQ(stale.status, 409);
   EXPECT_EQ(stale.json().at("current").at("note").as_string(), "signed 1 Nov");
 
   // Phases: submitted by the holder, approved by their approvers.
-  for (const char* phase : {"1A", "1B", "2"}) ASSERT_EQ(alex.post(base + "/phases/" + phase + "/submit", json::object{}).status, 201);
+  for (const char* phase : {"1A", "1B", "2"})
+    ASSERT_EQ(alex.post(base + "/phases/" + phase + "/submit", json::object{}).status, 201);
   // The supplier cannot approve NHS Digital's phase.
   EXPECT_EQ(lee.post(base + "/phases/1A/decisions", json::object{{"decision", "approved"}}).status, 403);
   for (const char* area : {"usage", "settings", "data-user-organisation"}) {
-    auto d = priya.post(base + "/phases/1A/decisions", json::object{{"decision", "approved"}, {"area", area}, {"outcome", "Approved as proposed"}});
+    auto d = priya.post(
+        base + "/phases/1A/decisions",
+        json::object{{"decision", "approved"}, {"area", area}, {"outcome", "Approved as proposed"}});
     ASSERT_EQ(d.status, 201) << d.body;
   }
   auto no_cert = priya.post(base + "/phases/1B/decisions", json::object{{"decision", "approved"}});
   EXPECT_EQ(no_cert.status, 400);
-  ASSERT_EQ(priya.post(base + "/phases/1B/decisions", json::object{{"decision", "approved"}, {"certificate", "TC-2026-0042"}}).status, 201);
+  ASSERT_EQ(priya
+                .post(base + "/phases/1B/decisions",
+                      json::object{{"decision", "approved"}, {"certificate", "TC-2026-0042"}})
+                .status,
+            201);
 
   // Escalations go to whom the rules name; NHS Digital settles them.
   auto findings = priya.get(base + "/findings").json();
   for (const auto& f : findings.as_array()) {
     if (f.at("kind").as_string() != "escalation" || f.at("status").as_string() != "open") continue;
     std::string key(f.at("key").as_string());
-    auto acc = priya.post(base + "/findings/" + http_key(key) + "/accept",
-                          json::object{{"expires_on", "2027-11-30"}, {"mitigation", "Agreed at the assurance board"}});
+    auto acc = priya.post(
+        base + "/findings/" + http_key(key) + "/accept",
+        json::object{{"expires_on", "2027-11-30"}, {"mitigation", "Agreed at the assurance board"}});
     EXPECT_EQ(acc.status, 200) << key << ": " << acc.body;
   }
   // The trust's owner approves phase 2 and so accepts the open risks.
-  auto p2 = sam.post(base + "/phases/2/decisions", json::object{{"decision", "approved"}, {"outcome", "Approved for go-live"}});
+  auto p2 = sam.post(base + "/phases/2/decisions",
+                     json::object{{"decision", "approved"}, {"outcome", "Approved for go-live"}});
   ASSERT_EQ(p2.status, 201) << p2.body;
   auto after = sam.get(base + "/findings").json();
   for (const auto& f : after.as_array())
@@ -165,8 +181,9 @@ TEST_P(Journey, FromFirstAnswerToGoLiveAndReuse) {
   for (const auto& p : phases.as_array()) EXPECT_EQ(p.at("state").as_string(), "approved");
 
   // Reuse for a second organisation: suppliers' answers carried, the trust's part reset, lineage kept.
-  auto derived = kim.post(base + "/derive", json::object{{"organisation_id", org_id(kim, "Hillside Surgery (demo)")},
-                                                         {"title", "PDS lookups at Hillside"}});
+  auto derived =
+      kim.post(base + "/derive", json::object{{"organisation_id", org_id(kim, "Hillside Surgery (demo)")},
+                                              {"title", "PDS lookups at Hillside"}});
   ASSERT_EQ(derived.status, 201) << derived.body;
   int64_t b = derived.json().at("assessment").at("id").as_int64();
   EXPECT_EQ(derived.json().at("derived_from").as_int64(), a);
@@ -175,7 +192,8 @@ TEST_P(Journey, FromFirstAnswerToGoLiveAndReuse) {
   auto diff = kim.get(base + "/diff/" + std::to_string(b)).json();
   bool end_user_item_differs = false;
   for (const auto& d : diff.at("differences").as_array())
-    end_user_item_differs |= d.at("item").as_string() == "CA-END-USER-POLICY" && d.at("right").as_string().empty();
+    end_user_item_differs |=
+        d.at("item").as_string() == "CA-END-USER-POLICY" && d.at("right").as_string().empty();
   EXPECT_TRUE(end_user_item_differs) << json::serialize(diff);
   // The first trust cannot see the second trust's TOM.
   EXPECT_EQ(alex.get("/api/v1/assessments/" + std::to_string(b)).status, 404);

@@ -11,7 +11,8 @@ TEST(AssessmentJson, RoundTrips) {
   b.assessment.template_version = "0.10.0";
   b.assessment.product = "Riverside PAS";
   b.participants.push_back({"smsc", domain::Organisation{0, "Riverside", "", "supplier"}});
-  b.answers["IG-10"] = domain::Answer{"IG-10", "Other", "token based", "DOC-1", "amy", "2026-01-01T00:00:00.000Z", 3};
+  b.answers["IG-10"] =
+      domain::Answer{"IG-10", "Other", "token based", "DOC-1", "amy", "2026-01-01T00:00:00.000Z", 3};
   domain::Finding f;
   f.key = "rule:x";
   f.kind = "review";
@@ -41,9 +42,10 @@ TEST(AssessmentJson, EveryProblemIsNamedByItsPlace) {
   auto b = assessment_bundle_from_json(text, "bad.json");
   ASSERT_FALSE(b.ok());
   std::string all = b.error().describe();
-  for (const char* want : {"assessment.template: must be a string", "assessment.template_version: is required",
-                           "answers[0].value: must be a string", "answers[1].item: is required",
-                           "approvals[0].decision: must be approved or rejected", "surprise: unknown field"})
+  for (const char* want :
+       {"assessment.template: must be a string", "assessment.template_version: is required",
+        "answers[0].value: must be a string", "answers[1].item: is required",
+        "approvals[0].decision: must be approved or rejected", "surprise: unknown field"})
     EXPECT_NE(all.find(want), std::string::npos) << want << " not in:\n" << all;
 }
 

@@ -35,7 +35,8 @@ TEST_P(BadTemplates, AreRefusedWithLocatedErrors) {
   for (std::string line; std::getline(in, line);) {
     if (line.rfind("# expect: ", 0) != 0) continue;
     ++expects;
-    EXPECT_NE(all.find(line.substr(10)), std::string::npos) << "missing '" << line.substr(10) << "' in:\n" << all;
+    EXPECT_NE(all.find(line.substr(10)), std::string::npos) << "missing '" << line.substr(10) << "' in:\n"
+                                                            << all;
   }
   EXPECT_GT(expects, 0u) << GetParam() << " has no '# expect:' line";
 }
@@ -61,12 +62,14 @@ TEST(TemplateFile, OversizedFileIsRefusedBeforeParsing) {
   auto t = load_template_file(path);
   ASSERT_FALSE(t.ok());
   EXPECT_EQ(t.error().code, ErrorCode::kTooLarge);
-  EXPECT_NE(t.error().message.find("over the limit of 4194304 bytes"), std::string::npos) << t.error().message;
+  EXPECT_NE(t.error().message.find("over the limit of 4194304 bytes"), std::string::npos)
+      << t.error().message;
 }
 
 TEST(TemplateFile, AliasBombIsBounded) {
   // Billion-laughs in YAML: aliases share nodes, and walking them is bounded by a node budget.
-  std::string text = "format: 1\nid: bomb\nfamily: x\nname: x\nversion: '1'\na: &a [x, x, x, x, x, x, x, x, x, x]\n";
+  std::string text =
+      "format: 1\nid: bomb\nfamily: x\nname: x\nversion: '1'\na: &a [x, x, x, x, x, x, x, x, x, x]\n";
   char prev = 'a';
   for (char c = 'b'; c <= 'i'; ++c) {
     text += std::string(1, c) + ": &" + c + " [";
@@ -100,7 +103,8 @@ TEST(TemplateFile, BundledTemplatesLoad) {
 TEST(TemplateFile, NothingIsStoredWhenAFileIsInvalid) {
   // Two-phase: the CLI validates the whole file before it opens a write; run it against a real database.
   std::string db = test::temp_path("bad.db");
-  auto r = test::run_tom({"--db", db, "template", "add", test::source_path("tests/io/bad_templates/rule-cycle.yaml")});
+  auto r = test::run_tom(
+      {"--db", db, "template", "add", test::source_path("tests/io/bad_templates/rule-cycle.yaml")});
   EXPECT_EQ(r.exit_code, 3);
   EXPECT_NE(r.err.find("rule cycle"), std::string::npos) << r.err;
   auto list = test::run_tom({"--db", db, "template", "list", "--json"});

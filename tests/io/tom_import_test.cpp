@@ -1,4 +1,5 @@
-// Imports the real TOM workbooks (../shared/tom-templates) as templates and checks, sheet by sheet, what came in.
+// Imports the real TOM workbooks (../shared/tom-templates) as templates and checks, sheet by sheet, what came
+// in.
 #include "io/tom_import/template_import.hpp"
 
 #include <gtest/gtest.h>
@@ -15,7 +16,9 @@ namespace {
 
 using namespace tom::domain;
 
-std::string shared(const std::string& name) { return std::string(TOM_SHARED_DIR) + "/tom-templates/" + name; }
+std::string shared(const std::string& name) {
+  return std::string(TOM_SHARED_DIR) + "/tom-templates/" + name;
+}
 
 TemplateImport import_shared(const std::string& name, const std::string& version = "") {
   auto wb = workbook::read_workbook_file(shared(name));
@@ -26,7 +29,8 @@ TemplateImport import_shared(const std::string& name, const std::string& version
 }
 
 size_t requirements(const Section& s) {
-  return static_cast<size_t>(std::count_if(s.items.begin(), s.items.end(), [](const Item& i) { return i.kind == ItemKind::kReq; }));
+  return static_cast<size_t>(
+      std::count_if(s.items.begin(), s.items.end(), [](const Item& i) { return i.kind == ItemKind::kReq; }));
 }
 
 std::vector<std::string> choices(const Template& t, const std::string& item_id) {
@@ -58,14 +62,16 @@ TEST_F(RealWorkbooks, ErsApiTomImportsSheetBySheet) {
   EXPECT_EQ(reqs["9.3 - NHS e-RS CRI APIs"], 13u);
   // Sample ids with their text.
   ASSERT_NE(t.find_item("A001-01"), nullptr);
-  EXPECT_EQ(t.find_item("A001-01")->text.rfind("API Call: Create Professional", 0), 0u) << t.find_item("A001-01")->text;
+  EXPECT_EQ(t.find_item("A001-01")->text.rfind("API Call: Create Professional", 0), 0u)
+      << t.find_item("A001-01")->text;
   ASSERT_NE(t.find_item("GR-001"), nullptr);
   EXPECT_EQ(t.find_item("GR-001")->text.rfind("Submission of Signed Connection Agreement", 0), 0u);
   EXPECT_EQ(t.find_item("A005-02")->text, "API: Retrieve Request");
   EXPECT_EQ(t.section_of("A004-03")->title, "9.2 - NHS e-RS Ref Data APIs");
   // The compliance dropdown on the requirement sheets (an x14 extension list in the file).
   const std::vector<std::string> compliance = {"Compliant", "Semi-compliant", "Non-compliant", "N/a"};
-  for (const char* id : {"GR-001", "A001-01", "A004-01", "A005-01"}) EXPECT_EQ(choices(t, id), compliance) << id;
+  for (const char* id : {"GR-001", "A001-01", "A004-01", "A005-01"})
+    EXPECT_EQ(choices(t, id), compliance) << id;
   // The mechanism lists on the IG sheet.
   std::set<std::vector<std::string>> ig_lists;
   for (const auto& s : t.sections)
@@ -76,7 +82,8 @@ TEST_F(RealWorkbooks, ErsApiTomImportsSheetBySheet) {
   EXPECT_TRUE(ig_lists.count({"National RBAC", "Local RBAC", "Other", "None"}));
   EXPECT_TRUE(ig_lists.count({"Full Audit", "Other", "None"}));
   // The topology choice, the phases and the parties.
-  EXPECT_EQ(choices(t, "TOP-SCENARIO"), (std::vector<std::string>{"Deployment Topology A", "Deployment Topology B"}));
+  EXPECT_EQ(choices(t, "TOP-SCENARIO"),
+            (std::vector<std::string>{"Deployment Topology A", "Deployment Topology B"}));
   EXPECT_EQ(t.phases.size(), 3u);
   EXPECT_TRUE(t.find_party("central") && t.find_party("end-user") && t.find_party("supplier"));
   // What was not mapped is said, with sheet and row.
@@ -100,7 +107,8 @@ TEST_F(RealWorkbooks, SmsClientXlsImportsSheetBySheet) {
   ASSERT_NE(t.find_item("OR-01"), nullptr);  // accountability
   // Yes / No / N/A on the requirement sheets; the mechanism lists on the IG sheet.
   const std::vector<std::string> yes_no_na = {"Yes", "No", "N/A"};
-  for (const char* id : {"MSCA-ORG-01", "MSCA-AUD-07", "MSCA-PDS-01"}) EXPECT_EQ(choices(t, id), yes_no_na) << id;
+  for (const char* id : {"MSCA-ORG-01", "MSCA-AUD-07", "MSCA-PDS-01"})
+    EXPECT_EQ(choices(t, id), yes_no_na) << id;
   std::set<std::vector<std::string>> ig_lists;
   for (const auto& s : t.sections)
     if (s.kind == SectionKind::kIgSecurity)
@@ -115,7 +123,8 @@ TEST_F(RealWorkbooks, SmsClientXlsImportsSheetBySheet) {
 }
 
 TEST_F(RealWorkbooks, UpgradeAcrossARevisionCarriesAnswersByIdNotRow) {
-  // A revision like the e-RS TOM's: a row inserted in the IG sheet (every row below moves) and a new requirement.
+  // A revision like the e-RS TOM's: a row inserted in the IG sheet (every row below moves) and a new
+  // requirement.
   std::string revised = test::temp_path("ers-revised.xlsx");
   std::string cmd = "python3 " + test::source_path("tests/io/fixtures/make_ers_revision.py") + " '" +
                     shared("ers-api-tom-v1.2.xlsx") + "' '" + revised + "'";
@@ -146,7 +155,8 @@ TEST_F(RealWorkbooks, UpgradeAcrossARevisionCarriesAnswersByIdNotRow) {
   EXPECT_TRUE(r.needs_review.empty());
   ASSERT_EQ(r.added.size(), 2u);
   EXPECT_NE(std::find(r.added.begin(), r.added.end(), "GR-004"), r.added.end());
-  EXPECT_TRUE(std::any_of(r.added.begin(), r.added.end(), [](const std::string& id) { return id.rfind("IG-MULTI-FACTOR", 0) == 0; }))
+  EXPECT_TRUE(std::any_of(r.added.begin(), r.added.end(),
+                          [](const std::string& id) { return id.rfind("IG-MULTI-FACTOR", 0) == 0; }))
       << r.added[0] << " " << r.added[1];
   // The answered IG items kept their ids though their rows moved down by one.
   for (const auto& id : ig_ids) EXPECT_NE(v13->tmpl.find_item(id), nullptr) << id;
@@ -170,9 +180,12 @@ TEST_F(RealWorkbooks, AFilledWorkbookImportsAsAnAssessment) {
   EXPECT_EQ(answers.at("TOP-SCENARIO").value, "Deployment Topology A");
   // A value that is not a choice is refused, with sheet, row and item.
   std::string bad = test::temp_path("ers-bad.xlsx");
-  cmd = "python3 -c \"import sys,zipfile,re; z=zipfile.ZipFile(sys.argv[1]); o=zipfile.ZipFile(sys.argv[2],'w');"
-        "[o.writestr(z.getinfo(n), re.sub(rb'compliant <', b'Maybe<', z.read(n)) if n.startswith('xl/worksheets') else z.read(n)) for n in z.namelist()]\" '" +
-        filled + "' '" + bad + "'";
+  cmd =
+      "python3 -c \"import sys,zipfile,re; z=zipfile.ZipFile(sys.argv[1]); "
+      "o=zipfile.ZipFile(sys.argv[2],'w');"
+      "[o.writestr(z.getinfo(n), re.sub(rb'compliant <', b'Maybe<', z.read(n)) if "
+      "n.startswith('xl/worksheets') else z.read(n)) for n in z.namelist()]\" '" +
+      filled + "' '" + bad + "'";
   ASSERT_EQ(std::system(cmd.c_str()), 0);
   auto bad_wb = workbook::read_workbook_file(bad);
   ASSERT_TRUE(bad_wb.ok());

@@ -48,7 +48,8 @@ sections:
       - {id: R-01, kind: req, text: Must thing, obligation: must, party: supplier, choices: yes-no}
       - {id: R-02, kind: req, text: Should thing, obligation: should, party: trust, choices: yes-no}
       - {id: R-PDS, kind: req, text: PDS thing, obligation: must, party: supplier, choices: yes-no, applies_when: '@BD-PDS == "Yes"'}
-)" + extra_items + "rules:\n" + rules;
+)" + extra_items +
+         "rules:\n" + rules;
 }
 
 Result<RuleSet> compile_yaml(const std::string& text) {
@@ -91,7 +92,8 @@ TEST(Engine, DerivesWithExplanations) {
   ASSERT_NE(overall, nullptr);
   EXPECT_EQ(overall->value.plain(), "CHECK");
   EXPECT_EQ(overall->explanation, "Overall IG: CHECK because $ig-auth = \"CHECK\"");
-  EXPECT_EQ(ev.find_derived("ig-auth")->explanation, "Authentication result: CHECK because IG-AUTH = \"Other\"");
+  EXPECT_EQ(ev.find_derived("ig-auth")->explanation,
+            "Authentication result: CHECK because IG-AUTH = \"Other\"");
   ASSERT_EQ(ev.findings.size(), 1u);
   EXPECT_EQ(ev.findings[0].rule_id, "siro-review");
   EXPECT_EQ(ev.findings[0].key(), "rule:siro-review");
@@ -151,11 +153,13 @@ INSTANTIATE_TEST_SUITE_P(
                      "  - {id: b, description: d, derive: b, value: '$c'}\n"
                      "  - {id: c, description: d, derive: c, value: '$a'}\n",
                      "rule cycle: $a -> $b -> $c -> $a"},
-        CompileError{"value outside each", "  - {id: r, description: d, when: 'value == 1', finding: {kind: risk, title: t}}\n",
+        CompileError{"value outside each",
+                     "  - {id: r, description: d, when: 'value == 1', finding: {kind: risk, title: t}}\n",
                      "has no 'each'"},
         CompileError{"syntax", "  - {id: r, description: d, derive: x, value: 'if @R-01 then 1'}\n",
                      "expected 'else'"},
-        CompileError{"unknown section", "  - {id: r, description: d, derive: x, value: 'count(answers(\"zz\"))'}\n",
+        CompileError{"unknown section",
+                     "  - {id: r, description: d, derive: x, value: 'count(answers(\"zz\"))'}\n",
                      "names section 'zz'"},
         CompileError{"derive twice",
                      "  - {id: a, description: d, derive: x, value: '1'}\n"

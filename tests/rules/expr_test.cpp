@@ -134,14 +134,16 @@ TEST_P(ExprErrors, AreRefusedWithAColumn) {
   EXPECT_NE(e.error().message.find(GetParam().message), std::string::npos) << e.error().message;
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Syntax, ExprErrors,
-    ::testing::Values(BadCase{"if @A then 1", "expected 'else'"}, BadCase{"@A ==", "ends too soon"},
-                      BadCase{"'open", "text is not closed"}, BadCase{"@", "must be followed by an id"},
-                      BadCase{"frobnicate(1)", "unknown function 'frobnicate'"},
-                      BadCase{"@A = 1", "unexpected character '='"}, BadCase{"system", "unknown name 'system'"},
-                      BadCase{"(1", "expected ')'"}, BadCase{"1 2", "unexpected '2'"},
-                      BadCase{"answers(@A)", "answers() takes one section id"}));
+INSTANTIATE_TEST_SUITE_P(Syntax, ExprErrors,
+                         ::testing::Values(BadCase{"if @A then 1", "expected 'else'"},
+                                           BadCase{"@A ==", "ends too soon"},
+                                           BadCase{"'open", "text is not closed"},
+                                           BadCase{"@", "must be followed by an id"},
+                                           BadCase{"frobnicate(1)", "unknown function 'frobnicate'"},
+                                           BadCase{"@A = 1", "unexpected character '='"},
+                                           BadCase{"system", "unknown name 'system'"},
+                                           BadCase{"(1", "expected ')'"}, BadCase{"1 2", "unexpected '2'"},
+                                           BadCase{"answers(@A)", "answers() takes one section id"}));
 
 TEST(Expr, LengthAndDepthAreBounded) {
   std::string long_src(kMaxExpressionLength + 1, '1');

@@ -1,4 +1,5 @@
-// Runs every data-driven rule test file under tests/rules/ (tests/rules/README.md): adding a case is adding a file.
+// Runs every data-driven rule test file under tests/rules/ (tests/rules/README.md): adding a case is adding a
+// file.
 #include <gtest/gtest.h>
 
 #include <filesystem>

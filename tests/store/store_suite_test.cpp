@@ -1,5 +1,5 @@
-// One suite, run against every Store implementation: SQLite (a temporary file) and PostgreSQL (a fresh database
-// in the real throwaway cluster that scripts/test.sh starts; its URL is in TOM_TEST_PG).
+// One suite, run against every Store implementation: SQLite (a temporary file) and PostgreSQL (a fresh
+// database in the real throwaway cluster that scripts/test.sh starts; its URL is in TOM_TEST_PG).
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -36,7 +36,8 @@ class StoreSuite : public ::testing::TestWithParam<std::string> {
     if (GetParam() == "postgresql") {
       url_ = fresh_postgres_url();
       if (url_.empty()) {
-        if (std::getenv("CI")) FAIL() << "TOM_TEST_PG is not set in CI: scripts/test.sh must start PostgreSQL";
+        if (std::getenv("CI"))
+          FAIL() << "TOM_TEST_PG is not set in CI: scripts/test.sh must start PostgreSQL";
         GTEST_SKIP() << "TOM_TEST_PG not set; run scripts/test.sh to start a throwaway PostgreSQL";
       }
     } else {
@@ -64,7 +65,8 @@ class StoreSuite : public ::testing::TestWithParam<std::string> {
     if (!store_->get_template("sms-client-tom", "1").ok()) {
       EXPECT_TRUE(store_->put_template(small_template(), "t").ok());
     }
-    auto org = store_->add_organisation({0, "Org " + std::to_string(++orgs_), "R" + std::to_string(orgs_), "nhs-trust"}, "t");
+    auto org = store_->add_organisation(
+        {0, "Org " + std::to_string(++orgs_), "R" + std::to_string(orgs_), "nhs-trust"}, "t");
     EXPECT_TRUE(org.ok());
     Assessment a;
     a.template_id = "sms-client-tom";
@@ -162,11 +164,15 @@ TEST_P(StoreSuite, ConcurrentWritersLoseNothing) {
         auto current = store_->get_answers(id);
         if (!current.ok()) continue;
         int64_t version = current->count("OR-01") ? current->at("OR-01").version : 0;
-        Answer a{"OR-01", "Yes", "writer " + std::to_string(t) + " write " + std::to_string(done), "", "", "", 0};
+        Answer a{"OR-01", "Yes", "writer " + std::to_string(t) + " write " + std::to_string(done), "", "",
+                 "",      0};
         auto saved = store_->save_answer(id, a, version, "w" + std::to_string(t));
-        if (saved.ok()) ++done;
-        else if (saved.error().code == ErrorCode::kConflict || saved.error().code == ErrorCode::kUnavailable) ++conflicts;
-        else ADD_FAILURE() << saved.error().describe() << " " << saved.error().detail;
+        if (saved.ok())
+          ++done;
+        else if (saved.error().code == ErrorCode::kConflict || saved.error().code == ErrorCode::kUnavailable)
+          ++conflicts;
+        else
+          ADD_FAILURE() << saved.error().describe() << " " << saved.error().detail;
       }
     });
   }
@@ -289,14 +295,16 @@ TEST_P(StoreSuite, ImportIsAllOrNothing) {
 TEST_P(StoreSuite, AuditChainDetectsAnEditedRow) {
   int64_t id = new_assessment();
   for (int i = 0; i < 3; ++i)
-    ASSERT_TRUE(store_->save_answer(id, Answer{"OR-01", i % 2 ? "No" : "Yes", "", "", "", "", 0}, i, "t").ok());
+    ASSERT_TRUE(
+        store_->save_answer(id, Answer{"OR-01", i % 2 ? "No" : "Yes", "", "", "", "", 0}, i, "t").ok());
   auto report = store_->verify_audit();
   ASSERT_TRUE(report.ok());
   EXPECT_TRUE(report->ok());
   size_t total = report->checked;
   ASSERT_GE(total, 5u);
   auto c = raw();
-  ASSERT_TRUE(c->exec_script("UPDATE audit_events SET after_json = '{\"value\":\"Yes\"}' WHERE seq = 4").ok());
+  ASSERT_TRUE(
+      c->exec_script("UPDATE audit_events SET after_json = '{\"value\":\"Yes\"}' WHERE seq = 4").ok());
   report = store_->verify_audit();
   ASSERT_TRUE(report.ok());
   ASSERT_FALSE(report->ok());
@@ -308,7 +316,8 @@ TEST_P(StoreSuite, AuditChainDetectsAnEditedRow) {
 TEST_P(StoreSuite, AuditChainDetectsDeletedRows) {
   int64_t id = new_assessment();
   for (int i = 0; i < 4; ++i)
-    ASSERT_TRUE(store_->save_answer(id, Answer{"OR-02", "Yes", std::to_string(i), "", "", "", 0}, i, "t").ok());
+    ASSERT_TRUE(
+        store_->save_answer(id, Answer{"OR-02", "Yes", std::to_string(i), "", "", "", 0}, i, "t").ok());
   auto c = raw();
   ASSERT_TRUE(c->exec_script("DELETE FROM audit_events WHERE seq = 3").ok());
   auto report = store_->verify_audit();
@@ -321,7 +330,8 @@ TEST_P(StoreSuite, AuditChainDetectsDeletedRows) {
   ASSERT_TRUE(fresh->exec_script("DELETE FROM audit_events WHERE seq = " + std::to_string(max)).ok());
   report = store_->verify_audit();
   bool tail_found = false;
-  for (const auto& p : report->problems) tail_found |= p.find("deleted") != std::string::npos && p.find(std::to_string(max)) != std::string::npos;
+  for (const auto& p : report->problems)
+    tail_found |= p.find("deleted") != std::string::npos && p.find(std::to_string(max)) != std::string::npos;
   EXPECT_TRUE(tail_found) << report->problems.back();
 }
 

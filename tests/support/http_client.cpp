@@ -96,8 +96,8 @@ bool read_response(int fd, HttpResponse* out) {
 
 }  // namespace
 
-HttpResponse HttpClient::request(const std::string& method, const std::string& target, const std::string& body,
-                                 const std::map<std::string, std::string>& headers) {
+HttpResponse HttpClient::request(const std::string& method, const std::string& target,
+                                 const std::string& body, const std::map<std::string, std::string>& headers) {
   std::string req = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";
   for (const auto& [k, v] : headers) req += k + ": " + v + "\r\n";
   req += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
@@ -127,7 +127,8 @@ HttpResponse HttpClient::call(const std::string& method, const std::string& targ
   return request(method, target, body, headers);
 }
 
-HttpResponse HttpClient::put(const std::string& target, const boost::json::value& body, const std::string& if_match) {
+HttpResponse HttpClient::put(const std::string& target, const boost::json::value& body,
+                             const std::string& if_match) {
   std::map<std::string, std::string> h;
   if (!if_match.empty()) h["If-Match"] = if_match;
   return call("PUT", target, boost::json::serialize(body), h);
@@ -136,12 +137,14 @@ HttpResponse HttpClient::put(const std::string& target, const boost::json::value
 HttpResponse HttpClient::sign_in(const std::string& email, const std::string& password) {
   cookie_.clear();
   csrf_.clear();
-  auto r = call("POST", "/api/v1/session", boost::json::serialize(boost::json::object{{"email", email}, {"password", password}}));
+  auto r = call("POST", "/api/v1/session",
+                boost::json::serialize(boost::json::object{{"email", email}, {"password", password}}));
   std::string set = r.header("set-cookie");
   auto eq = set.find("tom_session=");
   if (eq != std::string::npos) cookie_ = set.substr(eq + 12, set.find(';', eq) - eq - 12);
   auto v = r.json();
-  if (v.is_object() && v.as_object().contains("csrf_token")) csrf_ = std::string(v.at("csrf_token").as_string());
+  if (v.is_object() && v.as_object().contains("csrf_token"))
+    csrf_ = std::string(v.at("csrf_token").as_string());
   return r;
 }
 
@@ -166,8 +169,10 @@ ServerProcess::ServerProcess(const std::string& db) {
   for (int i = 0; i < 400 && port_ == 0; ++i) {
     std::string out = read_text(out_path_);
     auto at = out.find("127.0.0.1:");
-    if (at != std::string::npos) port_ = std::stoi(out.substr(at + 10));
-    else std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    if (at != std::string::npos)
+      port_ = std::stoi(out.substr(at + 10));
+    else
+      std::this_thread::sleep_for(std::chrono::milliseconds(25));
   }
   if (port_ == 0) throw std::runtime_error("tom serve did not start: " + read_text(err_path_));
 }
@@ -192,6 +197,8 @@ void ServerProcess::kill9() {
   pid_ = -1;
 }
 
-std::string ServerProcess::log() const { return read_text(out_path_) + read_text(err_path_); }
+std::string ServerProcess::log() const {
+  return read_text(out_path_) + read_text(err_path_);
+}
 
 }  // namespace tom::test

@@ -25,8 +25,11 @@ class HttpClient {
                        const std::map<std::string, std::string>& headers = {});
   // Convenience: JSON body, session cookie and CSRF token remembered from sign_in().
   HttpResponse get(const std::string& target) { return call("GET", target, ""); }
-  HttpResponse post(const std::string& target, const boost::json::value& body) { return call("POST", target, boost::json::serialize(body)); }
-  HttpResponse put(const std::string& target, const boost::json::value& body, const std::string& if_match = "");
+  HttpResponse post(const std::string& target, const boost::json::value& body) {
+    return call("POST", target, boost::json::serialize(body));
+  }
+  HttpResponse put(const std::string& target, const boost::json::value& body,
+                   const std::string& if_match = "");
   HttpResponse del(const std::string& target) { return call("DELETE", target, ""); }
   HttpResponse call(const std::string& method, const std::string& target, const std::string& body,
                     std::map<std::string, std::string> headers = {});

@@ -26,7 +26,9 @@ std::string temp_path(const std::string& name) {
   return (dir / (std::to_string(++counter) + "-" + name)).string();
 }
 
-std::string source_path(const std::string& relative) { return std::string(TOM_SOURCE_DIR) + "/" + relative; }
+std::string source_path(const std::string& relative) {
+  return std::string(TOM_SOURCE_DIR) + "/" + relative;
+}
 
 std::string read_text(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

@@ -45,7 +45,8 @@ std::vector<std::map<std::string, std::string>> table(const wbk::Sheet& s) {
 
 }  // namespace
 
-Result<AssessmentImport> import_assessment(const wbk::Workbook& wb, const std::string& file, const Template& tmpl) {
+Result<AssessmentImport> import_assessment(const wbk::Workbook& wb, const std::string& file,
+                                           const Template& tmpl) {
   AssessmentImport out;
   store::AssessmentBundle& b = out.bundle;
   b.assessment.template_id = tmpl.id;
@@ -65,10 +66,14 @@ Result<AssessmentImport> import_assessment(const wbk::Workbook& wb, const std::s
   if (const wbk::Sheet* meta = wb.find_sheet("_tom")) {
     for (int r = 0; r <= meta->max_row(); ++r) {
       std::string key = trim(meta->text(r, 0)), value = meta->text(r, 1);
-      if (key == "product") b.assessment.product = value;
-      else if (key == "product_version") b.assessment.product_version = value;
-      else if (key == "title") b.assessment.title = value;
-      else if (key == "custodian") b.assessment.custodian = value;
+      if (key == "product")
+        b.assessment.product = value;
+      else if (key == "product_version")
+        b.assessment.product_version = value;
+      else if (key == "title")
+        b.assessment.title = value;
+      else if (key == "custodian")
+        b.assessment.custodian = value;
       else if (key == "template" && value != tmpl.id)
         problem("_tom", r + 1, "", "the workbook was exported from template " + value + ", not " + tmpl.id);
       else if (key.rfind("party:", 0) == 0) {
@@ -82,7 +87,8 @@ Result<AssessmentImport> import_assessment(const wbk::Workbook& wb, const std::s
     for (const auto& s : wb.sheets)
       for (const auto& [ref, cell] : s.cells())
         if (lower(trim(cell.text)) == "product")
-          if (std::string v = trim(s.text(ref.row, ref.col + 2)); !v.empty() && !is_placeholder(v)) b.assessment.product = v;
+          if (std::string v = trim(s.text(ref.row, ref.col + 2)); !v.empty() && !is_placeholder(v))
+            b.assessment.product = v;
   }
 
   // The same structure recognition as the template importer gives each row the same id.
@@ -95,7 +101,9 @@ Result<AssessmentImport> import_assessment(const wbk::Workbook& wb, const std::s
     const ParsedRow& row = src.row;
     if (!item) {
       if (!row.response.empty() || !row.notes.empty())
-        out.notes.push_back({src.sheet, row.row + 1, "answer to " + id + " not imported: template " + tmpl.ref() + " has no such item"});
+        out.notes.push_back(
+            {src.sheet, row.row + 1,
+             "answer to " + id + " not imported: template " + tmpl.ref() + " has no such item"});
       continue;
     }
     ++matched;
@@ -103,7 +111,8 @@ Result<AssessmentImport> import_assessment(const wbk::Workbook& wb, const std::s
     std::string raw = row.response;
     if (raw.empty() && item->kind == ItemKind::kContact && !row.contact.empty()) {
       // A contact written across Name / Job Title / Email / Telno columns.
-      for (Role r : {Role::kName, Role::kJobTitle, Role::kOrganisation, Role::kEmail, Role::kPhone, Role::kDate}) {
+      for (Role r :
+           {Role::kName, Role::kJobTitle, Role::kOrganisation, Role::kEmail, Role::kPhone, Role::kDate}) {
         auto it = row.contact.find(r);
         if (it != row.contact.end()) raw += (raw.empty() ? "" : ", ") + it->second;
       }
@@ -137,7 +146,8 @@ Result<AssessmentImport> import_assessment(const wbk::Workbook& wb, const std::s
     std::vector<std::string> chosen;
     for (size_t h = 0; h < headings.size(); ++h) {
       int c0 = headings[h].first.col, r0 = headings[h].first.row;
-      int c1 = h + 1 < headings.size() && headings[h + 1].first.row == r0 ? headings[h + 1].first.col : c0 + 13;
+      int c1 =
+          h + 1 < headings.size() && headings[h + 1].first.row == r0 ? headings[h + 1].first.col : c0 + 13;
       for (int r = r0; r <= r0 + 3; ++r)
         for (int c = c0; c < c1; ++c) {
           std::string v = lower(trim(s.text(r, c)));
@@ -149,7 +159,8 @@ Result<AssessmentImport> import_assessment(const wbk::Workbook& wb, const std::s
     if (chosen.size() != 1) continue;
     for (const auto& sec : tmpl.sections)
       for (const auto& item : sec.items)
-        if (const Vocabulary* v = tmpl.vocabulary_of(item); v && sec.kind == SectionKind::kTopology && v->contains(chosen[0]))
+        if (const Vocabulary* v = tmpl.vocabulary_of(item);
+            v && sec.kind == SectionKind::kTopology && v->contains(chosen[0]))
           if (!b.answers.count(item.id)) b.answers[item.id] = Answer{item.id, chosen[0], "", "", "", "", 0};
   }
 
@@ -159,7 +170,10 @@ Result<AssessmentImport> import_assessment(const wbk::Workbook& wb, const std::s
     for (const auto& rec : table(*ap)) {
       ++r;
       Approval a;
-      auto get = [&](const char* k) { auto it = rec.find(k); return it == rec.end() ? std::string() : it->second; };
+      auto get = [&](const char* k) {
+        auto it = rec.find(k);
+        return it == rec.end() ? std::string() : it->second;
+      };
       a.phase = get("phase");
       if (!tmpl.find_phase(a.phase)) {
         problem("_approvals", r, "", "unknown phase '" + a.phase + "'");
@@ -181,7 +195,8 @@ Result<AssessmentImport> import_assessment(const wbk::Workbook& wb, const std::s
     }
   }
   if (!problems.empty())
-    return Error::invalid("the workbook " + file + " does not fit template " + tmpl.ref(), std::move(problems));
+    return Error::invalid("the workbook " + file + " does not fit template " + tmpl.ref(),
+                          std::move(problems));
   return out;
 }
 

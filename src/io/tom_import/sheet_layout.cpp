@@ -26,7 +26,9 @@ std::string lower(std::string s) {
   return s;
 }
 
-bool has(const std::string& hay, const char* needle) { return hay.find(needle) != std::string::npos; }
+bool has(const std::string& hay, const char* needle) {
+  return hay.find(needle) != std::string::npos;
+}
 
 // What a header cell says its column holds.
 std::optional<Role> header_role(const std::string& raw) {
@@ -39,7 +41,8 @@ std::optional<Role> header_role(const std::string& raw) {
   if (h == "detail" || has(h, "description")) return Role::kDetail;
   if (h == "guidance") return Role::kGuidance;
   if (h == "applicability") return Role::kApplicability;
-  if (has(h, "compliance") || h.rfind("response", 0) == 0 || has(h, "approved/rejected") || h == "date / list / code")
+  if (has(h, "compliance") || h.rfind("response", 0) == 0 || has(h, "approved/rejected") ||
+      h == "date / list / code")
     return Role::kResponse;
   if (has(h, "additional notes") || h == "notes") return Role::kNotes;
   if (h == "type") return Role::kType;
@@ -76,14 +79,15 @@ bool is_placeholder(const std::string& text) {
 }
 
 std::string normalise_id(const std::string& text) {
-  // Ids are short codes: letters then digits, joined by '-' (spaces around '-' are tolerated): OR-01, MSCA-AUD-03,
-  // A001-01, GR-001, "MSCA - VM01".
+  // Ids are short codes: letters then digits, joined by '-' (spaces around '-' are tolerated): OR-01,
+  // MSCA-AUD-03, A001-01, GR-001, "MSCA - VM01".
   static const std::regex re(R"(^([A-Za-z]{1,8}[0-9]{0,4})(\s*[-_.]\s*[A-Za-z0-9]{1,8}){1,4}$)");
   std::string t = trim(text);
   if (t.size() > 40 || !std::regex_match(t, re)) return "";
   std::string out;
   for (char c : t)
-    if (!std::isspace(static_cast<unsigned char>(c))) out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (!std::isspace(static_cast<unsigned char>(c)))
+      out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   // An id has at least one digit (headings like "IT-Ops" are not ids).
   if (std::none_of(out.begin(), out.end(), [](unsigned char c) { return std::isdigit(c); })) return "";
   return out;
@@ -105,8 +109,7 @@ std::optional<domain::SectionKind> kind_of_sheet(const std::string& name) {
   if (has(n, "architecture")) return K::kArchitecture;
   if (has(n, "clinical")) return K::kClinicalSafety;
   static const std::regex kIg(R"((^|[^a-z])ig([^a-z]|$))");
-  if (std::regex_search(n, kIg) || has(n, "information governance") ||
-      has(n, "security"))
+  if (std::regex_search(n, kIg) || has(n, "information governance") || has(n, "security"))
     return K::kIgSecurity;
   if (has(n, "req")) return K::kRequirements;
   if (has(n, "service")) return K::kService;
@@ -147,10 +150,12 @@ SheetLayout parse_sheet(const workbook::Sheet& sheet, std::vector<ImportNote>& n
     for (int c = 0; c <= std::min(sheet.max_col(), 60); ++c) {
       auto role = header_role(sheet.text(r, c));
       if (!role) continue;
-      if (*role == Role::kType) type_cols.push_back(c);
+      if (*role == Role::kType)
+        type_cols.push_back(c);
       else if (*role == Role::kResponse && cols.count(Role::kResponse) && !cols.count(Role::kNotes))
         cols.emplace(Role::kNotes, c);  // a second response column holds the explanation
-      else cols.emplace(*role, c);
+      else
+        cols.emplace(*role, c);
     }
     if (!type_cols.empty()) cols[Role::kType] = type_cols.back();
     if (type_cols.size() > 1) cols[Role::kObligation] = type_cols.front();  // "Type" used for Must/Should too
@@ -165,8 +170,10 @@ SheetLayout parse_sheet(const workbook::Sheet& sheet, std::vector<ImportNote>& n
     for (int c = 0; c <= std::min(sheet.max_col(), 30); ++c) {
       std::string t = trim(sheet.text(r, c));
       if (t.empty()) continue;
-      if (layout.heading.empty()) layout.heading = t;
-      else layout.description += (layout.description.empty() ? "" : "\n") + t;
+      if (layout.heading.empty())
+        layout.heading = t;
+      else
+        layout.description += (layout.description.empty() ? "" : "\n") + t;
     }
 
   for (auto it = headers.begin(); it != headers.end(); ++it) {
@@ -176,8 +183,14 @@ SheetLayout parse_sheet(const workbook::Sheet& sheet, std::vector<ImportNote>& n
     if (block.columns.count(Role::kCategory))
       block.explicit_ids = lower(trim(sheet.text(it->first, block.columns[Role::kCategory]))) == "id";
     int end = std::next(it) == headers.end() ? sheet.max_row() + 1 : std::next(it)->first;
-    auto col = [&](Role role) { auto c = block.columns.find(role); return c == block.columns.end() ? -1 : c->second; };
-    auto get = [&](int r, Role role) { int c = col(role); return c < 0 ? std::string() : trim(sheet.text(r, c)); };
+    auto col = [&](Role role) {
+      auto c = block.columns.find(role);
+      return c == block.columns.end() ? -1 : c->second;
+    };
+    auto get = [&](int r, Role role) {
+      int c = col(role);
+      return c < 0 ? std::string() : trim(sheet.text(r, c));
+    };
     std::string group;
     for (int r = it->first + 1; r < end; ++r) {
       ParsedRow row;
@@ -196,8 +209,8 @@ SheetLayout parse_sheet(const workbook::Sheet& sheet, std::vector<ImportNote>& n
       row.type = get(r, Role::kType);
       row.obligation = obligation_of(get(r, Role::kObligation));
       if (row.obligation.empty() && !is_kind_word(row.type)) row.obligation = obligation_of(row.type);
-      for (Role role : {Role::kName, Role::kJobTitle, Role::kEmail, Role::kPhone, Role::kOrganisation, Role::kDate,
-                        Role::kReason}) {
+      for (Role role : {Role::kName, Role::kJobTitle, Role::kEmail, Role::kPhone, Role::kOrganisation,
+                        Role::kDate, Role::kReason}) {
         std::string v = get(r, role);
         if (!v.empty() && !is_placeholder(v)) row.contact[role] = v;
       }
@@ -223,8 +236,9 @@ SheetLayout parse_sheet(const workbook::Sheet& sheet, std::vector<ImportNote>& n
         for (int c = 0; c <= std::min(sheet.max_col(), 60); ++c) {
           std::string t = trim(sheet.text(r, c));
           if (!t.empty() && !is_placeholder(t) && t.size() > 1) {
-            notes.push_back({sheet.name, r + 1, "text outside the checklist's columns was not imported: \"" +
-                                                    t.substr(0, 60) + (t.size() > 60 ? "…" : "") + "\""});
+            notes.push_back({sheet.name, r + 1,
+                             "text outside the checklist's columns was not imported: \"" + t.substr(0, 60) +
+                                 (t.size() > 60 ? "…" : "") + "\""});
             break;
           }
         }
@@ -233,7 +247,8 @@ SheetLayout parse_sheet(const workbook::Sheet& sheet, std::vector<ImportNote>& n
       row.group_title = group;
       if (!id.empty()) {
         row.id = id;
-        // The text: the item column, else the description, else the guidance (some rows keep the question there).
+        // The text: the item column, else the description, else the guidance (some rows keep the question
+        // there).
         if (!item.empty()) {
           row.text = item;
           if (!row.detail.empty() && row.guidance.empty()) std::swap(row.guidance, row.detail);

@@ -1,8 +1,8 @@
 #pragma once
-// Recognises the structure the TOM family's sheets share, without relying on row numbers: header rows wherever
-// they stand ("Category | Item | Guidance | Actioned By | Compliance | Additional Notes | Type"), group heading
-// rows, item rows with ids (written however: "MSCA - VM01" is MSCA-VM01), and which column plays which role.
-// Pure: reads a workbook::Sheet, writes nothing.
+// Recognises the structure the TOM family's sheets share, without relying on row numbers: header rows
+// wherever they stand ("Category | Item | Guidance | Actioned By | Compliance | Additional Notes | Type"),
+// group heading rows, item rows with ids (written however: "MSCA - VM01" is MSCA-VM01), and which column
+// plays which role. Pure: reads a workbook::Sheet, writes nothing.
 #include <map>
 #include <optional>
 #include <string>
@@ -14,8 +14,24 @@
 namespace tom::io::tom_import {
 
 enum class Role {
-  kCategory, kItem, kDetail, kGuidance, kApplicability, kResponsible, kActionedBy, kResponse, kNotes, kType,
-  kObligation, kName, kJobTitle, kEmail, kPhone, kOrganisation, kDate, kReason
+  kCategory,
+  kItem,
+  kDetail,
+  kGuidance,
+  kApplicability,
+  kResponsible,
+  kActionedBy,
+  kResponse,
+  kNotes,
+  kType,
+  kObligation,
+  kName,
+  kJobTitle,
+  kEmail,
+  kPhone,
+  kOrganisation,
+  kDate,
+  kReason
 };
 
 struct ImportNote {
@@ -35,8 +51,8 @@ struct ParsedRow {
   std::string actioned_by;
   std::string response;  // answer text ("" for placeholders like "Please select …")
   std::string notes;
-  std::string type;        // Info | Action | Req (as written)
-  std::string obligation;  // must | should | may ("" when none)
+  std::string type;                     // Info | Action | Req (as written)
+  std::string obligation;               // must | should | may ("" when none)
   std::map<Role, std::string> contact;  // name, job title, email, phone, organisation, date, reason
   int response_col = -1;
   std::string group_title;  // the group this row sits under

@@ -39,10 +39,13 @@ struct PartyMap {
   bool provider_named = false;
   std::string role_of(const std::string& text) const {
     std::string t = lower(text);
-    if (t.find("provider") != std::string::npos || t.find("smsp") != std::string::npos) return "provider-supplier";
-    if (t.find("nhs digital") != std::string::npos || t.find("nhs england") != std::string::npos) return "central";
+    if (t.find("provider") != std::string::npos || t.find("smsp") != std::string::npos)
+      return "provider-supplier";
+    if (t.find("nhs digital") != std::string::npos || t.find("nhs england") != std::string::npos)
+      return "central";
     if (t.find("commission") != std::string::npos) return "commissioner";
-    if (t.find("supplier") != std::string::npos || t.find("smsc") != std::string::npos) return "client-supplier";
+    if (t.find("supplier") != std::string::npos || t.find("smsc") != std::string::npos)
+      return "client-supplier";
     if (t.find("deploying") != std::string::npos || t.find("end user") != std::string::npos ||
         t.find("care organisation") != std::string::npos || t.find("health or social") != std::string::npos ||
         t.find("trust") != std::string::npos)
@@ -60,10 +63,13 @@ std::string default_role(SectionKind k) {
   switch (k) {
     case SectionKind::kRequirements:
     case SectionKind::kArchitecture:
-    case SectionKind::kService: return "client-supplier";
+    case SectionKind::kService:
+      return "client-supplier";
     case SectionKind::kApprovalGateways:
-    case SectionKind::kCentralReview: return "central";
-    default: return "end-user";
+    case SectionKind::kCentralReview:
+      return "central";
+    default:
+      return "end-user";
   }
 }
 
@@ -73,11 +79,19 @@ std::vector<std::string> default_phases(SectionKind k, const std::set<std::strin
     case SectionKind::kBasicDetails:
     case SectionKind::kContactsLog:
     case SectionKind::kTopology:
-    case SectionKind::kContractsAgreements: want = {"1A", "2"}; break;
-    case SectionKind::kCentralReview: want = {"1A"}; break;
+    case SectionKind::kContractsAgreements:
+      want = {"1A", "2"};
+      break;
+    case SectionKind::kCentralReview:
+      want = {"1A"};
+      break;
     case SectionKind::kApprovalGateways:
-    case SectionKind::kCover: want = {"1A", "1B", "2"}; break;
-    default: want = {"1B", "2"}; break;
+    case SectionKind::kCover:
+      want = {"1A", "1B", "2"};
+      break;
+    default:
+      want = {"1B", "2"};
+      break;
   }
   std::vector<std::string> out;
   for (const auto& p : want)
@@ -88,20 +102,34 @@ std::vector<std::string> default_phases(SectionKind k, const std::set<std::strin
 
 std::string section_prefix(SectionKind k) {
   switch (k) {
-    case SectionKind::kBasicDetails: return "BD";
-    case SectionKind::kContactsLog: return "CON";
-    case SectionKind::kTopology: return "TOP";
-    case SectionKind::kContractsAgreements: return "CA";
-    case SectionKind::kAccountability: return "ACC";
-    case SectionKind::kArchitecture: return "ARCH";
-    case SectionKind::kIgSecurity: return "IG";
-    case SectionKind::kClinicalSafety: return "CS";
-    case SectionKind::kService: return "SVC";
-    case SectionKind::kApprovalGateways: return "AG";
-    case SectionKind::kCentralReview: return "NHSD";
-    case SectionKind::kRequirements: return "REQ";
-    case SectionKind::kCover: return "COVER";
-    case SectionKind::kOther: return "X";
+    case SectionKind::kBasicDetails:
+      return "BD";
+    case SectionKind::kContactsLog:
+      return "CON";
+    case SectionKind::kTopology:
+      return "TOP";
+    case SectionKind::kContractsAgreements:
+      return "CA";
+    case SectionKind::kAccountability:
+      return "ACC";
+    case SectionKind::kArchitecture:
+      return "ARCH";
+    case SectionKind::kIgSecurity:
+      return "IG";
+    case SectionKind::kClinicalSafety:
+      return "CS";
+    case SectionKind::kService:
+      return "SVC";
+    case SectionKind::kApprovalGateways:
+      return "AG";
+    case SectionKind::kCentralReview:
+      return "NHSD";
+    case SectionKind::kRequirements:
+      return "REQ";
+    case SectionKind::kCover:
+      return "COVER";
+    case SectionKind::kOther:
+      return "X";
   }
   return "X";
 }
@@ -121,9 +149,9 @@ std::string upper_slug(const std::string& s, size_t max_len) {
   return out;
 }
 
-// The dropdowns of a sheet, for looking up the one on a cell. Workbooks copy validations 65,536 rows apart (an
-// old row limit), so a range further down that covers the same cell counts too: ranges are folded into the first
-// 65,536 rows once, here, rather than at every lookup.
+// The dropdowns of a sheet, for looking up the one on a cell. Workbooks copy validations 65,536 rows apart
+// (an old row limit), so a range further down that covers the same cell counts too: ranges are folded into
+// the first 65,536 rows once, here, rather than at every lookup.
 class ValidationIndex {
  public:
   explicit ValidationIndex(const wbk::Sheet& sheet) {
@@ -158,7 +186,8 @@ struct VocabularyBook {
     // Placeholders ("Select", "Please select …") are the empty answer, not a choice.
     std::vector<std::string> values;
     for (const auto& v : raw_values)
-      if (!is_placeholder(v) && std::find(values.begin(), values.end(), trim(v)) == values.end()) values.push_back(trim(v));
+      if (!is_placeholder(v) && std::find(values.begin(), values.end(), trim(v)) == values.end())
+        values.push_back(trim(v));
     if (values.empty()) return "";
     auto it = by_values.find(values);
     if (it != by_values.end()) return it->second;
@@ -172,7 +201,8 @@ struct VocabularyBook {
     // Answers that record a shortfall need an explanation.
     for (const auto& x : values) {
       std::string l = lower(x);
-      if (l == "no" || l == "non-compliant" || l == "semi-compliant" || l == "other" || l == "rejected") v.note_required.push_back(x);
+      if (l == "no" || l == "non-compliant" || l == "semi-compliant" || l == "other" || l == "rejected")
+        v.note_required.push_back(x);
     }
     (*out)[id] = v;
     by_values[values] = id;
@@ -220,7 +250,8 @@ Result<TemplateImport> import_template(const wbk::Workbook& wb, const std::strin
     auto kind = kind_of_sheet(s.name);
     if (!kind) {
       if (s.name.empty() || (s.name[0] != '_' && s.name != "Results"))
-        notes.push_back({s.name, 0, "sheet not imported: it holds lists, guidance or results, not checklist rows"});
+        notes.push_back(
+            {s.name, 0, "sheet not imported: it holds lists, guidance or results, not checklist rows"});
       continue;
     }
     SheetLayout layout = parse_sheet(s, notes);
@@ -253,7 +284,8 @@ Result<TemplateImport> import_template(const wbk::Workbook& wb, const std::strin
   bool any_checklist = false;
   for (const auto& l : laid) any_checklist = any_checklist || l.kind != SectionKind::kCover;
   if (!any_checklist)
-    return Error::invalid(file + " has no recognisable TOM sheet (a sheet with a 'Category | Item | ...' header row)");
+    return Error::invalid(
+        file + " has no recognisable TOM sheet (a sheet with a 'Category | Item | ...' header row)");
 
   // Identity from the cover (overridable).
   std::string title = cover_value(wb, "title");
@@ -269,8 +301,10 @@ Result<TemplateImport> import_template(const wbk::Workbook& wb, const std::strin
 
   // Phases from the approval gateways.
   std::set<std::string> phase_ids;
-  bool p1 = approval_text.find("phase 1") != std::string::npos || approval_text.find("1a") != std::string::npos;
-  bool p1b = approval_text.find("1b") != std::string::npos || approval_text.find("technical conformance") != std::string::npos;
+  bool p1 =
+      approval_text.find("phase 1") != std::string::npos || approval_text.find("1a") != std::string::npos;
+  bool p1b = approval_text.find("1b") != std::string::npos ||
+             approval_text.find("technical conformance") != std::string::npos;
   bool p2 = approval_text.find("phase 2") != std::string::npos;
   if (!p1 && !p1b && !p2) p1 = p1b = p2 = true;
   if (p1) {
@@ -281,7 +315,14 @@ Result<TemplateImport> import_template(const wbk::Workbook& wb, const std::strin
     if (p2) ph.concurrent_with.push_back("2");
     t.phases.push_back(ph);
   }
-  if (p1b) t.phases.push_back({"1B", "Technical conformance", "central", {}, true, false, p2 ? std::vector<std::string>{"2"} : std::vector<std::string>{}});
+  if (p1b)
+    t.phases.push_back({"1B",
+                        "Technical conformance",
+                        "central",
+                        {},
+                        true,
+                        false,
+                        p2 ? std::vector<std::string>{"2"} : std::vector<std::string>{}});
   if (p2) t.phases.push_back({"2", "Full evaluation", "end-user", {}, false, true, {}});
   for (const auto& p : t.phases) phase_ids.insert(p.id);
 
@@ -312,7 +353,8 @@ Result<TemplateImport> import_template(const wbk::Workbook& wb, const std::strin
       std::string base = item.id;
       for (int n = 2; item_ids.count(item.id); ++n) item.id = base + "-" + std::to_string(n);
       if (!valid_item_id(item.id)) {
-        notes.push_back({sheet.name, row ? row->row + 1 : 0, "row skipped: cannot make an id from '" + item.text + "'"});
+        notes.push_back(
+            {sheet.name, row ? row->row + 1 : 0, "row skipped: cannot make an id from '" + item.text + "'"});
         return;
       }
       item_ids.insert(item.id);
@@ -343,7 +385,8 @@ Result<TemplateImport> import_template(const wbk::Workbook& wb, const std::strin
         section_roles.insert("end-user");
         add_item(choice, nullptr);
       } else {
-        notes.push_back({sheet.name, 0, "no recognised topology headings ('Deployment Topology A') were found"});
+        notes.push_back(
+            {sheet.name, 0, "no recognised topology headings ('Deployment Topology A') were found"});
       }
     }
 
@@ -370,14 +413,18 @@ Result<TemplateImport> import_template(const wbk::Workbook& wb, const std::strin
         Item item;
         item.id = row.id;
         item.text = row.text.substr(0, 4000);
-        item.guidance = (row.detail.empty() ? row.guidance : row.detail + (row.guidance.empty() ? "" : "\n\n" + row.guidance)).substr(0, 8000);
+        item.guidance =
+            (row.detail.empty() ? row.guidance
+                                : row.detail + (row.guidance.empty() ? "" : "\n\n" + row.guidance))
+                .substr(0, 8000);
         item.group = row.group_title;
         std::string role = parties.role_of(row.actioned_by);
         if (role.empty()) {
           role = default_role(l.kind);
           if (!row.actioned_by.empty())
             notes.push_back({sheet.name, row.row + 1,
-                             "'Actioned By' says \"" + row.actioned_by.substr(0, 60) + "\"; no party recognised, given to " + role});
+                             "'Actioned By' says \"" + row.actioned_by.substr(0, 60) +
+                                 "\"; no party recognised, given to " + role});
         }
         used_roles.insert(role);
         section_roles.insert(role);
@@ -385,14 +432,16 @@ Result<TemplateImport> import_template(const wbk::Workbook& wb, const std::strin
         item.phases = sec.phases;
         std::string type = lower(row.type);
         // Kind: what the row says, then what the sheet implies.
-        if (l.kind == SectionKind::kContactsLog || (contact_block && l.kind != SectionKind::kApprovalGateways)) {
+        if (l.kind == SectionKind::kContactsLog ||
+            (contact_block && l.kind != SectionKind::kApprovalGateways)) {
           item.kind = ItemKind::kContact;
         } else if (l.kind == SectionKind::kApprovalGateways) {
           item.kind = contact_block ? ItemKind::kContact : ItemKind::kApproval;
         } else if (type == "info" && row.response_col < 0) {
           item.kind = ItemKind::kInfo;
         } else if (l.kind == SectionKind::kRequirements && row.id.empty() && row.obligation.empty() &&
-                   row.response.empty() && (row.response_col < 0 || !validation_at(sheet, row.row, row.response_col))) {
+                   row.response.empty() &&
+                   (row.response_col < 0 || !validation_at(sheet, row.row, row.response_col))) {
           item.kind = ItemKind::kInfo;  // a note under the requirements, not a requirement
         } else if (type == "req" || !row.obligation.empty() || l.kind == SectionKind::kRequirements) {
           item.kind = ItemKind::kReq;
@@ -404,22 +453,28 @@ Result<TemplateImport> import_template(const wbk::Workbook& wb, const std::strin
         std::string ob = !row.obligation.empty() ? row.obligation : group_obligation;
         if (ob.empty() && item.kind == ItemKind::kReq) {
           std::string all = row.text + " " + row.detail + " " + row.guidance;
-          if (all.find("MUST") != std::string::npos) ob = "must";
-          else if (all.find("SHOULD") != std::string::npos) ob = "should";
-          else if (all.find("MAY") != std::string::npos) ob = "may";
+          if (all.find("MUST") != std::string::npos)
+            ob = "must";
+          else if (all.find("SHOULD") != std::string::npos)
+            ob = "should";
+          else if (all.find("MAY") != std::string::npos)
+            ob = "may";
           else {
             ob = "must";
-            notes.push_back({sheet.name, row.row + 1, "requirement " + (row.id.empty() ? row.text.substr(0, 30) : row.id) +
-                                                          " states no Must / Should / May; taken as Must"});
+            notes.push_back({sheet.name, row.row + 1,
+                             "requirement " + (row.id.empty() ? row.text.substr(0, 30) : row.id) +
+                                 " states no Must / Should / May; taken as Must"});
           }
         }
         if (!ob.empty() && item.kind != ItemKind::kInfo) item.obligation = *obligation_from(ob);
         // Answer vocabulary: the dropdown on the response cell.
         if (item.kind != ItemKind::kInfo) {
-          const wbk::Validation* v = row.response_col >= 0 ? validation_at(sheet, row.row, row.response_col) : nullptr;
+          const wbk::Validation* v =
+              row.response_col >= 0 ? validation_at(sheet, row.row, row.response_col) : nullptr;
           std::string choices;
           if (v && !v->values.empty())
-            choices = vocab.add(v->values, name_hint(*v, l.kind == SectionKind::kRequirements ? "compliance" : "choice"));
+            choices = vocab.add(
+                v->values, name_hint(*v, l.kind == SectionKind::kRequirements ? "compliance" : "choice"));
           if (!choices.empty()) {
             item.answer = AnswerType::kChoice;
             item.choices = choices;
@@ -428,15 +483,17 @@ Result<TemplateImport> import_template(const wbk::Workbook& wb, const std::strin
             item.choices = vocab.add({"Approved", "Rejected"}, "approval");
           } else {
             if (v && v->type == "list")
-              notes.push_back({sheet.name, row.row + 1, "the dropdown on " + wbk::column_name(row.response_col) +
-                                                            std::to_string(row.row + 1) + " (" + v->formula1.substr(0, 60) +
-                                                            ") could not be resolved; answered as free text"});
+              notes.push_back({sheet.name, row.row + 1,
+                               "the dropdown on " + wbk::column_name(row.response_col) +
+                                   std::to_string(row.row + 1) + " (" + v->formula1.substr(0, 60) +
+                                   ") could not be resolved; answered as free text"});
             item.answer = AnswerType::kText;
             if (item.kind == ItemKind::kReq) {
               item.answer = AnswerType::kChoice;
               item.choices = vocab.add({"Yes", "No", "N/A"}, "yes-no-na");
-              notes.push_back({sheet.name, row.row + 1, "requirement " + (row.id.empty() ? row.text.substr(0, 30) : row.id) +
-                                                            " has no dropdown; given Yes / No / N/A"});
+              notes.push_back({sheet.name, row.row + 1,
+                               "requirement " + (row.id.empty() ? row.text.substr(0, 30) : row.id) +
+                                   " has no dropdown; given Yes / No / N/A"});
             }
           }
         }
@@ -452,12 +509,15 @@ Result<TemplateImport> import_template(const wbk::Workbook& wb, const std::strin
 
   // Parties: everyone the rows name, plus the deploying organisation and the central body.
   static const std::vector<std::pair<std::string, std::string>> kRoleNames = {
-      {"provider-supplier", "Provider supplier"}, {"client-supplier", "Client supplier"},
-      {"end-user", "End user organisation"},      {"commissioner", "Commissioning authority"},
+      {"provider-supplier", "Provider supplier"},
+      {"client-supplier", "Client supplier"},
+      {"end-user", "End user organisation"},
+      {"commissioner", "Commissioning authority"},
       {"central", "NHS Digital"}};
   for (const auto& [role, name] : kRoleNames) {
     if (!used_roles.count(role)) continue;
-    t.parties.push_back({parties.id_of(role), role == "client-supplier" && !parties.provider_named ? "Supplier" : name,
+    t.parties.push_back({parties.id_of(role),
+                         role == "client-supplier" && !parties.provider_named ? "Supplier" : name,
                          *party_role_from(role)});
   }
   for (const auto& role : {"provider-supplier", "client-supplier", "end-user"})
@@ -483,13 +543,16 @@ Result<TemplateImport> import_template(const wbk::Workbook& wb, const std::strin
     r.description = "A non-compliant Must requirement needs NHS Digital's approval";
     r.each = ItemSelector{"", SectionKind::kRequirements, std::nullopt, Obligation::kMust, ""};
     r.when = "value in [" + list + "]";
-    r.finding = FindingSpec{FindingKind::kEscalation, "Non-compliant Must requirement: submit to NHS Digital for approval", "central", ""};
+    r.finding =
+        FindingSpec{FindingKind::kEscalation,
+                    "Non-compliant Must requirement: submit to NHS Digital for approval", "central", ""};
     t.rules.push_back(r);
     Rule s = r;
     s.id = "should-non-compliant";
     s.description = "A non-compliant Should requirement is reported";
     s.each->obligation = Obligation::kShould;
-    s.finding = FindingSpec{FindingKind::kNonCompliance, "Non-compliant Should requirement: report and agree mitigation", "owner", ""};
+    s.finding = FindingSpec{FindingKind::kNonCompliance,
+                            "Non-compliant Should requirement: report and agree mitigation", "owner", ""};
     t.rules.push_back(s);
   }
   if (ig_other) {
@@ -511,7 +574,8 @@ Result<TemplateImport> import_template(const wbk::Workbook& wb, const std::strin
       auto src = out.rows.find(p.where.item);
       if (src != out.rows.end()) p.where.sheet = src->second.sheet;
     }
-    return Error::invalid("the workbook " + file + " could not be turned into a valid template", std::move(problems));
+    return Error::invalid("the workbook " + file + " could not be turned into a valid template",
+                          std::move(problems));
   }
   auto compiled = rules::RuleSet::compile(std::make_shared<const Template>(t));
   if (!compiled) return std::move(compiled).error();

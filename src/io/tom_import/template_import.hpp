@@ -1,7 +1,7 @@
 #pragma once
-// Imports a TOM-family workbook (blank or filled in) as a template, and a filled-in workbook as an assessment of
-// a known template. Both are two-phase: everything is read and checked first; the caller writes only a complete,
-// valid result. What could not be mapped is reported (sheet, row, why), never guessed silently.
+// Imports a TOM-family workbook (blank or filled in) as a template, and a filled-in workbook as an assessment
+// of a known template. Both are two-phase: everything is read and checked first; the caller writes only a
+// complete, valid result. What could not be mapped is reported (sheet, row, why), never guessed silently.
 #include <string>
 #include <vector>
 
@@ -26,7 +26,7 @@ struct SourceRow {
 
 struct TemplateImport {
   domain::Template tmpl;
-  std::vector<ImportNote> notes;       // what was not mapped, and why
+  std::vector<ImportNote> notes;          // what was not mapped, and why
   std::map<std::string, SourceRow> rows;  // item id -> its row
 };
 
@@ -38,8 +38,9 @@ struct AssessmentImport {
   std::vector<ImportNote> notes;
 };
 
-// Reads answers, notes, contacts, the topology choice and approvals from a filled-in workbook, matching rows to
-// the template's items by id (rows without an id are matched by the id the template importer would give them).
+// Reads answers, notes, contacts, the topology choice and approvals from a filled-in workbook, matching rows
+// to the template's items by id (rows without an id are matched by the id the template importer would give
+// them).
 Result<AssessmentImport> import_assessment(const workbook::Workbook& wb, const std::string& file,
                                            const domain::Template& tmpl);
 

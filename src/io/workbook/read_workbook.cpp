@@ -13,9 +13,12 @@ Result<Workbook> read_workbook(std::string_view bytes, const std::string& name, 
   if (bytes.size() >= 4 && bytes.substr(0, 4) == std::string_view("PK\x03\x04", 4))
     return xlsx::read_xlsx(bytes, name, limits);
   static const char kOle2[] = {'\xD0', '\xCF', '\x11', '\xE0', '\xA1', '\xB1', '\x1A', '\xE1'};
-  if (bytes.size() >= 8 && bytes.substr(0, 8) == std::string_view(kOle2, 8)) return xls::read_xls(bytes, name, limits);
+  if (bytes.size() >= 8 && bytes.substr(0, 8) == std::string_view(kOle2, 8))
+    return xls::read_xls(bytes, name, limits);
   return Error{ErrorCode::kUnsupported,
-               name + " is not a spreadsheet this tool reads (expected an .xlsx or .xls workbook)", {}, {}};
+               name + " is not a spreadsheet this tool reads (expected an .xlsx or .xls workbook)",
+               {},
+               {}};
 }
 
 Result<Workbook> read_workbook_file(const std::string& path, const ReadLimits& limits) {

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cctype>
 
-
 namespace tom::io::workbook {
 
 void Sheet::set(int row, int col, Cell cell) {
@@ -27,8 +26,12 @@ const std::string& Sheet::text(int row, int col) const {
   return c ? c->text : empty;
 }
 
-bool Sheet::row_hidden(int row) const { return std::binary_search(hidden_rows.begin(), hidden_rows.end(), row); }
-bool Sheet::col_hidden(int col) const { return std::binary_search(hidden_cols.begin(), hidden_cols.end(), col); }
+bool Sheet::row_hidden(int row) const {
+  return std::binary_search(hidden_rows.begin(), hidden_rows.end(), row);
+}
+bool Sheet::col_hidden(int col) const {
+  return std::binary_search(hidden_cols.begin(), hidden_cols.end(), col);
+}
 
 namespace {
 std::string_view trim(std::string_view s) {
@@ -48,7 +51,8 @@ const Sheet* Workbook::find_sheet(std::string_view name) const {
 
 std::string column_name(int col) {
   std::string out;
-  for (int c = col + 1; c > 0; c = (c - 1) / 26) out.insert(out.begin(), static_cast<char>('A' + (c - 1) % 26));
+  for (int c = col + 1; c > 0; c = (c - 1) / 26)
+    out.insert(out.begin(), static_cast<char>('A' + (c - 1) % 26));
   return out;
 }
 
@@ -146,12 +150,15 @@ std::vector<std::string> resolve_list(const Workbook& wb, int sheet_index, const
   auto [sheet_name, range_text] = split_sheet_ref(f);
   if (sheet_name.find('[') != std::string::npos) return out;  // external workbook
   const Sheet* sheet = sheet_name.empty()
-                           ? (sheet_index >= 0 && sheet_index < static_cast<int>(wb.sheets.size()) ? &wb.sheets[static_cast<size_t>(sheet_index)] : nullptr)
+                           ? (sheet_index >= 0 && sheet_index < static_cast<int>(wb.sheets.size())
+                                  ? &wb.sheets[static_cast<size_t>(sheet_index)]
+                                  : nullptr)
                            : wb.find_sheet(sheet_name);
   auto range = parse_range(range_text);
   if (!sheet || !range) return out;
   // Bounded: a list of more than 10,000 cells is not a vocabulary.
-  long cells = static_cast<long>(range->last.row - range->first.row + 1) * (range->last.col - range->first.col + 1);
+  long cells =
+      static_cast<long>(range->last.row - range->first.row + 1) * (range->last.col - range->first.col + 1);
   if (cells > 10000) return out;
   for (int r = range->first.row; r <= range->last.row; ++r)
     for (int c = range->first.col; c <= range->last.col; ++c) {

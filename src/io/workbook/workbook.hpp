@@ -1,6 +1,6 @@
 #pragma once
-// A spreadsheet as the TOM importer needs it, whatever format it came from (.xlsx or legacy .xls): sheets with
-// their cell text, merged ranges, hidden rows/columns, data validations (dropdowns) and defined names.
+// A spreadsheet as the TOM importer needs it, whatever format it came from (.xlsx or legacy .xls): sheets
+// with their cell text, merged ranges, hidden rows/columns, data validations (dropdowns) and defined names.
 // Readers fill this model and nothing TOM-specific; recognising a TOM's structure is io/tom_import's job.
 //
 // Contract for every reader:
@@ -20,11 +20,14 @@
 
 namespace tom::io::workbook {
 
-// Rows and columns are 0-based everywhere in this model; messages to people say 1-based rows and A-style columns.
+// Rows and columns are 0-based everywhere in this model; messages to people say 1-based rows and A-style
+// columns.
 struct CellRef {
   int row = 0;
   int col = 0;
-  friend bool operator<(const CellRef& a, const CellRef& b) { return a.row != b.row ? a.row < b.row : a.col < b.col; }
+  friend bool operator<(const CellRef& a, const CellRef& b) {
+    return a.row != b.row ? a.row < b.row : a.col < b.col;
+  }
   friend bool operator==(const CellRef& a, const CellRef& b) { return a.row == b.row && a.col == b.col; }
 };
 
@@ -37,9 +40,11 @@ struct Range {
 };
 
 struct Cell {
-  std::string text;     // the value as a person sees it: strings as is, numbers in shortest form, booleans TRUE/FALSE,
-                        // errors as #REF! etc., dates as the serial number's text (formats are not applied)
-  std::string formula;  // formula text without '=', when the cell has one (may be empty if the format keeps none)
+  std::string
+      text;  // the value as a person sees it: strings as is, numbers in shortest form, booleans TRUE/FALSE,
+             // errors as #REF! etc., dates as the serial number's text (formats are not applied)
+  std::string
+      formula;  // formula text without '=', when the cell has one (may be empty if the format keeps none)
   enum class Type { kEmpty, kText, kNumber, kBool, kError } type = Type::kEmpty;
 };
 
@@ -48,8 +53,9 @@ struct Validation {
   std::vector<Range> ranges;
   std::string type;      // "list", "whole", "decimal", "date", "textLength", "custom", ... ("" when unknown)
   std::string formula1;  // as written: "\"Yes,No,N/A\"", "Lists!$B$2:$B$5", "=YesNo", "INDIRECT(...)"
-  // For list validations: the values, when the reader could resolve them (an inline list, or a range on a sheet
-  // of this workbook, directly or through a defined name). Empty when unresolved (e.g. an external reference).
+  // For list validations: the values, when the reader could resolve them (an inline list, or a range on a
+  // sheet of this workbook, directly or through a defined name). Empty when unresolved (e.g. an external
+  // reference).
   std::vector<std::string> values;
   bool from_extension = false;  // xlsx: from the x14 extension list (which openpyxl drops)
 };
@@ -93,7 +99,8 @@ struct Workbook {
   std::vector<Sheet> sheets;
   std::vector<DefinedName> names;
 
-  const Sheet* find_sheet(std::string_view name) const;  // exact match first, then ignoring surrounding spaces
+  const Sheet* find_sheet(
+      std::string_view name) const;  // exact match first, then ignoring surrounding spaces
 };
 
 struct ReadLimits {
@@ -112,12 +119,13 @@ std::optional<Range> parse_range(std::string_view a1);
 // Splits "Lists!$B$2:$B$5" / "'9 - e-RS '!A1:B2" into sheet name and range text; the sheet is "" when absent.
 std::pair<std::string, std::string> split_sheet_ref(std::string_view ref);
 
-// Resolves a list validation's values from an inline list or a reference on a sheet of the workbook, directly or
-// through a defined name (local to `sheet_index` first, then global). Empty when it cannot be resolved.
+// Resolves a list validation's values from an inline list or a reference on a sheet of the workbook, directly
+// or through a defined name (local to `sheet_index` first, then global). Empty when it cannot be resolved.
 std::vector<std::string> resolve_list(const Workbook& wb, int sheet_index, const std::string& formula1);
 
 // Reads by content (zip -> xlsx, OLE2 -> xls); `name` is used in messages.
-Result<Workbook> read_workbook(std::string_view bytes, const std::string& name, const ReadLimits& limits = {});
+Result<Workbook> read_workbook(std::string_view bytes, const std::string& name,
+                               const ReadLimits& limits = {});
 Result<Workbook> read_workbook_file(const std::string& path, const ReadLimits& limits = {});
 
 }  // namespace tom::io::workbook

@@ -56,27 +56,6 @@ const Func* find_func(uint16_t id) {
   return nullptr;
 }
 
-const char* error_text(uint8_t code) {
-  switch (code) {
-    case 0x00:
-      return "#NULL!";
-    case 0x07:
-      return "#DIV/0!";
-    case 0x0F:
-      return "#VALUE!";
-    case 0x17:
-      return "#REF!";
-    case 0x1D:
-      return "#NAME?";
-    case 0x24:
-      return "#NUM!";
-    case 0x2A:
-      return "#N/A";
-    default:
-      return "#ERR!";
-  }
-}
-
 // A cell address; `col_field` carries the relative flags (0x4000 column, 0x8000 row).
 std::string cell_text(uint16_t row, uint16_t col_field) {
   std::string s;
@@ -391,6 +370,29 @@ std::optional<std::string> decompile(std::string_view rgce, const FormulaContext
   }
   if (stack.size() != 1) return std::nullopt;
   return stack.back();
+}
+
+const char* error_text(uint8_t code) {
+  switch (code) {
+    case 0x00:
+      return "#NULL!";
+    case 0x07:
+      return "#DIV/0!";
+    case 0x0F:
+      return "#VALUE!";
+    case 0x17:
+      return "#REF!";
+    case 0x1D:
+      return "#NAME?";
+    case 0x24:
+      return "#NUM!";
+    case 0x2A:
+      return "#N/A";
+    case 0x2B:
+      return "#GETTING_DATA";
+    default:
+      return "#ERR!";
+  }
 }
 
 }  // namespace tom::io::xls

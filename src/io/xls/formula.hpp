@@ -39,6 +39,9 @@ std::optional<std::string> decompile(std::string_view rgce, const FormulaContext
 // A number as a person sees it in a General cell: "1" not "1.0", otherwise the shortest round-trip form.
 std::string format_number(double v);
 
+// The text Excel shows for a BIFF error code (#REF!, #N/A, ...).
+const char* error_text(uint8_t code);
+
 // "Sheet1!", "'9 - e-RS '!" or "[1]Lists!" as Excel writes a sheet prefix; `book` is "[n]" for an external
 // one.
 std::string sheet_prefix(const std::string& sheet, const std::string& book = "");

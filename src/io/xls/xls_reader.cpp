@@ -40,29 +40,6 @@ const char* validation_type(uint32_t t) {
   return t < std::size(kTypes) ? kTypes[t] : "";
 }
 
-const char* error_text(uint8_t code) {
-  switch (code) {
-    case 0x00:
-      return "#NULL!";
-    case 0x07:
-      return "#DIV/0!";
-    case 0x0F:
-      return "#VALUE!";
-    case 0x17:
-      return "#REF!";
-    case 0x1D:
-      return "#NAME?";
-    case 0x24:
-      return "#NUM!";
-    case 0x2A:
-      return "#N/A";
-    case 0x2B:
-      return "#GETTING_DATA";
-    default:
-      return "#ERR!";
-  }
-}
-
 double rk_value(uint32_t rk) {
   double v = (rk & 0x02) ? static_cast<double>(static_cast<int32_t>(rk) >> 2)
                          : std::bit_cast<double>(static_cast<uint64_t>(rk & 0xFFFFFFFCu) << 32);

@@ -36,33 +36,48 @@ std::string sheet_name(const std::string& title, std::set<std::string>& used) {
 
 const char* kind_word(ItemKind k) {
   switch (k) {
-    case ItemKind::kInfo: return "Info";
-    case ItemKind::kAction: return "Action";
-    case ItemKind::kReq: return "Req";
-    case ItemKind::kContact: return "Contact";
-    case ItemKind::kChoice: return "Choice";
-    case ItemKind::kApproval: return "Approval";
+    case ItemKind::kInfo:
+      return "Info";
+    case ItemKind::kAction:
+      return "Action";
+    case ItemKind::kReq:
+      return "Req";
+    case ItemKind::kContact:
+      return "Contact";
+    case ItemKind::kChoice:
+      return "Choice";
+    case ItemKind::kApproval:
+      return "Approval";
   }
   return "Action";
 }
 
 const char* obligation_word(Obligation o) {
   switch (o) {
-    case Obligation::kMust: return "Must";
-    case Obligation::kShould: return "Should";
-    case Obligation::kMay: return "May";
-    default: return "";
+    case Obligation::kMust:
+      return "Must";
+    case Obligation::kShould:
+      return "Should";
+    case Obligation::kMay:
+      return "May";
+    default:
+      return "";
   }
 }
 
 // Colour per party role, as the workbooks' key does.
 lxw_color_t party_colour(PartyRole r) {
   switch (r) {
-    case PartyRole::kProviderSupplier: return 0xDDEBF7;
-    case PartyRole::kClientSupplier: return 0xE2EFDA;
-    case PartyRole::kEndUser: return 0xFFF2CC;
-    case PartyRole::kCommissioner: return 0xEDE2F6;
-    case PartyRole::kCentral: return 0xFCE4D6;
+    case PartyRole::kProviderSupplier:
+      return 0xDDEBF7;
+    case PartyRole::kClientSupplier:
+      return 0xE2EFDA;
+    case PartyRole::kEndUser:
+      return 0xFFF2CC;
+    case PartyRole::kCommissioner:
+      return 0xEDE2F6;
+    case PartyRole::kCentral:
+      return 0xFCE4D6;
   }
   return 0xFFFFFF;
 }
@@ -135,7 +150,9 @@ Status write_assessment_xlsx(const std::string& path, const Template& t, const s
   put(cover, 2, 0, "Template");
   put(cover, 2, 1, t.ref());
   put(cover, 3, 0, "Product");
-  put(cover, 3, 1, b.assessment.product + (b.assessment.product_version.empty() ? "" : " " + b.assessment.product_version));
+  put(cover, 3, 1,
+      b.assessment.product +
+          (b.assessment.product_version.empty() ? "" : " " + b.assessment.product_version));
   put(cover, 4, 0, "Title");
   put(cover, 4, 1, b.assessment.title);
   int r = 6;
@@ -150,7 +167,8 @@ Status write_assessment_xlsx(const std::string& path, const Template& t, const s
   worksheet_set_column(cover, 0, 0, 40, nullptr);
   worksheet_set_column(cover, 1, 1, 60, nullptr);
 
-  // Vocabularies live on a hidden sheet; dropdowns refer to their ranges (inline lists are limited to 255 chars).
+  // Vocabularies live on a hidden sheet; dropdowns refer to their ranges (inline lists are limited to 255
+  // chars).
   lxw_worksheet* lists = workbook_add_worksheet(wb, "_lists");
   std::map<std::string, std::string> list_ref;
   int list_col = 0;
@@ -159,7 +177,8 @@ Status write_assessment_xlsx(const std::string& path, const Template& t, const s
     for (size_t i = 0; i < v.values.size(); ++i) put(lists, static_cast<int>(i) + 1, list_col, v.values[i]);
     char ref[64];
     std::string col;
-    for (int c = list_col + 1; c > 0; c = (c - 1) / 26) col.insert(col.begin(), static_cast<char>('A' + (c - 1) % 26));
+    for (int c = list_col + 1; c > 0; c = (c - 1) / 26)
+      col.insert(col.begin(), static_cast<char>('A' + (c - 1) % 26));
     std::snprintf(ref, sizeof ref, "=_lists!$%s$2:$%s$%zu", col.c_str(), col.c_str(), v.values.size() + 1);
     list_ref[id] = ref;
     ++list_col;
@@ -175,8 +194,9 @@ Status write_assessment_xlsx(const std::string& path, const Template& t, const s
     put(ws, 0, 0, s.title, w.title_);
     if (!s.description.empty()) put(ws, 1, 0, s.description);
     int row = 3;
-    const char* headers[] = {"ID", "Item", "Guidance", "Actioned By", "Obligation", "Response",
-                             "Additional Notes / References", "Type", "Result"};
+    const char* headers[] = {
+        "ID",   "Item",  "Guidance", "Actioned By", "Obligation", "Response", "Additional Notes / References",
+        "Type", "Result"};
     for (int c = 0; c < 9; ++c) put(ws, row, c, headers[c], w.header_);
     worksheet_freeze_panes(ws, static_cast<lxw_row_t>(row + 1), 0);
     ++row;
@@ -253,11 +273,13 @@ Status write_assessment_xlsx(const std::string& path, const Template& t, const s
 
   // Approvals, read back by the importer.
   lxw_worksheet* ap = workbook_add_worksheet(wb, "_approvals");
-  const char* ah[] = {"Phase", "Area", "Decision", "Reason", "Outcome", "Certificate", "Decided by", "Decided at"};
+  const char* ah[] = {"Phase",   "Area",        "Decision",   "Reason",
+                      "Outcome", "Certificate", "Decided by", "Decided at"};
   for (int c = 0; c < 8; ++c) put(ap, 0, c, ah[c], w.header_);
   int ar = 1;
   for (const auto& a : b.approvals) {
-    std::string cells[] = {a.phase, a.area, to_string(a.decision), a.reason, a.outcome, a.certificate, a.decided_by, a.decided_at};
+    std::string cells[] = {a.phase,   a.area,        to_string(a.decision), a.reason,
+                           a.outcome, a.certificate, a.decided_by,          a.decided_at};
     for (int c = 0; c < 8; ++c) put(ap, ar, c, cells[c]);
     ++ar;
   }
@@ -309,8 +331,9 @@ std::string assessment_csv(const Template& t, const store::AssessmentBundle& b) 
       auto a = b.answers.find(i.id);
       const Answer empty;
       const Answer& x = a == b.answers.end() ? empty : a->second;
-      out += q(s.id) + "," + q(i.id) + "," + q(i.party) + "," + q(to_string(i.obligation)) + "," + q(x.value) + "," +
-             q(x.note) + "," + q(x.reference) + "," + q(x.author) + "," + q(x.updated_at) + "\r\n";
+      out += q(s.id) + "," + q(i.id) + "," + q(i.party) + "," + q(to_string(i.obligation)) + "," +
+             q(x.value) + "," + q(x.note) + "," + q(x.reference) + "," + q(x.author) + "," + q(x.updated_at) +
+             "\r\n";
     }
   return out;
 }

@@ -1,8 +1,9 @@
 #pragma once
-// Writes an assessment as a TOM workbook: one sheet per section in the family's layout (ID | Item | Guidance |
-// Actioned By | Obligation | Response | Additional Notes / References | Type | Result), the party colour key,
-// dropdowns with the template's vocabularies, template text locked and answer cells open, rule results visible,
-// approvals, and a hidden metadata sheet so the workbook imports back as exactly the same assessment.
+// Writes an assessment as a TOM workbook: one sheet per section in the family's layout (ID | Item | Guidance
+// | Actioned By | Obligation | Response | Additional Notes / References | Type | Result), the party colour
+// key, dropdowns with the template's vocabularies, template text locked and answer cells open, rule results
+// visible, approvals, and a hidden metadata sheet so the workbook imports back as exactly the same
+// assessment.
 #include <string>
 
 #include "core/error.hpp"
@@ -12,8 +13,8 @@
 namespace tom::io::xlsx_export {
 
 // Writes atomically to `path` (via PATH.tmp).
-Status write_assessment_xlsx(const std::string& path, const domain::Template& t, const store::AssessmentBundle& b,
-                             const rules::Evaluation& evaluation);
+Status write_assessment_xlsx(const std::string& path, const domain::Template& t,
+                             const store::AssessmentBundle& b, const rules::Evaluation& evaluation);
 
 // The answers as CSV (one row per answerable item), RFC 4180 quoting.
 std::string assessment_csv(const domain::Template& t, const store::AssessmentBundle& b);

@@ -40,7 +40,9 @@ class Connection {
 };
 
 // Text of a column, "" for NULL; number of a column, 0 for NULL.
-inline std::string text(const Row& r, size_t i) { return i < r.size() && r[i] ? *r[i] : std::string(); }
+inline std::string text(const Row& r, size_t i) {
+  return i < r.size() && r[i] ? *r[i] : std::string();
+}
 int64_t integer(const Row& r, size_t i);
 
 }  // namespace tom::store::sql

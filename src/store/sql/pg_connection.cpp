@@ -10,8 +10,8 @@ namespace tom::store::sql {
 
 namespace {
 
-// libpq (and its Kerberos, LDAP and TLS dependencies) is loaded only when a PostgreSQL database is used, so the
-// common SQLite case starts quickly. The functions used are resolved once.
+// libpq (and its Kerberos, LDAP and TLS dependencies) is loaded only when a PostgreSQL database is used, so
+// the common SQLite case starts quickly. The functions used are resolved once.
 struct LibPq {
   decltype(&::PQconnectdb) connectdb;
   decltype(&::PQstatus) status;
@@ -63,7 +63,8 @@ Result<const LibPq*> libpq() {
     sym(lib.reset, "PQreset");
   });
   if (!failure.empty())
-    return Error::unavailable("PostgreSQL support is not available: install libpq5", "dlopen libpq: " + failure);
+    return Error::unavailable("PostgreSQL support is not available: install libpq5",
+                              "dlopen libpq: " + failure);
   return &lib;
 }
 
@@ -100,7 +101,8 @@ class PgConnection : public Connection {
         values[i] = s->c_str();
       }
     }
-    PGresult* r = pq->exec_prepared(c_, q.name, static_cast<int>(params.size()), values.data(), nullptr, nullptr, 0);
+    PGresult* r =
+        pq->exec_prepared(c_, q.name, static_cast<int>(params.size()), values.data(), nullptr, nullptr, 0);
     auto st = pq->result_status(r);
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) return fail(r, q.name);
     std::vector<Row> rows;
@@ -110,7 +112,8 @@ class PgConnection : public Connection {
       Row row(static_cast<size_t>(cols));
       for (int c = 0; c < cols; ++c)
         if (!pq->getisnull(r, i, c))
-          row[static_cast<size_t>(c)] = std::string(pq->getvalue(r, i, c), static_cast<size_t>(pq->getlength(r, i, c)));
+          row[static_cast<size_t>(c)] =
+              std::string(pq->getvalue(r, i, c), static_cast<size_t>(pq->getlength(r, i, c)));
       rows.push_back(std::move(row));
     }
     pq->clear(r);
@@ -123,7 +126,8 @@ class PgConnection : public Connection {
 
  private:
   Error fail(PGresult* r, const std::string& what) {
-    std::string state = r && pq->result_error_field(r, PG_DIAG_SQLSTATE) ? pq->result_error_field(r, PG_DIAG_SQLSTATE) : "";
+    std::string state =
+        r && pq->result_error_field(r, PG_DIAG_SQLSTATE) ? pq->result_error_field(r, PG_DIAG_SQLSTATE) : "";
     std::string msg = pq->error_message(c_);
     pq->clear(r);
     if (pq->status(c_) != CONNECTION_OK) {
@@ -132,7 +136,10 @@ class PgConnection : public Connection {
       return Error::unavailable("the database is not reachable; try again", "postgres " + what + ": " + msg);
     }
     if (state.rfind("23", 0) == 0)  // integrity constraint violation
-      return Error{ErrorCode::kConflict, "the change conflicts with existing data", "postgres " + what + ": " + msg, {}};
+      return Error{ErrorCode::kConflict,
+                   "the change conflicts with existing data",
+                   "postgres " + what + ": " + msg,
+                   {}};
     if (state == "40001" || state == "40P01")
       return Error::unavailable("the database is busy; try again", "postgres " + what + ": " + msg);
     return Error::internal("postgres " + what + " [" + state + "]: " + msg);

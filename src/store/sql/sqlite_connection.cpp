@@ -62,8 +62,10 @@ class SqliteConnection : public Connection {
     for (size_t i = 0; i < params.size(); ++i) {
       int idx = static_cast<int>(i) + 1;
       int rc = SQLITE_OK;
-      if (std::holds_alternative<std::nullptr_t>(params[i])) rc = sqlite3_bind_null(st, idx);
-      else if (auto* n = std::get_if<int64_t>(&params[i])) rc = sqlite3_bind_int64(st, idx, *n);
+      if (std::holds_alternative<std::nullptr_t>(params[i]))
+        rc = sqlite3_bind_null(st, idx);
+      else if (auto* n = std::get_if<int64_t>(&params[i]))
+        rc = sqlite3_bind_int64(st, idx, *n);
       else {
         const auto& s = std::get<std::string>(params[i]);
         rc = sqlite3_bind_text(st, idx, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
@@ -80,7 +82,8 @@ class SqliteConnection : public Connection {
           if (sqlite3_column_type(st, c) == SQLITE_NULL) continue;
           const unsigned char* t = sqlite3_column_text(st, c);
           int len = sqlite3_column_bytes(st, c);
-          row[static_cast<size_t>(c)] = std::string(reinterpret_cast<const char*>(t), static_cast<size_t>(len));
+          row[static_cast<size_t>(c)] =
+              std::string(reinterpret_cast<const char*>(t), static_cast<size_t>(len));
         }
         rows.push_back(std::move(row));
       } else if (rc == SQLITE_DONE) {
@@ -89,7 +92,10 @@ class SqliteConnection : public Connection {
         std::string msg = sqlite3_errmsg(db_);
         sqlite3_reset(st);
         if (rc == SQLITE_CONSTRAINT || (rc & 0xff) == SQLITE_CONSTRAINT)
-          return Error{ErrorCode::kConflict, "the change conflicts with existing data", q.name + std::string(": ") + msg, {}};
+          return Error{ErrorCode::kConflict,
+                       "the change conflicts with existing data",
+                       q.name + std::string(": ") + msg,
+                       {}};
         return fail(q.name, msg, rc);
       }
     }

@@ -388,7 +388,8 @@ TEST(XlsRecords, CellLimit) {
 }
 
 // A tool, not a check: writes the fuzzing seeds.
-// TOM_WRITE_XLS_CORPUS=fuzz/corpus/xls ./build/tests/xls_test --gtest_also_run_disabled_tests --gtest_filter=*Corpus*
+// TOM_WRITE_XLS_CORPUS=fuzz/corpus/xls ./build/tests/xls_test --gtest_also_run_disabled_tests
+// --gtest_filter=*Corpus*
 TEST(XlsRecords, DISABLED_WriteFuzzCorpus) {
   const char* dir = std::getenv("TOM_WRITE_XLS_CORPUS");
   if (!dir) GTEST_SKIP() << "set TOM_WRITE_XLS_CORPUS to write the seeds";

@@ -1,0 +1,388 @@
+// The assessment overview, section pages (viewing and saving answers) and the history.
+#include <algorithm>
+
+#include "core/clock.hpp"
+#include "domain/workflow.hpp"
+#include "service/views.hpp"
+#include "web/pages.hpp"
+
+namespace tom::web {
+
+Response Pages::overview(Request& r, Session& s) {
+  Response fail;
+  auto l = load(r, s, &fail);
+  if (!l) return fail;
+  const Template& t = *l->tmpl.tmpl;
+  const Assessment& a = l->assessment;
+  auto report = wb_.check_cached(a.id);
+  auto approvals = store_.list_approvals(a.id);
+  auto submissions = store_.list_submissions(a.id);
+  if (!report || !approvals || !submissions)
+    return error_page(503, "Sorry, there is a problem with the service", "Try again later.", &s);
+  Data d = base(a.product, &s);
+  d.set("breadcrumbs", crumbs({{"/", "Your assessments"}}));
+  d.set("id", std::to_string(a.id));
+  d.set("product", a.product);
+  d.set("product_version", opt(a.product_version));
+  d.set("title", opt(a.title));
+  d.set("template_name", t.name + " (" + t.version + ")");
+  Data sections = list();
+  size_t i = 0;
+  for (const auto& sec : t.sections) {
+    const auto& p = (*report)->completeness.sections[i++];
+    if (p.required == 0 && sec.kind == SectionKind::kCover) continue;
+    Data row = object();
+    row.set("assessment", std::to_string(a.id));
+    row.set("id", sec.id);
+    row.set("title", opt(sec.title));
+    std::string parties;
+    for (const auto& pid : sec.parties) parties += (parties.empty() ? "" : ", ") + party_name(t, pid);
+    row.set("parties", parties);
+    row.set("answered", std::to_string(p.answered));
+    row.set("required", std::to_string(p.required));
+    sections.push_back(row);
+  }
+  d.set("sections", sections);
+  d.set("custodian_name", party_name(t, a.custodian));
+  Data custody = list();
+  for (const auto& pid : t.custody) {
+    Data c = object();
+    c.set("name", party_name(t, pid));
+    c.set("current", pid == a.custodian);
+    custody.push_back(c);
+  }
+  d.set("custody", custody);
+  auto phases = phase_statuses(t, *approvals, *submissions);
+  Data ph = list();
+  for (const auto& p : phases) {
+    Data x = object();
+    x.set("phase", p.phase->id);
+    x.set("name", p.phase->name);
+    x.set("state", to_string(p.state));
+    x.set("tag_class", tag_class(to_string(p.state)));
+    ph.push_back(x);
+  }
+  d.set("phases", ph);
+  std::vector<GateFinding> gf;
+  int open = 0, settled = 0;
+  for (const auto& f : service::merge_findings(**report, today_utc())) {
+    bool done = f.status == "accepted" || f.status == "resolved";
+    (done ? settled : open)++;
+    gf.push_back({f.key, f.kind, f.title, done});
+  }
+  d.set("findings_open", std::to_string(open));
+  d.set("findings_settled", std::to_string(settled));
+  Gate g = go_live_gate(t, phases, (*report)->answers, gf);
+  d.set("gate_open", g.open);
+  Data reasons = list();
+  for (const auto& x : g.reasons) reasons.push_back(Data(x));
+  d.set("gate_reasons", reasons);
+  Data parts = list();
+  for (const auto& p : a.participants) {
+    auto org = store_.get_organisation(p.organisation_id);
+    Data x = object();
+    x.set("party", party_name(t, p.party));
+    x.set("organisation", org ? org->name : "");
+    x.set("ods", opt(org ? org->ods_code : ""));
+    x.set("has_ods", org && !org->ods_code.empty());
+    parts.push_back(x);
+  }
+  d.set("participants", parts);
+  auto mine = parties_of(s.auth.caller, a);
+  d.set("can_hand_on", std::find(mine.begin(), mine.end(), a.custodian) != mine.end());
+  d.set("can_reuse", !phases.empty() && phases.back().state == PhaseState::kApproved);
+  return html(200, render_page("assessment", d));
+}
+
+Response Pages::section(Request& r, Session& s, const std::map<std::string, ItemProblem>& problems,
+                        const std::map<std::string, std::pair<std::string, std::string>>& submitted,
+                        int status, const std::string& notice) {
+  Response fail;
+  auto l = load(r, s, &fail);
+  if (!l) return fail;
+  const Template& t = *l->tmpl.tmpl;
+  const Section* sec = t.find_section(r.params["section"]);
+  if (!sec) return error_page(404, "Page not found", "This TOM has no such section.", &s);
+  // A plain view is the same for everyone who may edit the same items: reuse its rendered body until anything
+  // is written (the store's revision), with the caller's CSRF token put in afterwards.
+  bool plain_view = problems.empty() && submitted.empty() && notice.empty();
+  std::string cache_key;
+  Data page_only = base(sec->title, &s);
+  page_only.set("breadcrumbs",
+                crumbs({{"/", "Your assessments"},
+                        {"/assessments/" + std::to_string(l->assessment.id), l->assessment.product}}));
+  if (plain_view) {
+    auto revision = store_.revision();
+    if (!revision)
+      return error_page(503, "Sorry, there is a problem with the service", "Try again later.", &s);
+    cache_key = std::to_string(l->assessment.id) + "/" + sec->id + "/" + std::to_string(*revision) + "/";
+    for (const auto& item : sec->items)
+      cache_key +=
+          item.answerable() && why_not_answer(s.auth.caller, t, l->assessment, item).empty() ? '1' : '0';
+    std::lock_guard lock(body_mu_);
+    auto hit = bodies_.find(cache_key);
+    if (hit != bodies_.end())
+      return html(status, render_layout(page_only, with_csrf(hit->second, s.auth.csrf_token)));
+  }
+  auto report = wb_.check_cached(l->assessment.id);
+  if (!report) return error_page(503, "Sorry, there is a problem with the service", "Try again later.", &s);
+  const auto& rep = **report;
+  Data d = base(sec->title, &s);
+  d.set("breadcrumbs", crumbs({{"/", "Your assessments"},
+                               {"/assessments/" + std::to_string(l->assessment.id), l->assessment.product}}));
+  d.set("assessment", std::to_string(l->assessment.id));
+  d.set("section", sec->id);
+  d.set("section_title", sec->title);
+  d.set("description", opt(sec->description));
+  d.set("product", l->assessment.product);
+  d.set("custodian", party_name(t, l->assessment.custodian));
+  if (!notice.empty()) d.set("notice", notice);
+  size_t index = static_cast<size_t>(sec - &t.sections[0]);
+  d.set("answered", std::to_string(rep.completeness.sections[index].answered));
+  d.set("required", std::to_string(rep.completeness.sections[index].required));
+  std::map<std::string, std::string> missing;
+  for (const auto& m : rep.completeness.missing) missing[m.item_id] = m.reason;
+  std::map<std::string, std::vector<const rules::RaisedFinding*>> results;
+  for (const auto& f : rep.evaluation.findings)
+    if (!f.item_id.empty()) results[f.item_id].push_back(&f);
+  Data errors = list();
+  std::string items_html, prev_group;
+  bool any_editable = false;
+  std::string group;
+  for (const auto& item : sec->items) {
+    // The cheap part first: if this item's HTML is cached, nothing else about it needs building.
+    {
+      auto a0 = rep.answers.find(item.id);
+      bool plain_item = !problems.count(item.id) && !submitted.count(item.id);
+      bool editable0 = item.answerable() && why_not_answer(s.auth.caller, t, l->assessment, item).empty();
+      any_editable = any_editable || editable0;
+      if (plain_item) {
+        std::string key0 = std::to_string(l->assessment.id) + '\x1f' + item.id + '\x1f' +
+                           (editable0 ? '1' : '0') + '\x1f' +
+                           std::to_string(a0 == rep.answers.end() ? 0 : a0->second.version) + '\x1f' +
+                           (a0 == rep.answers.end() ? "" : a0->second.value) + '\x1f' +
+                           (a0 == rep.answers.end() ? "" : a0->second.note) + '\x1f' +
+                           (missing.count(item.id) ? missing[item.id] : "") + '\x1f' +
+                           (rep.evaluation.out_of_scope.count(item.id) ? "o" : "i") + '\x1f' +
+                           (item.group != prev_group ? item.group : "");
+        for (const auto* f : results[item.id]) key0 += '\x1f' + f->explanation;
+        std::lock_guard lock(body_mu_);
+        auto hit = item_html_.find(key0);
+        if (hit != item_html_.end()) {
+          items_html += hit->second;
+          prev_group = item.group;
+          group = item.group;
+          continue;
+        }
+      }
+    }
+    Data x = object();
+    x.set("id", item.id);
+    x.set("text", item.text);
+    x.set("guidance", opt(item.guidance));
+    x.set("party", party_name(t, item.party));
+    x.set("obligation", opt(item.obligation == Obligation::kNone                  ? ""
+                            : std::string(to_string(item.obligation)) == "must"   ? "Must"
+                            : std::string(to_string(item.obligation)) == "should" ? "Should"
+                                                                                  : "May"));
+    if (item.group != group && !item.group.empty()) x.set("group_start", opt(item.group));
+    group = item.group;
+    x.set("out_of_scope", rep.evaluation.out_of_scope.count(item.id) > 0);
+    x.set("answerable", item.answerable());
+    auto a = rep.answers.find(item.id);
+    std::string value = a == rep.answers.end() ? "" : a->second.value;
+    std::string note = a == rep.answers.end() ? "" : a->second.note;
+    int64_t version = a == rep.answers.end() ? 0 : a->second.version;
+    auto sub = submitted.find(item.id);
+    bool editable = item.answerable() && why_not_answer(s.auth.caller, t, l->assessment, item).empty();
+    any_editable = any_editable || editable;
+    x.set("editable", editable);
+    // After a failed save the person's own input is shown again; the stored version stays the one they edited
+    // unless it changed meanwhile (then they see both, and save against the new version).
+    auto prob = problems.find(item.id);
+    std::string shown_value = sub != submitted.end() ? sub->second.first : value;
+    std::string shown_note = sub != submitted.end() ? sub->second.second : note;
+    x.set("value", opt(shown_value));
+    x.set("note", opt(shown_note));
+    x.set("version", std::to_string(version));
+    if (missing.count(item.id) && item.answerable()) x.set("missing", opt(missing[item.id]));
+    if (prob != problems.end()) {
+      if (prob->second.conflict) {
+        x.set("conflict", true);
+        x.set("conflict_by", prob->second.theirs.author);
+        x.set("conflict_value", prob->second.theirs.value);
+        x.set("conflict_note", opt(prob->second.theirs.note));
+        x.set("mine", prob->second.mine);
+      }
+      std::string msg = prob->second.conflict
+                            ? item.id + " was changed by someone else: choose the answer to keep"
+                            : prob->second.error;
+      x.set("error", msg);
+      Data e = object();
+      e.set("field", "item-" + item.id);
+      e.set("message", msg);
+      errors.push_back(e);
+    }
+    const Vocabulary* v = t.vocabulary_of(item);
+    bool radios = v && v->values.size() <= 5;
+    x.set("is_radios", editable && radios);
+    x.set("is_select", editable && v && !radios);
+    x.set("is_text", editable && !v);
+    x.set("is_date", item.answer == AnswerType::kDate);
+    Data choices = list();
+    if (v) {
+      int n = 0;
+      for (const auto& c : v->values) {
+        Data ch = object();
+        ch.set("item", opt(item.id));
+        ch.set("n", std::to_string(++n));
+        ch.set("value", opt(c));
+        ch.set("checked", c == shown_value);
+        choices.push_back(ch);
+      }
+    }
+    x.set("choices", choices);
+    Data res = list();
+    for (const auto* f : results[item.id]) {
+      Data rr = object();
+      rr.set("kind", to_string(f->spec.kind));
+      rr.set("explanation", f->explanation);
+      res.push_back(rr);
+    }
+    x.set("results", res);
+    // Each item's HTML depends only on what is set above: reuse it while that is unchanged, so a write
+    // re-renders only the items it affected.
+    std::string key;
+    if (prob == problems.end() && sub == submitted.end()) {
+      key = std::to_string(l->assessment.id) + '\x1f' + item.id + '\x1f' + (editable ? '1' : '0') + '\x1f' +
+            std::to_string(version) + '\x1f' + value + '\x1f' + note + '\x1f' +
+            (missing.count(item.id) ? missing[item.id] : "") + '\x1f' +
+            (rep.evaluation.out_of_scope.count(item.id) ? "o" : "i") + '\x1f' +
+            (item.group != prev_group ? item.group : "");
+      for (const auto* f : results[item.id]) key += '\x1f' + f->explanation;
+    }
+    prev_group = item.group;
+    std::string fragment;
+    {
+      std::lock_guard lock(body_mu_);
+      auto hit = key.empty() ? item_html_.end() : item_html_.find(key);
+      if (hit != item_html_.end()) fragment = hit->second;
+    }
+    if (fragment.empty()) {
+      fragment = render("section_item", x);
+      if (!key.empty()) {
+        std::lock_guard lock(body_mu_);
+        if (item_html_.size() > 50000) item_html_.clear();  // bounded
+        item_html_[key] = fragment;
+      }
+    }
+    items_html += fragment;
+  }
+  d.set("items_html", items_html);
+  d.set("any_editable", any_editable);
+  d.set("errors", errors);
+  d.set("has_errors", !problems.empty());
+  // Derived results that read this section's answers.
+  Data derived = list();
+  std::set<std::string> ids;
+  for (const auto& item : sec->items) ids.insert("@" + item.id);
+  for (const auto& dr : rep.evaluation.derived) {
+    bool reads = false;
+    for (const auto& rd : dr.reads) reads = reads || ids.count(rd.ref);
+    if (!reads) continue;
+    Data x = object();
+    x.set("name", dr.description.empty() ? dr.name : dr.description);
+    x.set("value", opt(dr.value.is_null() ? "not yet known" : dr.value.plain()));
+    x.set("explanation", dr.explanation);
+    derived.push_back(x);
+  }
+  d.set("derived", derived);
+  if (!plain_view) return html(status, render_page("section", d));
+  d.set("csrf", std::string(kCsrfMark));
+  std::string body = render("section", d);
+  {
+    std::lock_guard lock(body_mu_);
+    if (bodies_.size() > 256) bodies_.clear();  // bounded
+    bodies_[cache_key] = body;
+  }
+  return html(status, render_layout(page_only, with_csrf(body, s.auth.csrf_token)));
+}
+
+Response Pages::save_section(Request& r, Session& s) {
+  Response fail;
+  auto l = load(r, s, &fail);
+  if (!l) return fail;
+  const Template& t = *l->tmpl.tmpl;
+  const Section* sec = t.find_section(r.params["section"]);
+  if (!sec) return error_page(404, "Page not found", "This TOM has no such section.", &s);
+  Form f = parse_form(r.body);
+  std::map<std::string, ItemProblem> problems;
+  std::map<std::string, std::pair<std::string, std::string>> submitted;
+  int saved = 0;
+  for (const auto& item : sec->items) {
+    if (!f.count("version." + item.id)) continue;  // not on the form the person had (not editable then)
+    std::string value = field(f, "value." + item.id), note = field(f, "note." + item.id);
+    if (value == field(f, "was." + item.id) && note == field(f, "wasnote." + item.id)) continue;  // unchanged
+    submitted[item.id] = {value, note};
+    std::string why = why_not_answer(s.auth.caller, t, l->assessment, item);
+    if (!why.empty()) {
+      problems[item.id].error = item.id + ": " + why;
+      continue;
+    }
+    std::string vtext = field(f, "version." + item.id);
+    int64_t version =
+        vtext.empty() || vtext.size() > 18 || vtext.find_first_not_of("0123456789") != std::string::npos
+            ? -2
+            : std::stoll(vtext);
+    if (version < 0) {
+      problems[item.id].error = item.id + ": the form was damaged; reload the page";
+      continue;
+    }
+    auto result = wb_.answer(l->assessment.id, item.id, value, note, "", version, s.auth.caller.user.email);
+    if (result) {
+      ++saved;
+      submitted.erase(item.id);
+      continue;
+    }
+    ItemProblem& p = problems[item.id];
+    if (result.error().code == ErrorCode::kConflict) {
+      auto now = store_.get_answers(l->assessment.id);
+      if (now && now->count(item.id)) p.theirs = now->at(item.id);
+      p.conflict = true;
+      p.mine = value;
+    } else {
+      p.error = result.error().message;
+    }
+  }
+  if (problems.empty())
+    return redirect("/assessments/" + std::to_string(l->assessment.id) + "/sections/" + sec->id +
+                    "?saved=" + std::to_string(saved));
+  return section(r, s, problems, submitted, 400,
+                 saved > 0 ? std::to_string(saved) + " answers saved; the others need attention." : "");
+}
+
+Response Pages::history(Request& r, Session& s) {
+  Response fail;
+  auto l = load(r, s, &fail);
+  if (!l) return fail;
+  store::AuditFilter filter;
+  filter.limit = 100000;
+  auto events = store_.list_audit(filter);
+  if (!events) return error_page(503, "Sorry, there is a problem with the service", "Try again later.", &s);
+  Data d = assessment_page("History", *l, s);
+  std::string id = std::to_string(l->assessment.id);
+  Data rows = list();
+  for (auto it = events->rbegin(); it != events->rend(); ++it) {
+    if (it->entity_key != id && it->entity_key.rfind(id + "/", 0) != 0) continue;
+    Data x = object();
+    x.set("at", it->at.substr(0, 16));
+    x.set("actor", it->actor);
+    x.set("action", it->action);
+    x.set("key", it->entity_key);
+    x.set("after", it->after.size() > 200 ? it->after.substr(0, 200) + "…" : it->after);
+    rows.push_back(x);
+  }
+  d.set("events", rows);
+  return html(200, render_page("history", d));
+}
+}  // namespace tom::web

@@ -1,0 +1,196 @@
+// Findings, approvals and the hand-off: the workflow's pages over service/workflow.
+#include <algorithm>
+
+#include "core/clock.hpp"
+#include "domain/workflow.hpp"
+#include "service/views.hpp"
+#include "service/workflow.hpp"
+#include "web/pages.hpp"
+
+namespace tom::web {
+
+Response Pages::findings(Request& r, Session& s, const std::string& error, int status) {
+  Response fail;
+  auto l = load(r, s, &fail);
+  if (!l) return fail;
+  auto report = wb_.check_cached(l->assessment.id);
+  if (!report) return error_page(503, "Sorry, there is a problem with the service", "Try again later.", &s);
+  Data d = assessment_page("Findings", *l, s);
+  if (!error.empty()) {
+    d.set("has_errors", true);
+    d.set("errors", one_error("maincontent", error));
+  }
+  Data rows = list();
+  int n = 0;
+  for (const auto& f : service::merge_findings(**report, today_utc())) {
+    Data x = object();
+    x.set("n", std::to_string(++n));
+    x.set("assessment", std::to_string(l->assessment.id));
+    x.set("csrf", s.auth.csrf_token);
+    x.set("me", s.auth.caller.user.name);
+    x.set("key", f.key);
+    x.set("title", opt(f.title));
+    x.set("kind", f.kind);
+    x.set("role", opt(f.role));
+    x.set("item", opt(f.item_id));
+    x.set("status", f.status);
+    x.set("tag_class", f.status == "accepted" || f.status == "resolved" ? "nhsuk-tag--green"
+                       : f.status == "lapsed"                           ? "nhsuk-tag--orange"
+                                                                        : "nhsuk-tag--red");
+    x.set("explanation", f.explanation);
+    if (f.stored && !f.stored->accepted_by.empty()) {
+      x.set("accepted_by", opt(f.stored->accepted_by));
+      x.set("expires_on", opt(f.stored->expires_on));
+      x.set("mitigation", opt(f.stored->mitigation));
+    }
+    bool open = f.status == "open" || f.status == "lapsed";
+    x.set("can_accept", open && why_not_accept(s.auth.caller, l->assessment, f.role).empty());
+    rows.push_back(x);
+  }
+  d.set("findings", rows);
+  return html(status, render_page("findings", d));
+}
+
+Response Pages::accept(Request& r, Session& s) {
+  Response fail;
+  auto l = load(r, s, &fail);
+  if (!l) return fail;
+  Form f = parse_form(r.body);
+  auto done =
+      service::settle_finding(wb_, s.auth.caller, l->assessment,
+                              {field(f, "key"), true, "", field(f, "expires_on"), field(f, "mitigation")});
+  if (!done) return findings(r, s, done.error().message, http_status(done.error().code));
+  return redirect("/assessments/" + std::to_string(l->assessment.id) + "/findings");
+}
+
+Response Pages::approvals(Request& r, Session& s, const std::string& error, int status) {
+  Response fail;
+  auto l = load(r, s, &fail);
+  if (!l) return fail;
+  const Template& t = *l->tmpl.tmpl;
+  auto aps = store_.list_approvals(l->assessment.id);
+  auto subs = store_.list_submissions(l->assessment.id);
+  if (!aps || !subs)
+    return error_page(503, "Sorry, there is a problem with the service", "Try again later.", &s);
+  Data d = assessment_page("Approvals", *l, s);
+  if (!error.empty()) {
+    d.set("has_errors", true);
+    d.set("errors", one_error("maincontent", error));
+  }
+  Data phases = list();
+  for (const auto& st : phase_statuses(t, *aps, *subs)) {
+    Data x = object();
+    x.set("assessment", std::to_string(l->assessment.id));
+    x.set("csrf", s.auth.csrf_token);
+    x.set("phase", st.phase->id);
+    x.set("name", st.phase->name);
+    x.set("approver", party_name(t, st.phase->approver));
+    x.set("state", to_string(st.state));
+    x.set("tag_class", tag_class(to_string(st.state)));
+    x.set("certificate", opt(st.certificate));
+    x.set("submitted_at", opt(st.submitted ? st.submitted->at.substr(0, 16) : ""));
+    Data areas = list();
+    for (const auto& a : st.areas) {
+      Data y = object();
+      y.set("area", a.area.empty() ? "Whole phase" : a.area);
+      y.set("decision", a.latest ? std::string(to_string(a.latest->decision)) + " by " + a.latest->decided_by
+                                 : "no decision yet");
+      y.set("reason", opt(a.latest ? a.latest->reason : ""));
+      areas.push_back(y);
+    }
+    x.set("areas", areas);
+    Data names = list();
+    for (const auto& a : st.phase->areas) names.push_back(Data(a));
+    x.set("area_names", names);
+    x.set("has_areas", !st.phase->areas.empty());
+    x.set("certificate_needed", st.phase->certificate);
+    x.set("can_submit", st.state != PhaseState::kApproved &&
+                            why_not_submit(s.auth.caller, t, l->assessment, *st.phase).empty());
+    x.set("can_decide", why_not_decide(s.auth.caller, l->assessment, *st.phase).empty());
+    phases.push_back(x);
+  }
+  d.set("phases", phases);
+  return html(status, render_page("approvals", d));
+}
+
+Response Pages::submit(Request& r, Session& s) {
+  Response fail;
+  auto l = load(r, s, &fail);
+  if (!l) return fail;
+  auto done = service::submit_phase(wb_, s.auth.caller, l->assessment, *l->tmpl.tmpl,
+                                    field(parse_form(r.body), "phase"));
+  if (!done) return approvals(r, s, done.error().message, http_status(done.error().code));
+  return redirect("/assessments/" + std::to_string(l->assessment.id) + "/approvals");
+}
+
+Response Pages::decide(Request& r, Session& s) {
+  Response fail;
+  auto l = load(r, s, &fail);
+  if (!l) return fail;
+  Form f = parse_form(r.body);
+  auto decision = decision_from(field(f, "decision"));
+  if (!decision) return approvals(r, s, "Choose whether to approve or reject", 400);
+  Approval ap;
+  ap.phase = field(f, "phase");
+  ap.area = field(f, "area");
+  ap.decision = *decision;
+  ap.reason = field(f, "reason");
+  ap.outcome = field(f, "outcome");
+  ap.certificate = field(f, "certificate");
+  auto done = service::decide_phase(wb_, s.auth.caller, l->assessment, *l->tmpl.tmpl, ap);
+  if (!done) return approvals(r, s, done.error().message, http_status(done.error().code));
+  return redirect("/assessments/" + std::to_string(l->assessment.id) + "/approvals");
+}
+
+Response Pages::handoff(Request& r, Session& s, const std::string& error, int status) {
+  Response fail;
+  auto l = load(r, s, &fail);
+  if (!l) return fail;
+  const Template& t = *l->tmpl.tmpl;
+  Data d = assessment_page("Hand the TOM on", *l, s);
+  d.set("custodian", party_name(t, l->assessment.custodian));
+  if (!error.empty()) {
+    d.set("has_errors", true);
+    d.set("errors", one_error("to-" + (t.custody.empty() ? std::string() : t.custody.front()), error));
+  }
+  Data targets = list();
+  bool any = false;
+  for (const auto& p : t.custody) {
+    if (p == l->assessment.custodian || l->assessment.organisation_for(p) == 0) continue;
+    if (!why_not_handoff(s.auth.caller, t, l->assessment, p).empty()) continue;
+    any = true;
+    Data x = object();
+    x.set("id", p);
+    x.set("name", party_name(t, p));
+    targets.push_back(x);
+  }
+  d.set("targets", targets);
+  d.set("can_hand_on", any);
+  auto chain = store_.list_handoffs(l->assessment.id);
+  Data rows = list();
+  if (chain)
+    for (const auto& h : *chain) {
+      Data x = object();
+      x.set("at", h.at.substr(0, 16));
+      x.set("from", party_name(t, h.from_party));
+      x.set("to", party_name(t, h.to_party));
+      x.set("by", h.by);
+      x.set("note", opt(h.note));
+      rows.push_back(x);
+    }
+  d.set("handoffs", rows);
+  return html(status, render_page("handoff", d));
+}
+
+Response Pages::do_handoff(Request& r, Session& s) {
+  Response fail;
+  auto l = load(r, s, &fail);
+  if (!l) return fail;
+  Form f = parse_form(r.body);
+  if (field(f, "to").empty()) return handoff(r, s, "Choose who should hold the TOM next", 400);
+  auto done =
+      service::hand_off(wb_, s.auth.caller, l->assessment, *l->tmpl.tmpl, field(f, "to"), field(f, "note"));
+  if (!done) return handoff(r, s, done.error().message, http_status(done.error().code));
+  return redirect("/assessments/" + std::to_string(l->assessment.id));
+}
+}  // namespace tom::web
