@@ -6,16 +6,25 @@ cd "$(dirname "$0")/.."
 for_tests=false
 [ "${1:-}" = "--test" ] && for_tests=true
 
+# Each package a word inside `packages=(...)` or `packages+=(...)`: scripts/check-deps.sh reads these lists to
+# check that they name every package the build and the tests used.
 packages=(
-  build-essential cmake ninja-build ccache pkg-config clang-format
-  libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-  libsqlite3-dev libpq-dev postgresql
-  libgtest-dev libgmock-dev libbenchmark-dev
-  libyaml-cpp-dev libsodium-dev zlib1g-dev libexpat1-dev libfreexl-dev libxlsxwriter-dev
-  clang libclang-rt-14-dev
-  python3-openpyxl python3-xlrd wrk nodejs
+  # the build: compiler, build tools, and the libraries cmake/deps.cmake looks for (GoogleTest too: the tests
+  # are part of every configure)
+  build-essential cmake ninja-build ccache pkg-config clang-format libgtest-dev
+  libboost1.81-dev libboost-json1.81-dev
+  libsqlite3-dev libpq-dev
+  libyaml-cpp-dev libsodium-dev zlib1g-dev libexpat1-dev libxlsxwriter-dev libkainjow-mustache-dev
+  # the server's PostgreSQL store (the tests start a throwaway cluster); the front-end assets come through npm
+  postgresql nodejs
 )
-$for_tests && packages+=(chromium)
+# The tests: the fuzzers (clang with its sanitizer runtimes), the spreadsheet fixtures (Debian's
+# python3 with openpyxl; xlrd for the .xls cross-checks) and the browser tests (Debian's Chromium).
+$for_tests && packages+=(
+  libgmock-dev clang libclang-rt-14-dev python3 python3-openpyxl python3-xlrd chromium wrk
+)
+# Debian's own nodejs comes without npm; NodeSource's provides it.
+command -v npm >/dev/null 2>&1 || packages+=(npm)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -33,6 +42,12 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 else
   echo "setup: all Debian packages present"
+fi
+
+node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+if [ "$node_major" -lt 20 ]; then
+  echo "setup: Node.js 20 or later is needed (the browser tests' playwright-core); this machine has $(node --version 2>/dev/null || echo none)" >&2
+  exit 1
 fi
 
 # Front-end assets and browser-test tools, pinned by package-lock.json.

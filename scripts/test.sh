@@ -6,6 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --test
 scripts/build.sh
+# Would a fresh machine have had every package this build used? (Also tested in ctest: check_deps.)
+scripts/check-deps.sh
 TOM_TEST_PG=$(scripts/pg-throwaway.sh start)
 export TOM_TEST_PG
 trap 'scripts/pg-throwaway.sh stop' EXIT

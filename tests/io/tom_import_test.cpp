@@ -126,7 +126,7 @@ TEST_F(RealWorkbooks, UpgradeAcrossARevisionCarriesAnswersByIdNotRow) {
   // A revision like the e-RS TOM's: a row inserted in the IG sheet (every row below moves) and a new
   // requirement.
   std::string revised = test::temp_path("ers-revised.xlsx");
-  std::string cmd = "python3 " + test::source_path("tests/io/fixtures/make_ers_revision.py") + " '" +
+  std::string cmd = "/usr/bin/python3 " + test::source_path("tests/io/fixtures/make_ers_revision.py") + " '" +
                     shared("ers-api-tom-v1.2.xlsx") + "' '" + revised + "'";
   ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
   Template v12 = import_shared("ers-api-tom-v1.2.xlsx", "1.2").tmpl;
@@ -164,7 +164,7 @@ TEST_F(RealWorkbooks, UpgradeAcrossARevisionCarriesAnswersByIdNotRow) {
 
 TEST_F(RealWorkbooks, AFilledWorkbookImportsAsAnAssessment) {
   std::string filled = test::temp_path("ers-filled.xlsx");
-  std::string cmd = "python3 " + test::source_path("tests/io/fixtures/make_ers_filled.py") + " '" +
+  std::string cmd = "/usr/bin/python3 " + test::source_path("tests/io/fixtures/make_ers_filled.py") + " '" +
                     shared("ers-api-tom-v1.2.xlsx") + "' '" + filled + "'";
   ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
   Template t = import_shared("ers-api-tom-v1.2.xlsx", "1.2").tmpl;
@@ -181,7 +181,7 @@ TEST_F(RealWorkbooks, AFilledWorkbookImportsAsAnAssessment) {
   // A value that is not a choice is refused, with sheet, row and item.
   std::string bad = test::temp_path("ers-bad.xlsx");
   cmd =
-      "python3 -c \"import sys,zipfile,re; z=zipfile.ZipFile(sys.argv[1]); "
+      "/usr/bin/python3 -c \"import sys,zipfile,re; z=zipfile.ZipFile(sys.argv[1]); "
       "o=zipfile.ZipFile(sys.argv[2],'w');"
       "[o.writestr(z.getinfo(n), re.sub(rb'compliant <', b'Maybe<', z.read(n)) if "
       "n.startswith('xl/worksheets') else z.read(n)) for n in z.namelist()]\" '" +
