@@ -4,7 +4,8 @@
 #   scripts/pg-throwaway.sh stop
 # PostgreSQL refuses to run as root, so as root the cluster runs as the `postgres` system user.
 set -euo pipefail
-state=/tmp/tom-pg-throwaway.state
+# One cluster per checkout, so two checkouts on one machine can test side by side.
+state=/tmp/tom-pg-throwaway-$(cd "$(dirname "$0")/.." && pwd | cksum | cut -d" " -f1).state
 bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
 [ -n "$bindir" ] || { echo "pg-throwaway: PostgreSQL server binaries not found (install postgresql)" >&2; exit 1; }
 
