@@ -153,6 +153,12 @@ CREATE TABLE submissions (
   at TEXT NOT NULL
 );
 )SQL"},
+    // An approval records what it was decided on (to see later changes) and why an incomplete phase was
+    // approved anyway.
+    {3, "approval basis and override", R"SQL(
+ALTER TABLE approvals ADD COLUMN override_reason TEXT NOT NULL DEFAULT '';
+ALTER TABLE approvals ADD COLUMN basis TEXT NOT NULL DEFAULT '';
+)SQL"},
 };
 
 std::string render(const char* ddl, sql::Dialect d) {

@@ -5,7 +5,7 @@
 
 namespace tom::store {
 
-constexpr int kSchemaVersion = 2;
+constexpr int kSchemaVersion = 3;
 
 Status migrate(sql::Connection& conn);
 
