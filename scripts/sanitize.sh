@@ -7,7 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/ccache}"
 if [ ! -f build-asan/build.ninja ]; then
-  cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTOM_SANITIZE=ON >/dev/null
+  # Warnings are errors in the main build; the sanitizers make GCC warn falsely inside std::regex.
+  cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTOM_SANITIZE=ON -DTOM_WERROR=OFF >/dev/null
 fi
 ninja -C build-asan -j"${TOM_JOBS:-2}" tom http_test >build-asan/build.log 2>&1 \
   || { echo "sanitize: building with ASan and UBSan failed:"; tail -40 build-asan/build.log; exit 1; }

@@ -27,6 +27,8 @@ bool may_read(const Caller& c, const Assessment& a) {
 
 std::string why_not_answer(const Caller& c, const Template& t, const Assessment& a, const Item& item) {
   if (!item.answerable()) return "item " + item.id + " is information only";
+  if (const Phase* ph = t.recorded_by(item.id))
+    return "item " + item.id + " is filled by the phase " + ph->id + " decision (see the approvals)";
   const Party* owner = t.find_party(item.party);
   bool central_item = owner && owner->role == PartyRole::kCentral;
   if (central_item) {

@@ -74,7 +74,8 @@ Completeness assess_completeness(const Template& t, const AnswerSet& answers,
   for (const auto& s : t.sections) {
     SectionProgress progress{s.id, s.title, 0, 0};
     for (const auto& item : s.items) {
-      if (!item.answerable() || item.optional) continue;
+      // Items a phase decision fills are not answered by hand: the phase's state shows them.
+      if (!item.answerable() || item.optional || t.recorded_by(item.id)) continue;
       if (out_of_scope.count(item.id)) continue;
       if (!item_in_phase(item, filter.phase)) continue;
       if (!filter.party.empty() && item.party != filter.party) continue;

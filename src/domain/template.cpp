@@ -40,6 +40,13 @@ const Phase* Template::find_phase(const std::string& phase_id) const {
     if (p.id == phase_id) return &p;
   return nullptr;
 }
+const Phase* Template::recorded_by(const std::string& item_id) const {
+  for (const auto& ph : phases)
+    for (const auto& [key, item] : ph.records)
+      if (item == item_id) return &ph;
+  return nullptr;
+}
+
 const Vocabulary* Template::vocabulary_of(const Item& item) const {
   if (item.choices.empty()) return nullptr;
   auto it = vocabularies.find(item.choices);

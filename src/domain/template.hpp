@@ -27,6 +27,10 @@ struct Phase {
   // A change to one of the phase's answers after it was approved: reopen the phase (it must be submitted and
   // decided again) or keep the approval and flag it as changed since, with the differences.
   bool reopen_on_change = true;
+  // The TOM's own items that record this phase's decisions, filled by the decision (one record, shown in both
+  // places): an area id (or "decision" for the whole phase) -> an approval item, "certificate" -> the item
+  // for the certificate number, "date" -> a date item for the day of the decision.
+  std::map<std::string, std::string> records{};
 };
 
 struct Vocabulary {
@@ -149,6 +153,9 @@ struct Template {
   const Party* find_party(const std::string& party_id) const;
   const Phase* find_phase(const std::string& phase_id) const;
   const Vocabulary* vocabulary_of(const Item& item) const;
+  // The phase whose decisions fill this item (Phase::records), or nullptr: such an item is not answered by
+  // hand.
+  const Phase* recorded_by(const std::string& item_id) const;
   size_t item_count() const;
 };
 

@@ -1,5 +1,6 @@
 #include "domain/template_validation.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <set>
 
@@ -69,6 +70,31 @@ std::vector<Problem> validate_template(const Template& t) {
     if (!seen.insert(ph.id).second) c.add(0, ph.id, "phases", "duplicate phase id");
     if (!c.has_party(ph.approver)) c.add(0, ph.id, "approver", "unknown party '" + ph.approver + "'");
   }
+  for (const auto& ph : t.phases)
+    for (const auto& [key, item_id] : ph.records) {
+      bool key_ok = key == "decision" || key == "date" || (key == "certificate" && ph.certificate) ||
+                    std::find(ph.areas.begin(), ph.areas.end(), key) != ph.areas.end();
+      if (!key_ok)
+        c.add(0, ph.id, "records." + key,
+              "records takes the phase's areas, 'decision', 'date' and (for a certificate phase) "
+              "'certificate'");
+      const Item* item = t.find_item(item_id);
+      if (!item) {
+        c.add(0, ph.id, "records." + key, "unknown item '" + item_id + "'");
+        continue;
+      }
+      if (std::find(item->phases.begin(), item->phases.end(), ph.id) == item->phases.end())
+        c.add(item->source_line, item_id, "records", "the item is not part of phase " + ph.id);
+      bool is_decision = key != "date" && key != "certificate";
+      if (is_decision) {
+        const Vocabulary* v = t.vocabulary_of(*item);
+        if (!v || !v->contains("Approved") || !v->contains("Rejected"))
+          c.add(item->source_line, item_id, "records",
+                "an item recording a decision needs choices with 'Approved' and 'Rejected'");
+      }
+      if (key == "date" && item->answer != AnswerType::kDate)
+        c.add(item->source_line, item_id, "records", "the item recording the date needs answer: date");
+    }
   for (const auto& ph : t.phases)
     for (const auto& other : ph.concurrent_with)
       if (!c.has_phase(other)) c.add(0, ph.id, "concurrent_with", "unknown phase '" + other + "'");

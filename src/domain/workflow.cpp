@@ -34,6 +34,33 @@ std::map<std::string, std::string> decision_basis(const Template& t, const Phase
   return basis;
 }
 
+std::vector<Answer> decision_record(const Template& t, const Phase& phase, const Approval& d) {
+  std::vector<Answer> out;
+  auto record = [&](const std::string& key, const std::string& value, const std::string& note) {
+    auto it = phase.records.find(key);
+    if (it == phase.records.end() || !t.find_item(it->second)) return;
+    Answer a;
+    a.item_id = it->second;
+    a.value = value;
+    a.note = note;
+    a.author = d.decided_by;
+    out.push_back(std::move(a));
+  };
+  std::string word = d.decision == Decision::kApproved ? "Approved" : "Rejected";
+  std::string note = d.decision == Decision::kRejected ? d.reason : d.outcome;
+  if (!d.override_reason.empty())
+    note += (note.empty() ? "" : " ") + ("(approved incomplete: " + d.override_reason + ")");
+  if (d.area.empty()) {
+    record("decision", word, note);
+    for (const auto& area : phase.areas) record(area, word, note);  // a whole-phase decision covers each area
+  } else {
+    record(d.area, word, note);
+  }
+  if (!d.certificate.empty()) record("certificate", d.certificate, "");
+  if (d.decided_at.size() >= 10) record("date", d.decided_at.substr(0, 10), "");
+  return out;
+}
+
 namespace {
 // What differs between a decision's basis and the answers now.
 std::vector<ChangeSinceApproval> changes_since(const Approval& ap, const AnswerSet& answers) {

@@ -42,6 +42,11 @@ struct PhaseStatus {
 std::map<std::string, std::string> decision_basis(const Template& t, const Phase& phase,
                                                   const AnswerSet& answers);
 
+// The answers a decision fills in the TOM's own items (Phase::records): the area's (or the phase's) approval
+// item gets Approved / Rejected with the reason or outcome as its note, the certificate item the number, the
+// date item the day of the decision. Empty when the template records nothing for it.
+std::vector<Answer> decision_record(const Template& t, const Phase& phase, const Approval& decision);
+
 // Approvals and submissions in the order they were recorded (ids ascending); answers now, to find approvals
 // made stale by a later change.
 std::vector<PhaseStatus> phase_statuses(const Template& t, const std::vector<Approval>& approvals,

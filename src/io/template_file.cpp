@@ -125,15 +125,28 @@ Party read_party(YamlReader& r, const YAML::Node& n) {
 
 Phase read_phase(YamlReader& r, const YAML::Node& n) {
   Phase ph;
-  r.check_keys(
-      n, {"id", "name", "approver", "areas", "certificate", "accepts_risks", "on_change", "concurrent_with"},
-      "");
+  r.check_keys(n,
+               {"id", "name", "approver", "areas", "certificate", "accepts_risks", "on_change",
+                "concurrent_with", "records"},
+               "");
   ph.id = r.str(n, "id", true, "");
   ph.name = r.str(n, "name", true, ph.id);
   ph.approver = r.str(n, "approver", true, ph.id);
   ph.areas = r.strs(n, "areas", ph.id);
   ph.certificate = r.boolean(n, "certificate", ph.id);
   ph.accepts_risks = r.boolean(n, "accepts_risks", ph.id);
+  if (const YAML::Node rec = n["records"]; rec.IsDefined()) {
+    if (!rec.IsMap())
+      r.add(rec, ph.id, "records", "records maps an area, 'decision', 'certificate' or 'date' to an item id");
+    else
+      for (const auto& kv : rec) {
+        if (!kv.second.IsScalar()) {
+          r.add(kv.second, ph.id, "records", "each record names one item id");
+          continue;
+        }
+        ph.records[kv.first.as<std::string>()] = kv.second.as<std::string>();
+      }
+  }
   std::string on_change = r.str(n, "on_change", false, ph.id);
   if (on_change == "flag")
     ph.reopen_on_change = false;

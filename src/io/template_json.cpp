@@ -89,6 +89,11 @@ json::object template_to_json(const Template& t) {
                     {"concurrent_with", str_array(p.concurrent_with)}};
     // Only when not the default, so the canonical form of templates stored before the option is unchanged.
     if (!p.reopen_on_change) po["on_change"] = "flag";
+    if (!p.records.empty()) {
+      json::object rec;
+      for (const auto& [k, v] : p.records) rec[k] = v;
+      po["records"] = std::move(rec);
+    }
     phases.push_back(std::move(po));
   }
   o["phases"] = std::move(phases);
@@ -195,6 +200,9 @@ Result<Template> template_from_json(const json::value& v) {
       p.certificate = r.boolean(po, "certificate");
       p.accepts_risks = r.boolean(po, "accepts_risks");
       p.reopen_on_change = r.str(po, "on_change", "phase") != "flag";
+      if (auto rit = po.find("records"); rit != po.end() && rit->value().is_object())
+        for (const auto& kv : rit->value().as_object())
+          if (kv.value().is_string()) p.records[std::string(kv.key())] = std::string(kv.value().as_string());
       p.concurrent_with = r.strs(po, "concurrent_with", "phase");
       t.phases.push_back(p);
     }

@@ -150,7 +150,10 @@ Result<Decided> decide_phase(Workbench& wb, const Caller& caller, const Assessme
   ap.assessment_id = a.id;
   ap.decided_by = caller.user.name;
   Decided out;
-  TOM_ASSIGN(out.approval, wb.store().add_approval(ap, caller.user.email));
+  // The decision and the TOM's own items that record it, together.
+  TOM_ASSIGN(out.approval, wb.store().record_decision(
+                               ap, [&](const Approval& saved) { return decision_record(t, *phase, saved); },
+                               caller.user.email));
   return out;
 }
 

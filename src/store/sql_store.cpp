@@ -644,6 +644,23 @@ Result<Approval> SqlStore::add_approval(const Approval& a, const std::string& ac
   return write<Approval>([&](sql::Connection& c) { return insert_approval(c, clean, actor); });
 }
 
+Result<Approval> SqlStore::record_decision(const Approval& a,
+                                           const std::function<std::vector<Answer>(const Approval&)>& record,
+                                           const std::string& actor) {
+  Approval clean = a;
+  clean.decided_at.clear();
+  return write<Approval>([&](sql::Connection& c) -> Result<Approval> {
+    TOM_ASSIGN(Approval saved, insert_approval(c, clean, actor));
+    for (Answer ans : record(saved)) {
+      TOM_ASSIGN(auto current, c.query(q::kAnswerGet, {a.assessment_id, ans.item_id}));
+      int64_t version = current.empty() ? 0 : answer_from(current[0]).version;
+      ans.updated_at = saved.decided_at;
+      TOM_TRY(upsert_answer(c, a.assessment_id, ans, version, actor));
+    }
+    return saved;
+  });
+}
+
 Result<std::vector<Approval>> SqlStore::list_approvals(int64_t assessment) {
   return read<std::vector<Approval>>([&](sql::Connection& c) -> Result<std::vector<Approval>> {
     TOM_ASSIGN(auto rows, c.query(q::kApprovalList, {assessment}));

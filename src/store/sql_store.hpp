@@ -40,6 +40,10 @@ class SqlStore : public Store {
   Result<domain::Finding> save_finding(const domain::Finding& f, const std::string& actor) override;
   Result<std::vector<domain::Finding>> list_findings(int64_t assessment) override;
   Result<domain::Approval> add_approval(const domain::Approval& a, const std::string& actor) override;
+  Result<domain::Approval> record_decision(
+      const domain::Approval& a,
+      const std::function<std::vector<domain::Answer>(const domain::Approval&)>& record,
+      const std::string& actor) override;
   Result<std::vector<domain::Approval>> list_approvals(int64_t assessment) override;
   Result<domain::User> add_user(const domain::User& u, const std::string& password_hash,
                                 const std::string& actor) override;

@@ -9,6 +9,7 @@
 //    nothing.
 //  - Methods are safe to call from several threads.
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -115,6 +116,14 @@ class Store {
   virtual Result<std::vector<domain::Finding>> list_findings(int64_t assessment) = 0;
 
   virtual Result<domain::Approval> add_approval(const domain::Approval& a, const std::string& actor) = 0;
+  // A gateway decision and the answers it fills in the TOM's own items (domain::decision_record), in one
+  // transaction with their audit events. The answers are saved over whatever version is there; each record's
+  // `author` is kept. The approval's decided_at is set here and given to `record(approval)`, which returns
+  // the answers to save.
+  virtual Result<domain::Approval> record_decision(
+      const domain::Approval& a,
+      const std::function<std::vector<domain::Answer>(const domain::Approval&)>& record,
+      const std::string& actor) = 0;
   virtual Result<std::vector<domain::Approval>> list_approvals(int64_t assessment) = 0;
 
   // People and their sign-in sessions / API tokens (kept as hashes: a stolen database holds no usable token).

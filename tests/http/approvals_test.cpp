@@ -177,6 +177,19 @@ TEST_F(Approvals, AnIncompletePhaseIsApprovedOnlyWithARecordedOverride) {
   EXPECT_NE(phases.body.find("Usage agreed at the board"), std::string::npos) << phases.body;
   auto audit = admin_->get(base + "/audit");
   EXPECT_NE(audit.body.find("Usage agreed at the board"), std::string::npos);
+  // One record: the decision fills the TOM's own approval-gateway item, which nobody answers by hand.
+  auto item = alex_->get(base + "/answers/AG-1A-USAGE");
+  ASSERT_EQ(item.status, 200) << item.body;
+  EXPECT_EQ(item.json().at("value").as_string(), "Approved");
+  EXPECT_NE(std::string(item.json().at("note").as_string()).find("Usage agreed at the board"),
+            std::string::npos)
+      << item.body;
+  auto date = alex_->get(base + "/answers/AG-1A-DATE");
+  ASSERT_EQ(date.status, 200) << date.body;
+  EXPECT_EQ(date.json().at("value").as_string().size(), 10u);
+  auto by_hand =
+      priya_->put(base + "/answers/AG-1A-USAGE", json::object{{"value", "Rejected"}}, item.header("etag"));
+  EXPECT_EQ(by_hand.status, 403) << by_hand.body;
   // The same area is not approved twice on one submission.
   auto twice =
       priya_->post(base + "/phases/1A/decisions",

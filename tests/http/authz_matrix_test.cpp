@@ -388,7 +388,7 @@ std::vector<Case> matrix_cases() {
   // Templates: everyone signed in reads them; administrators add them.
   add("GET", "/api/v1/templates", {}, "", all(200));
   for (const auto& [id, version] : std::map<std::string, std::string>{
-           {"sms-client-tom", "0.10.0"}, {"ers-api-tom", "1.2.0"}, {"sms-provider-tom", "1.0.0"}}) {
+           {"sms-client-tom", "0.10.1"}, {"ers-api-tom", "1.2.1"}, {"sms-provider-tom", "1.0.1"}}) {
     add("GET", "/api/v1/templates/{id}", {{"id", id}}, "", all(200));
     add("GET", "/api/v1/templates/{id}/versions/{version}", {{"id", id}, {"version", version}}, "", all(200));
   }

@@ -213,7 +213,7 @@ test('reuse for another deployment, the diff, the template library and organisat
   await checkAccessible(page, 'diff');
   await page.goto(`${server.url}/templates`);
   await checkAccessible(page, 'templates');
-  await page.selectOption('#a', 'sms-client-tom@0.10.0');
+  await page.selectOption('#a', 'sms-client-tom@0.10.1');
   await page.selectOption('#b', 'sms-provider-tom@1.0.0');
   await page.click('button:has-text("Compare")');
   assert.match(await page.textContent('main'), /added, .* removed, .* changed/);
