@@ -259,7 +259,10 @@ TEST_F(Cli, AnswersAndImportsRefuseTextThatIsNotUtf8) {
     std::string why;
   };
   for (const Case& c : std::vector<Case>{
-           {{"answer", "1", "IG-10", "Oth\xFFer"}, "not valid UTF-8"},
+           {{"answer", "1", "IG-10",
+             "Oth\xFF"
+             "er"},
+            "not valid UTF-8"},
            {{"answer", "1", "IG-10", "Other", "--note", "caf\xE9"}, "note on IG-10 is not valid UTF-8"},
            {{"answer", "1", "IG-10", "Other", "--reference", "\xC0\xAF"}, "reference on IG-10"},
        }) {
