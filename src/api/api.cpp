@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include "core/text.hpp"
 #include "service/views.hpp"
 
 namespace tom::api {
@@ -16,17 +17,40 @@ Result<Body> Body::parse(const Request& r, std::initializer_list<const char*> al
   boost::system::error_code ec;
   json::parse_options opts;
   opts.max_depth = 16;
+  // Invalid UTF-8 is let through the parser so the refusal below can name the field that carries it.
+  opts.allow_invalid_utf8 = true;
   json::value v = json::parse(r.body, ec, {}, opts);
   if (ec) return Error::invalid("the body is not valid JSON: " + ec.message());
   if (!v.is_object()) return Error::invalid("the body must be a JSON object");
   Body b;
   b.obj_ = std::move(v.as_object());
+  b.check_text(b.obj_, "");
+  if (!b.problems_.empty()) return Error::invalid("the request body is not valid text", b.problems_);
   for (const auto& kv : b.obj_) {
     bool ok = false;
     for (const char* a : allowed) ok = ok || kv.key() == a;
     if (!ok) b.bad(std::string(kv.key()), "unknown field");
   }
   return b;
+}
+
+// Every key and string, at any depth, must be valid UTF-8 without NUL bytes (\u0000 included).
+void Body::check_text(const json::value& v, const std::string& path) {
+  if (v.is_string()) {
+    if (auto why = text_problem(v.as_string()); !why.empty()) bad(path, why);
+  } else if (v.is_array()) {
+    const auto& a = v.as_array();
+    for (size_t i = 0; i < a.size(); ++i) check_text(a[i], path + "[" + std::to_string(i) + "]");
+  } else if (v.is_object()) {
+    for (const auto& kv : v.as_object()) {
+      std::string key(kv.key());
+      if (auto why = text_problem(key); !why.empty()) {
+        bad(path.empty() ? "(a field name)" : path, "has a field name that " + why);
+        continue;
+      }
+      check_text(kv.value(), path.empty() ? key : path + "." + key);
+    }
+  }
 }
 
 void Body::bad(const std::string& field, const std::string& message) {
@@ -46,7 +70,7 @@ std::string Body::str(const char* key, bool required) {
     bad(key, "must be a string");
     return "";
   }
-  if (it->value().as_string().size() > 100000) {
+  if (utf8_length(it->value().as_string()) > 100000) {
     bad(key, "is longer than 100,000 characters");
     return "";
   }
@@ -154,42 +178,64 @@ void Api::route(const std::string& method, const std::string& pattern, const std
   r.body_limit = limit;
   r.request_body = body;
   bool unsafe = method != "GET" && method != "HEAD";
-  r.handler = [this, handler = std::move(handler), unsafe](Request& req) -> Response {
-    std::string bearer;
-    std::string authz = req.header("authorization");
-    if (authz.rfind("Bearer ", 0) == 0) bearer = authz.substr(7);
-    auto auth = identity_.authenticate(req.cookie("tom_session"), bearer);
-    if (!auth.ok()) {
-      if (auth.error().code == ErrorCode::kUnauthorized)
-        return Response::error(auth.error()).with("WWW-Authenticate", "Bearer realm=\"tom\"");
-      return Response::error(auth.error());
-    }
-    // Cookies ride along with cross-site requests; a change needs the session's CSRF token too.
-    if (unsafe && auth->kind == "session") {
-      std::string sent = req.header("x-csrf-token");
-      const std::string& want = auth->csrf_token;
-      if (sent.size() != want.size() || sodium_memcmp(sent.data(), want.data(), want.size()) != 0)
-        return Response::error(403, "forbidden", "the request lacks the session's CSRF token (X-CSRF-Token)");
-    }
+  auto refusal = [](const Error& e) {
+    Response res = Response::error(e);
+    if (e.code == ErrorCode::kUnauthorized) res.with("WWW-Authenticate", "Bearer realm=\"tom\"");
+    return res;
+  };
+  r.admit = [this, unsafe, refusal](Request& req) -> std::optional<Response> {
+    auto auth = caller_of(req, unsafe);
+    if (!auth) return refusal(auth.error());
+    req.admitted = std::move(auth).value();
+    return std::nullopt;
+  };
+  r.handler = [this, handler = std::move(handler), unsafe, refusal](Request& req) -> Response {
+    auto auth = caller_of(req, unsafe);
+    if (!auth) return refusal(auth.error());
     Call call{req, std::move(auth).value()};
     return handler(call);
   };
   router_.add(std::move(r));
 }
 
-Response Api::handle(Request& req) {
-  if (req.method == "HEAD") req.method = "GET";
-  Response res = router_.dispatch(req);
+Result<service::Authenticated> Api::caller_of(Request& req, bool unsafe) {
+  if (auto* admitted = std::any_cast<service::Authenticated>(&req.admitted)) return *admitted;
+  std::string bearer;
+  std::string authz = req.header("authorization");
+  if (authz.rfind("Bearer ", 0) == 0) bearer = authz.substr(7);
+  TOM_ASSIGN(auto auth, identity_.authenticate(req.cookie("tom_session"), bearer));
+  // Cookies ride along with cross-site requests; a change needs the session's CSRF token too.
+  if (unsafe && auth.kind == "session") {
+    std::string sent = req.header("x-csrf-token");
+    const std::string& want = auth.csrf_token;
+    if (sent.size() != want.size() || sodium_memcmp(sent.data(), want.data(), want.size()) != 0)
+      return Error{
+          ErrorCode::kForbidden, "the request lacks the session's CSRF token (X-CSRF-Token)", {}, {}};
+  }
+  return auth;
+}
+
+Response Api::finish(Response res) {
   bool has_cache_control = false;
   for (const auto& [k, v] : res.headers) has_cache_control |= k == "Cache-Control";
   if (!has_cache_control) res.with("Cache-Control", "no-store");
   return res;
 }
 
-size_t Api::body_limit(const std::string& method, const std::string& path) const {
+Response Api::handle(Request& req) {
+  if (req.method == "HEAD") req.method = "GET";
+  return finish(router_.dispatch(req));
+}
+
+http::Admission Api::admit(Request& req) {
+  std::string method = req.method == "HEAD" ? "GET" : req.method;
   std::map<std::string, std::string> params;
-  const http::Route* r = router_.match(method, path, &params, nullptr);
-  return r ? r->body_limit : (1 << 20);
+  const http::Route* r = router_.match(method, req.path, &params, nullptr);
+  if (!r) return {0, handle(req)};  // 404 or 405, known from the request line
+  if (!r->admit) return {std::min(r->body_limit, kAnonymousBodyLimit), std::nullopt};
+  std::optional<Response> refusal = r->admit(req);
+  if (refusal) return {0, finish(std::move(*refusal))};
+  return {r->body_limit, std::nullopt};
 }
 
 Result<Loaded> Api::readable(Call& call, const std::string& param) {

@@ -31,8 +31,9 @@ struct Call {
   std::string actor() const { return auth.caller.user.email; }
 };
 
-// A JSON request body read strictly: an object, with only the allowed fields, each of the right type.
-// Problems are collected and reported together (400).
+// A JSON request body read strictly: an object, with only the allowed fields, each of the right type, and
+// every string valid UTF-8 without NUL bytes (a 400 names the field that is not). Problems are collected and
+// reported together (400).
 class Body {
  public:
   static Result<Body> parse(const http::Request& r, std::initializer_list<const char*> allowed);
@@ -45,6 +46,7 @@ class Body {
 
  private:
   void bad(const std::string& field, const std::string& message);
+  void check_text(const json::value& v, const std::string& path);
   json::object obj_;
   std::vector<Problem> problems_;
 };
@@ -61,7 +63,14 @@ class Api {
       ApiOptions options = {});
 
   http::Response handle(http::Request& req);
-  size_t body_limit(const std::string& method, const std::string& path) const;
+  // The transport's check from the header alone: the route's body limit, or the answer without reading the
+  // body (401 / 403 for calls that are not signed in or lack the CSRF token, 404 / 405 for unknown routes).
+  // Anonymous routes (sign-in, health, assets) take at most kAnonymousBodyLimit bytes.
+  http::Admission admit(http::Request& req);
+  static constexpr size_t kAnonymousBodyLimit = 16 * 1024;
+  // The caller: the one admit() authenticated, else from the session cookie or bearer token. A change made
+  // with a session cookie needs the session's CSRF token in X-CSRF-Token. Errors are the API's responses.
+  Result<service::Authenticated> caller_of(http::Request& req, bool unsafe);
   const http::Router& router() const { return router_; }
   // Lets the web pages (src/web) share the router, store and identity.
   void add_route(http::Route r) { router_.add(std::move(r)); }
@@ -75,6 +84,7 @@ class Api {
              Authed handler, const std::string& body = "", size_t limit = 1 << 20);
   void public_route(const std::string& method, const std::string& pattern, const std::string& summary,
                     http::Handler handler, const std::string& body = "");
+  static http::Response finish(http::Response res);
 
   void identity_routes();
   void template_routes();

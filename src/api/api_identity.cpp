@@ -20,6 +20,10 @@ json::object user_json(const User& u) {
           {"roles", roles}};
 }
 
+json::object token_json(const service::TokenInfo& t) {
+  return {{"id", t.id}, {"name", t.name}, {"created_at", t.created_at}, {"expires_at", t.expires_at}};
+}
+
 }  // namespace
 
 void Api::identity_routes() {
@@ -60,17 +64,42 @@ void Api::identity_routes() {
   });
 
   route(
-      "POST", "/api/v1/tokens", "Create an API token for scripts (shown once)",
+      "POST", "/api/v1/tokens",
+      "Create an API token for scripts (shown once; lasts 30 days, or expires_in_days up to 365)",
       [this](Call& call) {
-        auto body = Body::parse(call.req, {"name"});
+        auto body = Body::parse(call.req, {"name", "expires_in_days"});
         if (!body) return Response::error(body.error());
         std::string name = body->str("name", true);
+        auto days = body->integer("expires_in_days");
         if (auto st = body->done(); !st) return Response::error(st.error());
-        auto token = identity_.create_api_token(call.caller().user, name);
-        if (!token) return Response::error(token.error());
-        return created(json::object{{"token", *token}, {"name", name}});
+        if (days && (*days < 1 || *days > service::Identity::kMaxTokenDays))
+          return Response::error(Error::invalid(
+              "the request body is not valid",
+              {Problem{{"", "", 0, "expires_in_days", ""},
+                       "must be from 1 to " + std::to_string(service::Identity::kMaxTokenDays) + " days"}}));
+        auto made = identity_.create_api_token(
+            call.caller().user, name, static_cast<int>(days.value_or(service::Identity::kDefaultTokenDays)));
+        if (!made) return Response::error(made.error());
+        json::object out = token_json(made->info);
+        out["token"] = made->token;
+        return created(out);
       },
       "json");
+
+  route("GET", "/api/v1/tokens", "Your live API tokens (names and expiry, never the tokens)",
+        [this](Call& call) {
+          auto tokens = identity_.list_api_tokens(call.caller().user);
+          if (!tokens) return Response::error(tokens.error());
+          json::array out;
+          for (const auto& t : *tokens) out.push_back(token_json(t));
+          return Response::json(200, out);
+        });
+
+  route("DELETE", "/api/v1/tokens/{id}", "Revoke one of your API tokens", [this](Call& call) {
+    if (auto st = identity_.revoke_api_token(call.caller().user, call.req.params["id"]); !st)
+      return Response::error(st.error());
+    return Response::empty(204);
+  });
 
   route("GET", "/api/v1/users", "Users: your organisation's (administrators: everyone)", [this](Call& call) {
     auto users = store_.list_users();

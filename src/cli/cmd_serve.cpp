@@ -61,7 +61,7 @@ int cmd_serve(Context& ctx, const std::vector<std::string>& argv) {
   web::add_pages(api);
   auto st = http::serve(
       options, [&](http::Request& r) { return api.handle(r); },
-      [&](const std::string& m, const std::string& p) { return api.body_limit(m, p); }, metrics,
+      [&](http::Request& r) { return api.admit(r); }, metrics,
       [&](uint16_t bound) {
         ctx.out << "TOM Workbench listening on http://" << options.host << ":" << bound << " ("
                 << ctx.store->kind() << " database " << ctx.db << ")" << std::endl;

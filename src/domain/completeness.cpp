@@ -1,6 +1,7 @@
 #include "domain/completeness.hpp"
 
 #include "core/clock.hpp"
+#include "core/text.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -36,7 +37,10 @@ Status validate_answer_value(const Template& t, const Item& item, const std::str
   if (!item.answerable())
     return Error::invalid("item " + item.id + " is information only and takes no answer");
   if (value.empty()) return ok_status();
-  if (value.size() > 100000) return Error::too_large("an answer may be at most 100,000 characters");
+  // Checked before the value is echoed in any message below.
+  if (auto why = text_problem(value); !why.empty())
+    return Error::invalid("the answer to " + item.id + " " + why);
+  if (utf8_length(value) > 100000) return Error::too_large("an answer may be at most 100,000 characters");
   switch (item.answer) {
     case AnswerType::kChoice: {
       const Vocabulary* v = t.vocabulary_of(item);

@@ -1,6 +1,7 @@
 #include "http/message.hpp"
 
 #include <cctype>
+#include <string_view>
 
 namespace tom::http {
 
@@ -70,6 +71,23 @@ Response Response::error(int status, const std::string& code, const std::string&
 Response& Response::with(std::string name, std::string value) {
   headers.emplace_back(std::move(name), std::move(value));
   return *this;
+}
+
+bool valid_header_field(const std::string& name, const std::string& value) {
+  static constexpr std::string_view kTokenPunct = "!#$%&'*+-.^_`|~";
+  if (name.empty()) return false;
+  for (unsigned char c : name)
+    if (!std::isalnum(c) && kTokenPunct.find(static_cast<char>(c)) == std::string_view::npos) return false;
+  for (unsigned char c : value)
+    if ((c < 0x20 && c != '\t') || c == 0x7F) return false;
+  return true;
+}
+
+bool writable(const Response& r) {
+  if (!r.content_type.empty() && !valid_header_field("Content-Type", r.content_type)) return false;
+  for (const auto& [k, v] : r.headers)
+    if (!valid_header_field(k, v)) return false;
+  return true;
 }
 
 std::string percent_decode_component(const std::string& s, bool* ok) {

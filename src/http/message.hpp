@@ -1,7 +1,9 @@
 #pragma once
 // Plain request and response values: what the transport hands the router, and what it writes back. No I/O.
+#include <any>
 #include <boost/json.hpp>
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -19,6 +21,8 @@ struct Request {
   std::string body;
   std::string remote;                         // peer address
   std::map<std::string, std::string> params;  // filled by the router from the route's {names}
+  // What the admission check learned before the body was read (the authenticated caller), for the handler.
+  std::any admitted;
 
   // The header's value, "" when absent. `name` in lower case.
   std::string header(const std::string& name) const;
@@ -39,6 +43,21 @@ struct Response {
   static Response error(int status, const std::string& code, const std::string& message);
   Response& with(std::string name, std::string value);
 };
+
+// Decided from the request line and header alone (Request::body empty), before any body byte is read.
+struct Admission {
+  size_t body_limit = 1 << 20;
+  // When set, the answer to the request: its body is not read, and the connection is closed after the
+  // response when a body was announced.
+  std::optional<Response> refusal;
+};
+
+// A header field as the transport writes it: false when the name is not an HTTP token or the value holds a
+// control character other than tab (CR and LF among them: they would end the header and start another).
+bool valid_header_field(const std::string& name, const std::string& value);
+// Whether every header of the response (Content-Type included) is valid_header_field; the transport answers
+// 500 instead of writing one that is not.
+bool writable(const Response& r);
 
 // Splits the target into path and query; refuses bad percent-encoding, NUL bytes and ".." segments.
 Status parse_target(const std::string& target, std::string* path, std::map<std::string, std::string>* query);

@@ -3,6 +3,7 @@
 // fills Request::params and calls the handler; unknown paths get 404, known paths with another method 405.
 // The route table also documents itself (summary, public or not) so the OpenAPI document is built from it.
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,10 @@ struct Route {
   bool api = true;            // part of the JSON API (documented in OpenAPI); web pages and assets are not
   size_t body_limit = 1 << 20;
   std::string request_body;  // "json", "yaml", "" (none): for documentation
+  // Runs on the request line and header before any body byte is read (the transport's admission check): a
+  // response refuses the request unread, e.g. 401 for an anonymous upload. Routes without one are anonymous
+  // and get at most a small body (api::Api::admit).
+  std::function<std::optional<Response>(Request&)> admit;
   Handler handler;
   std::vector<std::string> segments;
 };

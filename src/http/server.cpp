@@ -1,5 +1,6 @@
 #include "http/server.hpp"
 
+#include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -10,6 +11,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <cctype>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -53,6 +55,38 @@ void log_request(const Request& r, int status, double ms, size_t bytes) {
             << "\"}\n";
 }
 
+// The security headers every response carries (unless the handler set its own). The pages load scripts and
+// styles from /assets only; inline style attributes remain allowed (the audit chart's bar widths).
+constexpr std::pair<const char*, const char*> kSecurityHeaders[] = {
+    {"Content-Security-Policy",
+     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self'; "
+     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"},
+    {"X-Frame-Options", "DENY"},
+    {"X-Content-Type-Options", "nosniff"},
+    {"Referrer-Policy", "no-referrer"},
+};
+
+// The response as Beast writes it (Beast itself does not check header values). A header that would break the
+// framing is never written: writable() makes the whole response a 500, and the attempt is logged.
+bhttp::response<bhttp::string_body> to_message(Response res) {
+  if (!writable(res)) {
+    {
+      std::lock_guard lock(log_mu);
+      std::cerr << "{\"ts\":\"" << now_utc_iso()
+                << "\",\"level\":\"error\",\"msg\":\"refused a response header with a control character\"}\n";
+    }
+    res = Response::error(500, "internal", "An internal error occurred.");
+  }
+  bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(res.status), 11};
+  out.set(bhttp::field::server, "tom");
+  if (!res.content_type.empty()) out.set(bhttp::field::content_type, res.content_type);
+  for (const auto& [k, v] : res.headers) out.insert(k, v);
+  for (const auto& [k, v] : kSecurityHeaders)
+    if (out.find(k) == out.end()) out.set(k, v);
+  out.body() = std::move(res.body);
+  return out;
+}
+
 class Connection;
 
 // Connections the server knows, so shutdown can close the idle ones at once and notice when all are done.
@@ -66,9 +100,9 @@ struct Registry {
 
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
-  Connection(tcp::socket socket, const ServerOptions& o, const RequestHandler& h, const BodyLimit& bl,
+  Connection(tcp::socket socket, const ServerOptions& o, const RequestHandler& h, const Admit& admit,
              Metrics& m, Registry& reg)
-      : stream_(std::move(socket)), o_(o), handler_(h), limit_(bl), metrics_(m), reg_(reg) {}
+      : stream_(std::move(socket)), o_(o), handler_(h), admit_(admit), metrics_(m), reg_(reg) {}
 
   asio::any_io_executor executor() { return stream_.get_executor(); }
   void cancel() { stream_.cancel(); }
@@ -97,65 +131,69 @@ class Connection : public std::enable_shared_from_this<Connection> {
       req.method = std::string(parser.get().method_string());
       req.target = std::string(parser.get().target());
       req.remote = remote;
-      Response res;
-      bool close = false;
-      Status parsed = parse_target(req.target, &req.path, &req.query);
-      size_t limit = parsed.ok() ? limit_(req.method, req.path) : (1 << 20);
-      parser.body_limit(limit);
-      auto declared = parser.content_length();
-      bool too_big = declared && *declared > limit;
-      beast::error_code ec2;
-      if (!too_big) {
-        stream_.expires_after(o_.read_timeout);
-        auto [e, n2] = co_await bhttp::async_read(stream_, buffer, parser, kTuple);
-        ec2 = e;
+      for (const auto& f : parser.get()) {
+        std::string name(f.name_string());
+        for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        req.headers[name] = std::string(f.value());
       }
-      if (too_big || ec2 == bhttp::error::body_limit) {
-        res = Response::error(413, "too_large",
-                              "the request body is over the limit of " + std::to_string(limit) + " bytes");
-        close = true;
-      } else if (ec2) {
-        metrics_.finished();
-        break;
-      } else if (!parsed.ok()) {
-        res = Response::error(parsed.error());
+      // Whether a body follows the header (Content-Length > 0 or chunked): one left unread ends the
+      // connection.
+      bool body_pending = !parser.is_done();
+      Response res;
+      bool close = !parser.get().keep_alive();
+      bool drain = false;
+      Admission admission;
+      if (Status parsed = parse_target(req.target, &req.path, &req.query); !parsed.ok())
+        admission.refusal = Response::error(parsed.error());
+      else
+        admission = guarded([&] { return admit_(req); }, Admission{});
+      if (admission.refusal) {
+        res = std::move(*admission.refusal);
+        close = close || body_pending;
+        drain = body_pending;
       } else {
-        auto& msg = parser.get();
-        for (const auto& f : msg) {
-          std::string name(f.name_string());
-          for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-          req.headers[name] = std::string(f.value());
+        size_t limit = admission.body_limit;
+        parser.body_limit(limit);
+        auto declared = parser.content_length();
+        bool too_big = declared && *declared > limit;
+        beast::error_code ec2;
+        if (!too_big) {
+          stream_.expires_after(o_.read_timeout);
+          auto [e, n2] = co_await bhttp::async_read(stream_, buffer, parser, kTuple);
+          ec2 = e;
         }
-        req.body = std::move(msg.body());
-        try {
-          res = handler_(req);
-        } catch (const std::exception& e) {
-          std::lock_guard lock(log_mu);
-          std::cerr << "{\"ts\":\"" << now_utc_iso() << "\",\"level\":\"error\",\"msg\":\""
-                    << json_escape(e.what()) << "\"}\n";
-          res = Response::error(500, "internal", "An internal error occurred.");
+        if (too_big || ec2 == bhttp::error::body_limit) {
+          res = Response::error(413, "too_large",
+                                "the request body is over the limit of " + std::to_string(limit) + " bytes");
+          close = drain = true;
+        } else if (ec2) {
+          metrics_.finished();
+          break;
+        } else {
+          req.body = std::move(parser.get().body());
+          res = guarded([&] { return handler_(req); },
+                        Response::error(500, "internal", "An internal error occurred."));
         }
-        close = !msg.keep_alive();
       }
       {
         std::lock_guard lock(reg_.mu);
         close = close || reg_.stopping;
       }
-      bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(res.status), 11};
-      out.set(bhttp::field::server, "tom");
-      if (!res.content_type.empty()) out.set(bhttp::field::content_type, res.content_type);
-      out.set("X-Content-Type-Options", "nosniff");
-      for (const auto& [k, v] : res.headers) out.insert(k, v);
-      out.body() = std::move(res.body);
+      bhttp::response<bhttp::string_body> out = to_message(std::move(res));
       out.keep_alive(!close);
       out.prepare_payload();
       size_t bytes = out.body().size();
       auto [ec3, n3] = co_await bhttp::async_write(stream_, out, kTuple);
       double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
       metrics_.finished();
-      metrics_.observe(res.status, seconds);
-      log_request(req, res.status, seconds * 1000.0, bytes);
-      if (ec3 || close) break;
+      int status = out.result_int();
+      metrics_.observe(status, seconds);
+      log_request(req, status, seconds * 1000.0, bytes);
+      if (ec3) break;
+      if (close) {
+        if (drain) co_await discard_unread_body();
+        break;
+      }
     }
     set_idle(false);
     beast::error_code ignored;
@@ -169,6 +207,34 @@ class Connection : public std::enable_shared_from_this<Connection> {
   }
 
  private:
+  // Runs a handler; an exception is logged and answered with `fallback`.
+  template <class F, class T>
+  static T guarded(F&& f, T fallback) {
+    try {
+      return f();
+    } catch (const std::exception& e) {
+      std::lock_guard lock(log_mu);
+      std::cerr << "{\"ts\":\"" << now_utc_iso() << "\",\"level\":\"error\",\"msg\":\""
+                << json_escape(e.what()) << "\"}\n";
+      return fallback;
+    }
+  }
+
+  // After answering a request whose body was not read, the sender may still be writing it; closing with
+  // unread data would reset the connection and lose the answer. Half-close, then read and drop what still
+  // comes, for a short while: a fixed buffer, so nothing is kept.
+  asio::awaitable<void> discard_unread_body() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.expires_after(kDrainTime);
+    std::array<char, 16384> sink;
+    for (;;) {
+      auto [e, n] = co_await stream_.async_read_some(asio::buffer(sink), kTuple);
+      if (e) break;
+    }
+  }
+  static constexpr std::chrono::seconds kDrainTime{2};
+
   // Marks the connection idle (waiting for a request) or busy; false when the server is stopping.
   bool set_idle(bool idle) {
     std::lock_guard lock(reg_.mu);
@@ -184,7 +250,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   beast::tcp_stream stream_;
   const ServerOptions& o_;
   const RequestHandler& handler_;
-  const BodyLimit& limit_;
+  const Admit& admit_;
   Metrics& metrics_;
   Registry& reg_;
 };
@@ -194,7 +260,7 @@ asio::awaitable<void> run_connection(std::shared_ptr<Connection> c) {
 }
 
 asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, const ServerOptions& o, const RequestHandler& h,
-                                  const BodyLimit& bl, Metrics& m, Registry& reg) {
+                                  const Admit& bl, Metrics& m, Registry& reg) {
   for (;;) {
     auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(acceptor.get_executor()), kTuple);
     if (ec) {
@@ -215,7 +281,7 @@ asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, const ServerOptions& 
 
 }  // namespace
 
-Status serve(const ServerOptions& options, RequestHandler handler, BodyLimit body_limit, Metrics& metrics,
+Status serve(const ServerOptions& options, RequestHandler handler, Admit admit, Metrics& metrics,
              const std::function<void(uint16_t)>& on_listening) {
   asio::io_context ioc(options.threads);
   beast::error_code ec;
@@ -231,7 +297,7 @@ Status serve(const ServerOptions& options, RequestHandler handler, BodyLimit bod
     return Error::unavailable("cannot listen on " + options.host + ":" + std::to_string(options.port) + ": " +
                               ec.message());
   Registry reg;
-  asio::co_spawn(ioc, accept_loop(acceptor, options, handler, body_limit, metrics, reg), asio::detached);
+  asio::co_spawn(ioc, accept_loop(acceptor, options, handler, admit, metrics, reg), asio::detached);
 
   asio::steady_timer deadline(ioc);
   asio::signal_set signals(ioc, SIGINT, SIGTERM);

@@ -1,8 +1,14 @@
 #pragma once
-// The transport: Boost.Beast over Asio with C++20 coroutines. It reads requests (header first, so the body
-// limit can depend on the route), applies timeouts, hands each Request to a pure handler, writes the
+// The transport: Boost.Beast over Asio with C++20 coroutines. It reads requests header first and asks the
+// admission check whether the body may be read at all (an anonymous upload is answered 401 before a byte of
+// it is buffered) and how large it may be; applies timeouts, hands each Request to a pure handler, writes the
 // Response, logs one JSON line per request and counts it for /metrics. SIGTERM / SIGINT stop it gracefully:
 // no new connections, idle ones closed, requests in flight answered.
+//
+// Every response carries the security headers (Content-Security-Policy, X-Frame-Options,
+// X-Content-Type-Options, Referrer-Policy), and no response header can carry CR, LF or another control
+// character: a handler's response with such a header is replaced by a 500 (header injection is refused, never
+// written).
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -25,10 +31,10 @@ struct ServerOptions {
 };
 
 using RequestHandler = std::function<Response(Request&)>;
-using BodyLimit = std::function<size_t(const std::string& method, const std::string& path)>;
+using Admit = std::function<Admission(Request&)>;
 
 // Runs until SIGTERM or SIGINT. `on_listening` is called with the bound port once accepting.
-Status serve(const ServerOptions& options, RequestHandler handler, BodyLimit body_limit, Metrics& metrics,
+Status serve(const ServerOptions& options, RequestHandler handler, Admit admit, Metrics& metrics,
              const std::function<void(uint16_t)>& on_listening);
 
 }  // namespace tom::http

@@ -2,6 +2,8 @@
 
 #include <set>
 
+#include "core/text.hpp"
+
 namespace tom::io {
 
 namespace json = boost::json;
@@ -93,6 +95,11 @@ class Doc {
     }
     if (!it->value().is_string()) {
       bad(where + "." + key, "must be a string");
+      return "";
+    }
+    // The parser refuses invalid UTF-8; a \u0000 escape still makes a NUL byte.
+    if (auto why = text_problem(it->value().as_string()); !why.empty()) {
+      bad(where + "." + key, why);
       return "";
     }
     return std::string(it->value().as_string());

@@ -2,11 +2,13 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <fstream>
 #include <initializer_list>
 #include <set>
 #include <sstream>
 
+#include "core/text.hpp"
 #include "domain/template_validation.hpp"
 #include "rules/engine.hpp"
 
@@ -340,6 +342,15 @@ Result<Template> parse_template_yaml(std::string_view text, const std::string& n
   if (text.size() > kMaxTemplateFileBytes)
     return Error::too_large(name + ": a template file may be at most " +
                             std::to_string(kMaxTemplateFileBytes / (1024 * 1024)) + " MiB");
+  if (auto why = text_problem(text); !why.empty()) {
+    size_t at = text.find('\0');
+    if (at == std::string_view::npos) at = utf8_error_at(text);
+    Problem p;
+    p.where.file = name;
+    p.where.line = static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(at), '\n')) + 1;
+    p.message = "the file " + why;
+    return Error::invalid("the template file is not UTF-8 text", {p});
+  }
   YAML::Node root;
   try {
     root = YAML::Load(std::string(text));

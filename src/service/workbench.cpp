@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "core/text.hpp"
 #include "domain/access.hpp"
 #include "domain/template_validation.hpp"
 
@@ -143,6 +144,9 @@ Result<Assessment> Workbench::import_bundle(const store::AssessmentBundle& b, co
     }
     auto valid = validate_answer_value(t, *item, ans.value);
     if (!valid.ok()) add("answers", id, valid.error().message);
+    for (auto [field, text] : {std::pair{"note", &ans.note}, std::pair{"reference", &ans.reference}})
+      if (auto why = text_problem(*text); !why.empty())
+        add("answers", id, std::string("the ") + field + " " + why);
   }
   for (const auto& ap : b.approvals)
     if (!t.find_phase(ap.phase)) add("approvals", ap.phase, "template " + t.ref() + " has no such phase");
@@ -202,7 +206,11 @@ Result<Answer> Workbench::answer(int64_t assessment, const std::string& item_id,
   const Item* item = loaded.tmpl->find_item(item_id);
   if (!item) return Error::not_found("template " + loaded.tmpl->ref() + " has no item '" + item_id + "'");
   TOM_TRY(validate_answer_value(*loaded.tmpl, *item, value));
-  if (note.size() > 100000) return Error::too_large("a note may be at most 100,000 characters");
+  if (auto why = text_problem(note); !why.empty())
+    return Error::invalid("the note on " + item_id + " " + why);
+  if (auto why = text_problem(reference); !why.empty())
+    return Error::invalid("the reference on " + item_id + " " + why);
+  if (utf8_length(note) > 100000) return Error::too_large("a note may be at most 100,000 characters");
   if (expected_version < 0) {
     TOM_ASSIGN(AnswerSet current, store_.get_answers(assessment));
     auto it = current.find(item_id);

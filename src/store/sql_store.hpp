@@ -54,6 +54,8 @@ class SqlStore : public Store {
   Result<std::pair<SessionRecord, domain::User>> find_session(const std::string& token_hash,
                                                               const std::string& now) override;
   Status delete_session(const std::string& token_hash) override;
+  Result<std::vector<SessionRecord>> list_tokens(int64_t user_id, const std::string& now) override;
+  Status revoke_token(int64_t user_id, const std::string& hash_prefix, const std::string& actor) override;
   Result<domain::Handoff> add_handoff(const domain::Handoff& h, const std::string& actor) override;
   Result<std::vector<domain::Handoff>> list_handoffs(int64_t assessment) override;
   Result<domain::Submission> add_submission(const domain::Submission& s, const std::string& actor) override;

@@ -40,6 +40,15 @@ const Query kSessionFind{
     "s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2",
     nullptr};
 const Query kSessionDelete{"session.delete", "DELETE FROM sessions WHERE token_hash = $1", nullptr};
+const Query kTokenList{
+    "token.list",
+    "SELECT token_hash, user_id, kind, name, csrf_token, created_at, expires_at FROM sessions "
+    "WHERE user_id = $1 AND kind = 'token' AND expires_at > $2 ORDER BY created_at, token_hash",
+    nullptr};
+const Query kTokenFind{"token.find",
+                       "SELECT token_hash, name FROM sessions WHERE user_id = $1 AND kind = 'token' AND "
+                       "substr(token_hash, 1, 16) = $2",
+                       nullptr};
 const Query kAssessmentCustody{"handoff.assessment", "SELECT custodian FROM assessments WHERE id = $1",
                                nullptr};
 const Query kSetCustody{"handoff.set_custodian", "UPDATE assessments SET custodian = $2 WHERE id = $1",
@@ -166,6 +175,32 @@ Result<std::pair<SessionRecord, User>> SqlStore::find_session(const std::string&
 Status SqlStore::delete_session(const std::string& token_hash) {
   auto r = write<bool>([&](sql::Connection& c) -> Result<bool> {
     TOM_TRY(c.query(kSessionDelete, {token_hash}));
+    return true;
+  });
+  if (!r.ok()) return std::move(r).error();
+  return ok_status();
+}
+
+Result<std::vector<SessionRecord>> SqlStore::list_tokens(int64_t user_id, const std::string& now) {
+  using R = std::vector<SessionRecord>;
+  return read<R>([&](sql::Connection& c) -> Result<R> {
+    TOM_ASSIGN(auto rows, c.query(kTokenList, {user_id, now}));
+    R out;
+    for (const auto& r : rows)
+      out.push_back({text(r, 0), integer(r, 1), text(r, 2), text(r, 3), text(r, 4), text(r, 5), text(r, 6)});
+    return out;
+  });
+}
+
+Status SqlStore::revoke_token(int64_t user_id, const std::string& hash_prefix, const std::string& actor) {
+  auto r = write<bool>([&](sql::Connection& c) -> Result<bool> {
+    TOM_ASSIGN(auto rows, c.query(kTokenFind, {user_id, hash_prefix}));
+    if (rows.empty()) return Error::not_found("you have no API token '" + hash_prefix + "'");
+    for (const auto& row : rows) {
+      TOM_TRY(c.query(kSessionDelete, {text(row, 0)}));
+      TOM_TRY(audit_change(c, actor, "token.revoke", "token", "user/" + std::to_string(user_id),
+                           json::serialize(json::object{{"id", hash_prefix}, {"name", text(row, 1)}}), ""));
+    }
     return true;
   });
   if (!r.ok()) return std::move(r).error();

@@ -138,6 +138,11 @@ class Store {
   virtual Result<std::pair<SessionRecord, domain::User>> find_session(const std::string& token_hash,
                                                                       const std::string& now) = 0;
   virtual Status delete_session(const std::string& token_hash) = 0;
+  // The user's API tokens (kind "token") unexpired at `now`, oldest first.
+  virtual Result<std::vector<SessionRecord>> list_tokens(int64_t user_id, const std::string& now) = 0;
+  // Deletes the user's API token whose hash starts with `hash_prefix` (16 hex digits), with an audit event;
+  // kNotFound when the user has none such.
+  virtual Status revoke_token(int64_t user_id, const std::string& hash_prefix, const std::string& actor) = 0;
 
   // The custody chain: records the hand-off and moves custody, in one transaction.
   virtual Result<domain::Handoff> add_handoff(const domain::Handoff& h, const std::string& actor) = 0;

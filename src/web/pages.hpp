@@ -22,7 +22,18 @@ Form parse_form(const std::string& body);
 std::string field(const Form& f, const std::string& k);
 http::Response html(int status, std::string body);
 http::Response redirect(const std::string& to);
+// The local path to go to after sign-in: `next` when it is a plain same-site path ("/", or "/" then letters,
+// digits and / _ . - with an optional simple query; no "//", backslash, control character or percent-escape
+// left after decoding), else "/". Browsers drop tabs and newlines and read "//host" and "/\\host" as another
+// site, so anything unusual goes home.
 std::string safe_next(const std::string& next);
+
+// One part of a multipart/form-data body (the workbook upload form).
+struct Part {
+  std::map<std::string, std::string> headers;  // lower-case names
+  std::string name, filename, body;
+};
+std::vector<Part> parse_multipart(const std::string& content_type, const std::string& body);
 const char* tag_class(const std::string& state);
 
 class Pages {
@@ -42,6 +53,12 @@ class Pages {
   // Registers a page: signed-out visitors go to the sign-in page; posts must carry the session's CSRF token.
   void page(const std::string& method, const std::string& pattern, bool is_public, PageHandler h,
             size_t body_limit = 1u << 20);
+
+  static bool multipart(const Request& req);
+  static bool csrf_matches(const Session& s, const std::string& sent);
+  // Why a posted form cannot be taken as text ("" when it can): the first field (url-encoded, or a multipart
+  // field that is not a file) whose name or value is not valid UTF-8, holds a NUL byte or is badly encoded.
+  static std::string bad_form_text(const Request& req);
 
   Data base(const std::string& title, const Session* s);
 

@@ -12,13 +12,6 @@
 
 namespace tom::web {
 
-namespace {
-
-struct Part {
-  std::map<std::string, std::string> headers;  // lower-case names
-  std::string name, filename, body;
-};
-
 // A bounded multipart/form-data reader for the workbook upload form.
 std::vector<Part> parse_multipart(const std::string& content_type, const std::string& body) {
   std::vector<Part> parts;
@@ -68,6 +61,8 @@ std::vector<Part> parse_multipart(const std::string& content_type, const std::st
   }
   return parts;
 }
+
+namespace {
 
 std::string csv_cell(const std::string& s) {
   if (s.find_first_of(",\"\n\r") == std::string::npos) return s;

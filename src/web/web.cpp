@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "core/clock.hpp"
+#include "core/text.hpp"
 #include "domain/workflow.hpp"
 #include "service/views.hpp"
 #include "service/workflow.hpp"
@@ -48,10 +49,23 @@ Response redirect(const std::string& to) {
   return Response::empty(303).with("Location", to);
 }
 
-// Only local paths are followed after sign-in.
 std::string safe_next(const std::string& next) {
-  if (next.empty() || next[0] != '/' || next.rfind("//", 0) == 0 || next.find('\\') != std::string::npos)
-    return "/";
+  // ^/[A-Za-z0-9][A-Za-z0-9/_.-]*(\?[A-Za-z0-9=&_.%-]*)?$ without "//", checked by hand (no regex engine on
+  // attacker input), and a length a Location header can carry.
+  auto in = [](char c, std::string_view extra) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+           extra.find(c) != std::string_view::npos;
+  };
+  if (next == "/") return next;
+  if (next.size() < 2 || next.size() > 2000 || next[0] != '/' || !in(next[1], "")) return "/";
+  size_t q = next.find('?');
+  std::string_view path = std::string_view(next).substr(0, q);
+  for (char c : path)
+    if (!in(c, "/_.-")) return "/";
+  if (path.find("//") != std::string_view::npos) return "/";
+  if (q != std::string::npos)
+    for (char c : std::string_view(next).substr(q + 1))
+      if (!in(c, "=&_.%-")) return "/";
   return next;
 }
 
@@ -144,23 +158,85 @@ void Pages::page(const std::string& method, const std::string& pattern, bool is_
   r.api = false;
   r.public_route = true;  // pages answer anonymous visitors with the sign-in page, not a 401
   r.request_body = method == "POST" ? "form" : "";
+  if (!is_public) {
+    // Before the body is read: a visitor who is not signed in is sent to the sign-in page unread, and an
+    // upload (multipart, its token in the query) without the session's CSRF token is refused unread.
+    r.admit = [this, method](Request& req) -> std::optional<Response> {
+      auto auth = identity_.authenticate(req.cookie("tom_session"), "");
+      if (!auth) return redirect("/sign-in?next=" + http::percent_encode_component(req.path));
+      Session s{std::move(auth).value()};
+      if (method == "POST" && multipart(req) && !csrf_matches(s, req.query["_csrf"]))
+        return error_page(403, "This form has expired", "Go back, reload the page and try again.", &s);
+      req.admitted = std::move(s.auth);
+      return std::nullopt;
+    };
+  }
   r.handler = [this, is_public, method, h = std::move(h)](Request& req) -> Response {
-    if (is_public) return h(req, nullptr);
-    auto auth = identity_.authenticate(req.cookie("tom_session"), "");
-    if (!auth) return redirect("/sign-in?next=" + http::percent_encode_component(req.path));
-    Session s{std::move(auth).value()};
+    if (is_public) {
+      if (auto bad = method == "POST" ? bad_form_text(req) : ""; !bad.empty())
+        return error_page(400, "There is a problem with the form", bad, nullptr);
+      return h(req, nullptr);
+    }
+    std::optional<Session> s;
+    if (auto* admitted = std::any_cast<service::Authenticated>(&req.admitted)) {
+      s = Session{*admitted};
+    } else {
+      auto auth = identity_.authenticate(req.cookie("tom_session"), "");
+      if (!auth) return redirect("/sign-in?next=" + http::percent_encode_component(req.path));
+      s = Session{std::move(auth).value()};
+    }
     if (method == "POST") {
       // Forms arrive url-encoded, or as multipart for file uploads (whose _csrf comes as a query parameter).
-      std::string sent = req.header("content-type").rfind("multipart/form-data", 0) == 0
-                             ? req.query["_csrf"]
-                             : field(parse_form(req.body), "_csrf");
-      const std::string& want = s.auth.csrf_token;
-      if (sent.size() != want.size() || sodium_memcmp(sent.data(), want.data(), want.size()) != 0)
-        return error_page(403, "This form has expired", "Go back, reload the page and try again.", &s);
+      if (!csrf_matches(*s, multipart(req) ? req.query["_csrf"] : field(parse_form(req.body), "_csrf")))
+        return error_page(403, "This form has expired", "Go back, reload the page and try again.", &*s);
+      if (auto bad = bad_form_text(req); !bad.empty())
+        return error_page(400, "There is a problem with the form", bad, &*s);
     }
-    return h(req, &s);
+    return h(req, &*s);
   };
   api_.add_route(std::move(r));
+}
+
+std::string Pages::bad_form_text(const Request& req) {
+  auto check = [](const std::string& name, const std::string& value) -> std::string {
+    if (auto p = text_problem(name); !p.empty()) return "A field's name " + p + ".";
+    if (auto p = text_problem(value); !p.empty()) return "The field '" + name + "' " + p + ".";
+    return "";
+  };
+  if (multipart(req)) {
+    for (const auto& part : parse_multipart(req.header("content-type"), req.body))
+      if (part.filename.empty())
+        if (auto m = check(part.name, part.body); !m.empty()) return m;
+    return "";
+  }
+  const std::string& body = req.body;
+  for (size_t p = 0; p <= body.size();) {
+    size_t amp = body.find('&', p);
+    std::string pair = body.substr(p, amp == std::string::npos ? std::string::npos : amp - p);
+    auto eq = pair.find('=');
+    bool key_ok, value_ok = true;
+    std::string k = http::percent_decode_component(pair.substr(0, eq), &key_ok);
+    std::string v =
+        eq == std::string::npos ? "" : http::percent_decode_component(pair.substr(eq + 1), &value_ok);
+    // percent_decode_component refuses NUL bytes (keeping the text) and broken escapes (returning "").
+    if (!key_ok && k.find('\0') == std::string::npos) return "The form is not validly encoded.";
+    if (auto m = check(k, ""); !m.empty()) return m;
+    if (!value_ok && v.find('\0') == std::string::npos)
+      return "The field '" + k + "' is not validly encoded.";
+    if (auto m = check(k, v); !m.empty()) return m;
+    if (amp == std::string::npos) break;
+    p = amp + 1;
+  }
+  return "";
+}
+
+bool Pages::multipart(const Request& req) {
+  return req.header("content-type").rfind("multipart/form-data", 0) == 0;
+}
+
+bool Pages::csrf_matches(const Session& s, const std::string& sent) {
+  const std::string& want = s.auth.csrf_token;
+  return sent.size() == want.size() && sodium_memcmp(sent.data(), want.data(), want.size()) == 0;
 }
 
 Data Pages::base(const std::string& title, const Session* s) {

@@ -63,9 +63,9 @@ TEST(OpenApi, UnknownPathsAndMethodsGet404And405) {
   service::Identity identity(**store);
   http::Metrics metrics;
   Api api(wb, identity, metrics);
-  http::Request nothing{"GET", "/api/v1/nothing", "/api/v1/nothing", {}, {}, "", "", {}};
+  http::Request nothing{"GET", "/api/v1/nothing", "/api/v1/nothing", {}, {}, "", "", {}, {}};
   EXPECT_EQ(api.handle(nothing).status, 404);
-  http::Request wrong{"DELETE", "/api/v1/templates", "/api/v1/templates", {}, {}, "", "", {}};
+  http::Request wrong{"DELETE", "/api/v1/templates", "/api/v1/templates", {}, {}, "", "", {}, {}};
   auto res = api.handle(wrong);
   EXPECT_EQ(res.status, 405);
   bool allow = false;

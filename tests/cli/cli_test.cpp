@@ -323,5 +323,70 @@ TEST_F(Cli, DemoDataShowsDifferentStages) {
   EXPECT_EQ(run_tom({"--db", demo, "audit", "verify"}).exit_code, 0);
 }
 
+TEST_F(Cli, AnswersAndImportsRefuseTextThatIsNotUtf8) {
+  ASSERT_EQ(tom({"assessment", "new", "--template", "sms-client-tom", "--product", "PAS"}).exit_code, 0);
+  struct Case {
+    std::vector<std::string> args;
+    std::string why;
+  };
+  for (const Case& c : std::vector<Case>{
+           {{"answer", "1", "IG-10",
+             "Oth\xFF"
+             "er"},
+            "not valid UTF-8"},
+           {{"answer", "1", "IG-10", "Other", "--note", "caf\xE9"}, "note on IG-10 is not valid UTF-8"},
+           {{"answer", "1", "IG-10", "Other", "--reference", "\xC0\xAF"}, "reference on IG-10"},
+       }) {
+    auto r = tom(c.args);
+    EXPECT_EQ(r.exit_code, 3) << r.out;
+    EXPECT_NE(r.err.find(c.why), std::string::npos) << r.err;
+  }
+  auto check = parse(tom({"check", "1", "--json"}).out);
+  EXPECT_EQ(json::serialize(check).find("Oth"), std::string::npos) << "a refused answer was stored";
+  EXPECT_EQ(tom({"export", "1", "--format", "json"}).exit_code, 0);
+
+  // A template file with a byte that is not UTF-8 is refused, naming its line.
+  std::string yaml = test::read_text(test::source_path("templates/ers-api-tom.yaml"));
+  auto second_line = yaml.find('\n', yaml.find('\n') + 1);
+  ASSERT_NE(second_line, std::string::npos);
+  std::string bad = yaml.substr(0, second_line) + " # \xFF" + yaml.substr(second_line);
+  std::string path = test::temp_path("bad-utf8.yaml");
+  test::write_text(path, bad);
+  auto r = tom({"template", "validate", path});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find(path + ":2"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("not valid UTF-8"), std::string::npos) << r.err;
+
+  // An assessment file whose answer note carries an escaped NUL.
+  auto exported = tom({"export", "1", "--format", "json"});
+  ASSERT_EQ(tom({"answer", "1", "IG-10", "Other", "--note", "fine"}).exit_code, 0);
+  std::string doc = tom({"export", "1", "--format", "json"}).out;
+  auto at = doc.find("\"fine\"");
+  ASSERT_NE(at, std::string::npos) << doc.substr(0, 300);
+  doc.replace(at, 6, "\"fi\\u0000ne\"");
+  std::string file = test::temp_path("nul.json");
+  test::write_text(file, doc);
+  auto imported = tom({"import", file, "--as", "assessment"});
+  EXPECT_NE(imported.exit_code, 0) << imported.out;
+  EXPECT_NE(imported.err.find("NUL byte"), std::string::npos) << imported.err;
+}
+
+TEST_F(Cli, WeakPasswordsAreRefusedWhenAddingUsers) {
+  ASSERT_EQ(tom({"organisation", "add", "Riverside", "--type", "supplier"}).exit_code, 0);
+  for (const char* weak : {"aaaaaaaaaa", "aaaaaaaaaaaa", "password1234", "eleven-char"}) {
+    ::setenv("TOM_PASSWORD", weak, 1);
+    auto r = tom(
+        {"user", "add", "casey@example.org", "--name", "Casey", "--organisation", "1", "--role", "editor"});
+    EXPECT_EQ(r.exit_code, 3) << weak;
+    EXPECT_NE(r.err.find("password"), std::string::npos) << weak << ": " << r.err;
+  }
+  ::setenv("TOM_PASSWORD", "demo-password-2026", 1);
+  auto ok =
+      tom({"user", "add", "casey@example.org", "--name", "Casey", "--organisation", "1", "--role", "editor"});
+  ::unsetenv("TOM_PASSWORD");
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+  EXPECT_NE(tom({"user", "list"}).out.find("casey@example.org"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace tom

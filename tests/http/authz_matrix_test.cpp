@@ -375,6 +375,9 @@ std::vector<Case> matrix_cases() {
   // Identity. Tokens are made before signing out (stage 1 signs out with them).
   add("GET", "/api/v1/me", {}, "", all(200));
   add("POST", "/api/v1/tokens", {}, R"({"name": "authz matrix {actor}"})", all(201));
+  // Everyone lists their own tokens; revoking one that is not yours is a 404 (hardening_test: another's).
+  add("GET", "/api/v1/tokens", {}, "", all(200));
+  add("DELETE", "/api/v1/tokens/{id}", {{"id", "0123456789abcdef"}}, "", all(404));
   add("DELETE", "/api/v1/session", {}, "", all(204), 1);
   add("GET", "/api/v1/users", {}, "", all(200));
   add("POST", "/api/v1/users", {},

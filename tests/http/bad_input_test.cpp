@@ -445,11 +445,14 @@ TEST_F(BadInput, HugeJsonBodyIs413) {
   std::string ahead =
       "POST /api/v1/organisations HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
       "Content-Length: " +
-      std::to_string(org.size()) + "\r\n\r\n";
-  Raw a = raw_exchange(server_->port(), ahead, org);  // anonymous: the size is refused before sign-in matters
+      std::to_string(org.size()) + "\r\n";
+  Raw a = raw_exchange(server_->port(), ahead + "Authorization: Bearer " + token + "\r\n\r\n", org);
   EXPECT_EQ(a.status, 413) << "POST /api/v1/organisations with a 2 MiB body: "
                            << (a.status == 0 ? "the connection closed without a response"
                                              : snippet(a.response));
+  // Anonymous: refused from the header, before the body (or its size) matters.
+  Raw anon = raw_exchange(server_->port(), ahead + "\r\n", org);
+  EXPECT_EQ(anon.status, 401) << snippet(anon.response);
   expect_alive("after a 2 MiB organisation");
   EXPECT_EQ(admin_->get("/api/v1/organisations").body.find("Huge Org"), std::string::npos);
 }

@@ -5,6 +5,14 @@
 
 namespace tom::io::workbook {
 
+Error model_too_large(const std::string& where, const ReadLimits& limits) {
+  return Error::too_large(
+      where + ": the workbook would take more than " +
+      std::to_string(limits.max_model_bytes / (1024 * 1024)) +
+      " MiB in memory (its cells, their text and its shared strings); a TOM workbook needs "
+      "far less, so it is refused");
+}
+
 void Sheet::set(int row, int col, Cell cell) {
   if (cell.type == Cell::Type::kEmpty && cell.text.empty() && cell.formula.empty()) {
     cells_.erase({row, col});

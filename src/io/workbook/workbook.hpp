@@ -103,13 +103,29 @@ struct Workbook {
       std::string_view name) const;  // exact match first, then ignoring surrounding spaces
 };
 
+// What a read may use. The model's memory is bounded as well as the file's size, because a small file can
+// describe a large model (one long shared string copied into every cell that uses it, millions of tiny
+// cells): the reader adds up each cell's cost and each shared string as it goes and refuses the file the
+// moment the total passes max_model_bytes, long before the memory is spent. A TOM workbook needs a few MiB.
 struct ReadLimits {
   size_t max_file_bytes = 200ull * 1024 * 1024;      // the whole file
-  size_t max_inflated_bytes = 512ull * 1024 * 1024;  // xlsx: sum of all decompressed parts read
-  size_t max_part_bytes = 128ull * 1024 * 1024;      // xlsx: one decompressed part
-  size_t max_cells = 5'000'000;                      // all sheets together
+  size_t max_inflated_bytes = 256ull * 1024 * 1024;  // xlsx: sum of all decompressed parts read
+  size_t max_part_bytes = 64ull * 1024 * 1024;       // xlsx: one decompressed part; xls: the Workbook stream
+  size_t max_cells = 1'000'000;                      // all sheets together
   size_t max_sheets = 1000;
+  size_t max_model_bytes = 64ull * 1024 * 1024;  // cells, their text and the shared strings, estimated
 };
+
+// The memory one cell takes in a Sheet, estimated: its map node (key, value, tree links) and its text.
+inline size_t cell_cost(const Cell& c) {
+  return sizeof(CellRef) + sizeof(Cell) + 4 * sizeof(void*) + c.text.size() + c.formula.size();
+}
+// The memory one shared string takes while the workbook is read.
+inline size_t string_cost(const std::string& s) {
+  return sizeof(std::string) + s.size();
+}
+// The refusal when a read passes max_model_bytes; `where` says where the reader was.
+Error model_too_large(const std::string& where, const ReadLimits& limits);
 
 // "A1"-style column letters for a 0-based column ("A", "Z", "AA"), and back (-1 when invalid).
 std::string column_name(int col);

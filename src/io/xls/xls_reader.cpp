@@ -94,6 +94,7 @@ class XlsReader {
   std::vector<RawName> names_;
   std::vector<std::string> name_texts_;
   size_t cells_ = 0;                              // cells in finished sheets
+  size_t model_bytes_ = 0;                        // estimated memory of the model (max_model_bytes)
   size_t sheet_bytes_ = 0;                        // stream bytes in finished sheet substreams
   std::vector<std::pair<size_t, size_t>> spans_;  // [start, end) of finished sheet substreams
 };
@@ -163,6 +164,9 @@ Status XlsReader::read_globals() {
             return bad("", rec,
                        "shared string " + std::to_string(i) + " of " + std::to_string(unique) +
                            " runs past the end of the SST and its CONTINUE records");
+          model_bytes_ += workbook::string_cost(sst_.back());
+          if (model_bytes_ > limits_.max_model_bytes)
+            return workbook::model_too_large(name_ + ": shared string " + std::to_string(i + 1), limits_);
         }
         break;
       }
@@ -225,6 +229,13 @@ Status XlsReader::read_globals() {
 }
 
 Status XlsReader::set_cell(Sheet& sheet, const BoundSheet& bs, int row, int col, Cell cell) {
+  // Shared strings are copied into each cell that uses them (LABELSST is 10 bytes for any length): count
+  // the copy before making it.
+  model_bytes_ += workbook::cell_cost(cell);
+  if (model_bytes_ > limits_.max_model_bytes)
+    return workbook::model_too_large(
+        name_ + ": sheet '" + bs.name + "' cell " + workbook::column_name(col) + std::to_string(row + 1),
+        limits_);
   sheet.set(row, col, std::move(cell));
   if (cells_ + sheet.cell_count() > limits_.max_cells)
     return Error::too_large(name_ + ": sheet '" + bs.name + "' takes the workbook over the limit of " +
@@ -504,6 +515,11 @@ Result<Workbook> XlsReader::read() {
         if (resolved.size() >= kMaxDistinctLists) continue;
         it = resolved.emplace(key, workbook::resolve_list(wb, static_cast<int>(i), v.formula1)).first;
       }
+      // Each validation gets its own copy of the list: count the copies against the budget.
+      for (const auto& value : it->second) model_bytes_ += workbook::string_cost(value);
+      if (model_bytes_ > limits_.max_model_bytes)
+        return workbook::model_too_large(name_ + ": sheet '" + wb.sheets[i].name + "': its lists' values",
+                                         limits_);
       v.values = it->second;
     }
   return wb;

@@ -16,9 +16,11 @@ namespace tom::io::xlsx {
 namespace {
 
 using workbook::Cell;
+using workbook::cell_cost;
 using workbook::DefinedName;
 using workbook::ReadLimits;
 using workbook::Sheet;
+using workbook::string_cost;
 using workbook::Validation;
 using workbook::Workbook;
 
@@ -204,7 +206,8 @@ class WorkbookHandler : public XmlHandler {
 
 class SharedStringsHandler : public XmlHandler {
  public:
-  SharedStringsHandler(const std::string& where, const ReadLimits& limits) : where_(where), limits_(limits) {}
+  SharedStringsHandler(const std::string& where, const ReadLimits& limits, size_t& model_bytes)
+      : where_(where), limits_(limits), model_bytes_(model_bytes) {}
   std::vector<std::string> strings;
 
   void start(std::string_view name, const XmlAttrs&) override {
@@ -229,16 +232,26 @@ class SharedStringsHandler : public XmlHandler {
                               std::to_string(limits_.max_cells) + " cells"));
         return;
       }
+      model_bytes_ += string_cost(cur_);
+      if (model_bytes_ > limits_.max_model_bytes)
+        return fail(workbook::model_too_large(
+            where_ + ": shared string " + std::to_string(strings.size() + 1), limits_));
       strings.push_back(cur_);
     }
   }
   void text(std::string_view chunk) override {
-    if (in_t_) cur_.append(chunk);
+    if (!in_t_) return;
+    // One string alone may not outgrow the budget either (it is kept whole until </si>).
+    if (model_bytes_ + cur_.size() + chunk.size() > limits_.max_model_bytes)
+      return fail(workbook::model_too_large(where_ + ": shared string " + std::to_string(strings.size() + 1),
+                                            limits_));
+    cur_.append(chunk);
   }
 
  private:
   const std::string& where_;
   const ReadLimits& limits_;
+  size_t& model_bytes_;
   std::string cur_;
   bool in_si_ = false;
   bool in_t_ = false;
@@ -250,13 +263,13 @@ class SharedStringsHandler : public XmlHandler {
 class SheetHandler : public XmlHandler {
  public:
   SheetHandler(const std::string& where, const ReadLimits& limits, const std::vector<std::string>& strings,
-               Sheet& sheet, size_t cells_before, size_t& text_bytes)
+               Sheet& sheet, size_t cells_before, size_t& model_bytes)
       : where_(where),
         limits_(limits),
         strings_(strings),
         sheet_(sheet),
         cells_before_(cells_before),
-        text_bytes_(text_bytes) {}
+        model_bytes_(model_bytes) {}
 
   void start(std::string_view name, const XmlAttrs& a) override {
     switch (name.empty() ? '\0' : name[0]) {
@@ -325,7 +338,11 @@ class SheetHandler : public XmlHandler {
   }
 
   void text(std::string_view chunk) override {
-    if (collect_) collect_->append(chunk);
+    if (!collect_) return;
+    // A cell's text is held whole until the cell ends: bound it by what the budget has left.
+    if (model_bytes_ + collect_->size() + chunk.size() > limits_.max_model_bytes)
+      return fail(workbook::model_too_large(where_cell(), limits_));
+    collect_->append(chunk);
   }
 
   void finish() {
@@ -435,12 +452,10 @@ class SheetHandler : public XmlHandler {
     }
     if (cell.type == Cell::Type::kEmpty && formula_.empty()) return;  // a styled blank
     cell.formula = formula_;
-    // Shared strings are copied into each cell that uses them: bound the text so materialised.
-    text_bytes_ += cell.text.size();
+    // Shared strings are copied into each cell that uses them: count the copies before making them.
+    model_bytes_ += cell_cost(cell);
+    if (model_bytes_ > limits_.max_model_bytes) return fail(workbook::model_too_large(where_cell(), limits_));
     sheet_.set(cell_row_, cell_col_, std::move(cell));
-    if (text_bytes_ > limits_.max_inflated_bytes)
-      return fail(Error::too_large(where_cell() + ": the cells' text exceeds the limit of " +
-                                   std::to_string(limits_.max_inflated_bytes) + " bytes"));
     if (cells_before_ + sheet_.cell_count() > limits_.max_cells)
       fail(Error::too_large(where_ + ": the workbook has more than " + std::to_string(limits_.max_cells) +
                             " cells"));
@@ -468,7 +483,7 @@ class SheetHandler : public XmlHandler {
   const std::vector<std::string>& strings_;
   Sheet& sheet_;
   size_t cells_before_;
-  size_t& text_bytes_;
+  size_t& model_bytes_;
   std::vector<std::pair<int, int>> hidden_col_spans_;
 
   int row_ = -1;
@@ -538,16 +553,16 @@ class Reader {
         sst_part = resolve_target(wb_dir, rel.target);
     if (sst_part.empty() || !zip_.find(sst_part)) sst_part = wb_dir + "sharedStrings.xml";
     std::vector<std::string> strings;
+    size_t model_bytes = 0;  // estimated memory of the model so far (ReadLimits::max_model_bytes)
     if (const ZipEntry* e = zip_.find(sst_part)) {
       std::string sst_where = name_ + ": " + sst_part;
-      SharedStringsHandler ssh(sst_where, limits_);
+      SharedStringsHandler ssh(sst_where, limits_, model_bytes);
       TOM_ASSIGN(std::string sst, zip_.read(*e));
       TOM_TRY(parse_xml(sst, sst_where, ssh));
       strings = std::move(ssh.strings);
     }
 
     size_t cells = 0;
-    size_t text_bytes = 0;
     wb.sheets.reserve(wbh.sheets.size());
     for (const auto& entry : wbh.sheets) {
       Sheet& sheet = wb.sheets.emplace_back();
@@ -566,13 +581,13 @@ class Reader {
                               (sheet_part.empty() ? "" : " (" + sheet_part + ")"));
       std::string sheet_where = name_ + ": " + sheet_part;
       TOM_ASSIGN(std::string sheet_xml, zip_.read(*part));
-      SheetHandler sh(sheet_where, limits_, strings, sheet, cells, text_bytes);
+      SheetHandler sh(sheet_where, limits_, strings, sheet, cells, model_bytes);
       TOM_TRY(parse_xml(sheet_xml, sheet_where, sh));
       sh.finish();
       cells += sheet.cell_count();
     }
 
-    TOM_TRY(resolve_lists(wb, text_bytes));
+    TOM_TRY(resolve_lists(wb, model_bytes));
     return wb;
   }
 
@@ -589,7 +604,7 @@ class Reader {
   // Fills the values of list validations. Bounded: identical formulas on a sheet resolve once, at most
   // kMaxDistinctLists formulas (and kMaxResolveWork steps) are resolved, and the values copied count against
   // the cell and text limits.
-  Status resolve_lists(Workbook& wb, size_t text_bytes) {
+  Status resolve_lists(Workbook& wb, size_t model_bytes) {
     std::map<std::pair<int, std::string>, std::vector<std::string>> cache;
     size_t values = 0;
     size_t work = 0;
@@ -610,8 +625,8 @@ class Reader {
           it = cache.emplace(key, workbook::resolve_list(wb, static_cast<int>(i), v.formula1)).first;
         }
         values += it->second.size();
-        for (const auto& s : it->second) text_bytes += s.size();
-        if (values > limits_.max_cells || text_bytes > limits_.max_inflated_bytes)
+        for (const auto& s : it->second) model_bytes += string_cost(s);
+        if (values > limits_.max_cells || model_bytes > limits_.max_model_bytes)
           return Error::too_large(name_ + ": sheet '" + wb.sheets[i].name +
                                   "': the data validations' lists exceed the size limits");
         v.values = it->second;

@@ -387,6 +387,29 @@ TEST(XlsRecords, CellLimit) {
   EXPECT_EQ(r.error().code, ErrorCode::kTooLarge);
 }
 
+TEST(XlsRecords, HostileWorkbookRefusedByDefaultBeforeItsMemoryIsSpent) {
+  // LABELSST is 14 bytes whatever the string's length: one 8,000-character shared string in 10,000 cells is a
+  // ~150 KB file describing 80 MB. The default limits refuse it at the cell that passes 64 MiB.
+  std::string body;
+  put32(body, 10'000);
+  put32(body, 1);
+  body += ustr16(std::string(8'000, 'x'));
+  std::string cells;
+  for (uint16_t row = 0; row < 10'000; ++row) cells += labelsst(row, 0, 0);
+  std::string file = compound_file(workbook_stream(record(0x00FC, body), {{"One", cells, 0}}));
+  EXPECT_LT(file.size(), 200u << 10);
+  Error e = read_error(file);
+  EXPECT_EQ(e.code, ErrorCode::kTooLarge);
+  EXPECT_NE(e.message.find("64 MiB in memory"), std::string::npos) << e.message;
+  EXPECT_NE(e.message.find("sheet 'One' cell A"), std::string::npos) << e.message;
+  // Within a larger budget the same file reads.
+  ReadLimits roomy;
+  roomy.max_model_bytes = 128u << 20;
+  auto r = read_xls(file, "t.xls", roomy);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->sheets[0].cell_count(), 10'000u);
+}
+
 // A tool, not a check: writes the fuzzing seeds.
 // TOM_WRITE_XLS_CORPUS=fuzz/corpus/xls ./build/tests/xls_test --gtest_also_run_disabled_tests
 // --gtest_filter=*Corpus*

@@ -818,10 +818,30 @@ TEST(XlsxLimits, SharedStringsCopiedIntoManyCells) {
   for (int i = 1; i <= 200; ++i) rows += "<row><c t=\"s\"><v>0</v></c></row>";
   rows += "</sheetData>";
   ReadLimits limits;
-  limits.max_inflated_bytes = 4u << 20;
-  expect_error(read(build_zip(book({rows}, sst)), limits), ErrorCode::kTooLarge, "text exceeds the limit");
-  limits.max_inflated_bytes = 32u << 20;
+  limits.max_model_bytes = 4u << 20;
+  expect_error(read(build_zip(book({rows}, sst)), limits), ErrorCode::kTooLarge, "4 MiB in memory");
+  limits.max_model_bytes = 32u << 20;
   EXPECT_TRUE(read(build_zip(book({rows}, sst)), limits).ok());
+}
+
+TEST(XlsxLimits, HostileWorkbookRefusedByDefaultBeforeItsMemoryIsSpent) {
+  // A few kilobytes that describe ~100 MB: one 32,767-character string in 3,000 cells. The default limits
+  // refuse it at the cell that passes 64 MiB, naming it.
+  std::string sst = "<sst><si><t>" + std::string(32'767, 'x') + "</t></si></sst>";
+  std::string rows = "<sheetData>";
+  for (int i = 1; i <= 3000; ++i) rows += "<row><c t=\"s\"><v>0</v></c></row>";
+  rows += "</sheetData>";
+  std::string zip = build_zip(book({rows}, sst));
+  EXPECT_LT(zip.size(), 64u << 10);
+  auto r = read(zip);
+  expect_error(r, ErrorCode::kTooLarge, "64 MiB in memory");
+  expect_error(r, ErrorCode::kTooLarge, "xl/worksheets/sheet1.xml: cell A");
+  // One shared string alone larger than the budget is refused while it is read.
+  ReadLimits limits;
+  limits.max_model_bytes = 1u << 20;
+  std::string big = "<sst><si><t>" + std::string(2u << 20, 'y') + "</t></si></sst>";
+  expect_error(read(build_zip(book({"<sheetData/>"}, big)), limits), ErrorCode::kTooLarge,
+               "xl/sharedStrings.xml: shared string 1");
 }
 
 TEST(XlsxLimits, OverlappingHiddenColumnsDoNotMultiply) {
