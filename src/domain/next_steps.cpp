@@ -31,8 +31,8 @@ Waiting whats_waiting(const Template& t, const Assessment& a, const std::vector<
   std::map<std::string, size_t> missing_by_party;
   std::set<std::string> incomplete_phases;
   for (const auto& m : completeness.missing) {
-    const Item* item = t.find_item(m.item_id);
-    if (item && item->kind == ItemKind::kApproval) continue;
+    const Section* sec = t.find_section(m.section_id);
+    if (sec && sec->kind == SectionKind::kApprovalGateways) continue;
     bool open = m.phases.empty() || std::any_of(m.phases.begin(), m.phases.end(),
                                                 [&](const std::string& p) { return !approved.count(p); });
     if (!open) continue;

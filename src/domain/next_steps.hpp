@@ -32,7 +32,7 @@ struct Waiting {
   std::vector<NextStep> steps;  // decisions first, then the holder's work, then other parties' answers
 };
 
-// Items of kind approval are not counted as work to answer: a phase decision records them.
+// Items of the approval-gateway sections are not counted as work to answer: the phase decisions record them.
 // An item is only missing while one of its phases is not yet approved.
 Waiting whats_waiting(const Template& t, const Assessment& a, const std::vector<PhaseStatus>& phases,
                       const Completeness& completeness);

@@ -322,10 +322,14 @@ Response Pages::section(Request& r, Session& s, const std::map<std::string, Item
   d.set("any_editable", body->any_editable);
   d.set("errors", errors);
   d.set("has_errors", !problems.empty());
-  Data derived = list();
-  for (const auto& v : body->results) derived.push_back(result_data(v));
+  // The overall results this section feeds (the IG result, the sign-off level...) first; what they are built
+  // from behind a details element.
+  Data derived = list(), parts = list();
+  for (const auto& v : body->results) (v.overall ? derived : parts).push_back(result_data(v));
   d.set("has_derived", !body->results.empty());
   d.set("derived", derived);
+  d.set("has_derived_parts", parts.is_non_empty_list());
+  d.set("derived_parts", parts);
   return html(status, render_page("section", d));
 }
 

@@ -32,21 +32,21 @@ Response Pages::findings(Request& r, Session& s, const std::string& error, int s
     x.set("csrf", s.auth.csrf_token);
     x.set("me", s.auth.caller.user.name);
     x.set("key", f.key);
-    x.set("title", opt(f.title));
+    x.set("title", opt(keys_in_words(t, f.title)));
     x.set("kind", f.kind);
-    x.set("role", opt(f.role));
+    x.set("role", opt(f.role.empty() ? "" : role_in_words(f.role)));
     x.set("item", opt(f.item_id));
     x.set("status", f.status);
     x.set("tag_class", f.status == "accepted" || f.status == "resolved" ? "nhsuk-tag--green"
                        : f.status == "lapsed"                           ? "nhsuk-tag--orange"
                                                                         : "nhsuk-tag--red");
-    // The rules' explanation in words (items and results by name), or what a person recorded.
+    // Under its title, what the rules read to raise it, in words (items and results by name); or what a
+    // person recorded.
     auto rf = raised.find(f.key);
     std::string because = rf != raised.end() ? because_in_words(t, rf->second->reads) : "";
-    x.set("explanation", rf != raised.end()
-                             ? keys_in_words(t, f.title.empty() ? rf->second->description : f.title) +
-                                   (because.empty() ? "" : ". " + because)
-                             : keys_in_words(t, f.explanation));
+    x.set("explanation", !because.empty()     ? because
+                         : rf != raised.end() ? keys_in_words(t, rf->second->description)
+                                              : keys_in_words(t, f.explanation));
     if (f.stored && !f.stored->accepted_by.empty()) {
       x.set("accepted_by", opt(f.stored->accepted_by));
       x.set("expires_on", opt(day_in_words(f.stored->expires_on)));
@@ -57,7 +57,8 @@ Response Pages::findings(Request& r, Session& s, const std::string& error, int s
     bool can_accept = open && why_not_accept(s.auth.caller, l->assessment, f.role).empty();
     x.set("can_accept", can_accept);
     if (can_accept && f.key == failed_key) {
-      bool about_mitigation = error.find("mitigation") != std::string::npos;
+      bool about_date = error.find("date") != std::string::npos || error.find("expir") != std::string::npos;
+      bool about_mitigation = !about_date && error.find("mitigation") != std::string::npos;
       error_field = (about_mitigation ? "mitigation-" : "expires-") + std::to_string(n);
       x.set("accept_error", error);
       x.set("error_on_mitigation", about_mitigation);

@@ -261,9 +261,10 @@ Data Pages::next_steps(const Template& t, const Assessment& a, const Waiting& w,
     mine_any = mine_any || mine;
     x.set("mine", mine);
     x.set("text", step.text);
+    // The organisation's name when one plays the party (that is who people know), else the party's.
     std::string who = party_name(t, step.party);
     if (int64_t org = a.organisation_for(step.party))
-      if (auto o = store_.get_organisation(org)) who = o->name + " (" + who + ")";
+      if (auto o = store_.get_organisation(org)) who = o->name;
     x.set("who", who);
     std::string href = base_href;
     switch (step.kind) {

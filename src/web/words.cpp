@@ -1,5 +1,6 @@
 #include "web/words.hpp"
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <cctype>
 #include <functional>
@@ -189,6 +190,23 @@ std::string keys_in_words(const Template& t, const std::string& text) {
   return out;
 }
 
+std::string role_in_words(const std::string& role) {
+  static const std::map<std::string, std::string> kRoles = {
+      {"siro", "the SIRO"},
+      {"clinical-safety-officer", "the clinical safety officer"},
+      {"clinical-safety-group", "the Clinical Safety Group"},
+      {"owner", "the owner"},
+      {"approver", "the approver"},
+      {"central", "the central body"},
+      {"editor", "an editor"},
+  };
+  auto it = kRoles.find(role);
+  if (it != kRoles.end()) return it->second;
+  std::string out = "the " + role;
+  std::replace(out.begin(), out.end(), '-', ' ');
+  return out;
+}
+
 std::vector<ResultView> result_views(const Template& t, const rules::Evaluation& e) {
   // What each derived value is built from, as written in its expression (not only what one evaluation read).
   std::map<std::string, std::pair<std::set<std::string>, std::set<std::string>>> uses;  // items, derived
@@ -250,11 +268,11 @@ EventWords event_in_words(const store::AuditEvent& e, const Template& t,
       w.what = "Changed the answer to " + item;
     if (!e.before.empty() && was != now)
       w.detail = "From \u201c" + (was.empty() ? std::string("not answered") : was) + "\u201d to \u201c" +
-                 (now.empty() ? std::string("not answered") : now) + "\u201d.";
+                 (now.empty() ? std::string("not answered") : now) + "\u201d";
     else if (!now.empty())
-      w.detail = "\u201c" + now + "\u201d.";
+      w.detail = "\u201c" + now + "\u201d";
     if (note != old_note)
-      w.detail += (w.detail.empty() ? "" : " ") +
+      w.detail += (w.detail.empty() ? "" : ". ") +
                   (note.empty() ? std::string("Note removed.") : sentence("Note: " + note));
   } else if (e.action == "assessment.create") {
     w.what = "Started this TOM";

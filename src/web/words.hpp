@@ -31,6 +31,9 @@ std::string because_in_words(const domain::Template& t, const std::vector<rules:
 // finding key in braces (` {rule:...}`) is dropped.
 std::string keys_in_words(const domain::Template& t, const std::string& text);
 
+// A role as people say it: "siro" -> "the SIRO", "clinical-safety-officer" -> "the clinical safety officer".
+std::string role_in_words(const std::string& role);
+
 // One derived result as the pages show it.
 struct ResultView {
   std::string name;         // result_name

@@ -38,8 +38,13 @@ Template chain() {
     return i;
   };
   s.items = {item("S-1", "supplier", {"1A"}), item("S-2", "supplier", {"2"}), item("T-1", "trust", {"2"}),
-             item("C-1", "icb", {"2"}), item("AG-1", "central", {"1A"}, ItemKind::kApproval)};
-  t.sections = {s};
+             item("C-1", "icb", {"2"})};
+  Section gateways;
+  gateways.id = "gateways";
+  gateways.kind = SectionKind::kApprovalGateways;
+  gateways.items = {item("AG-1", "central", {"1A"}, ItemKind::kApproval),
+                    item("AG-2", "central", {"1A"}, ItemKind::kContact)};
+  t.sections = {s, gateways};
   return t;
 }
 
@@ -55,7 +60,8 @@ Completeness missing(std::initializer_list<std::pair<const char*, const char*>> 
   Completeness c;
   for (const auto& [id, party] : items) {
     const Item* i = t.find_item(id);
-    c.missing.push_back({id, "s", party, i->phases, "not answered"});
+    c.missing.push_back(
+        {id, std::string(id).rfind("AG-", 0) == 0 ? "gateways" : "s", party, i->phases, "not answered"});
   }
   return c;
 }
@@ -79,13 +85,17 @@ std::vector<std::string> texts(const Waiting& w) {
 
 TEST(NextSteps, TheHolderAnswersItsOwnItemsFirst) {
   Template t = chain();
-  auto w = whats_waiting(
-      t, held_by("supplier"), statuses(t, {PhaseState::kOpen, PhaseState::kOpen}),
-      missing(
-          {{"S-1", "supplier"}, {"S-2", "supplier"}, {"T-1", "trust"}, {"C-1", "icb"}, {"AG-1", "central"}},
-          t));
+  auto w = whats_waiting(t, held_by("supplier"), statuses(t, {PhaseState::kOpen, PhaseState::kOpen}),
+                         missing({{"S-1", "supplier"},
+                                  {"S-2", "supplier"},
+                                  {"T-1", "trust"},
+                                  {"C-1", "icb"},
+                                  {"AG-1", "central"},
+                                  {"AG-2", "central"}},
+                                 t));
   EXPECT_FALSE(w.approved);
-  // The trust's item waits for the hand-on; the ICB answers outside the chain; approval items are decided.
+  // The trust's item waits for the hand-on; the ICB answers outside the chain; the approval gateways (even
+  // their contact items) are filled by the decisions.
   EXPECT_EQ(texts(w), (std::vector<std::string>{"supplier: Answer 2 items", "icb: Answer 1 item"}));
 }
 

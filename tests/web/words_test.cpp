@@ -115,7 +115,7 @@ TEST(Words, HistoryEventsSayWhatChangedByWhomAndWhen) {
   e.after = R"({"value":"No","note":"","reference":"","version":1})";
   w = event_in_words(e, t, people);
   EXPECT_EQ(w.what, "Answered IG-16");
-  EXPECT_EQ(w.detail, "\u201cNo\u201d.");
+  EXPECT_EQ(w.detail, "\u201cNo\u201d");
 
   e.action = "assessment.handoff";
   e.entity_key = "3";
