@@ -187,6 +187,17 @@ test('the upload form keeps its CSRF token out of the URL and the error summarie
   await admin.page.waitForSelector('.nhsuk-error-summary');
   assert.match(await text(admin.page, '.nhsuk-error-summary'), /Choose a workbook/);
   await checkPage(admin.page, 'templates-upload-error-body-token');
+  // As an attacker would: a token only in the URL, or a wrong one in the body, is refused.
+  const token = await form.locator('input[name=_csrf]').inputValue();
+  const upload = (query, fields) => admin.page.request.post(`${server.url}/templates${query}`, { multipart: fields });
+  const inUrl = await upload(`?_csrf=${token}`, { id: 'x' });
+  assert.equal(inUrl.status(), 403, 'a token in the URL does not count');
+  assert.match(await inUrl.text(), /This form has expired/);
+  assert.equal((await upload('', { _csrf: `${token.slice(0, -1)}x`, id: 'x' })).status(), 403);
+  assert.equal((await upload('', { id: 'x' })).status(), 403);
+  const right = await upload('', { _csrf: token, id: 'x' });
+  assert.equal(right.status(), 400, 'the right token in the body reaches the form (which wants a workbook)');
+  assert.match(await right.text(), /Choose a workbook/);
   await admin.close();
 
   const kim = await signedIn('kim.ng@northbridge.example');
