@@ -8,7 +8,10 @@
 #include <unordered_map>
 
 #include "api/api.hpp"
+#include "domain/next_steps.hpp"
+#include "io/tom_import/sheet_layout.hpp"
 #include "web/render.hpp"
+#include "web/words.hpp"
 
 namespace tom::web {
 
@@ -35,6 +38,18 @@ struct Part {
 };
 std::vector<Part> parse_multipart(const std::string& content_type, const std::string& body);
 const char* tag_class(const std::string& state);
+
+// A bounded multipart/form-data reader for the workbook upload form (pages_more.cpp).
+struct Part {
+  std::map<std::string, std::string> headers;  // lower-case names
+  std::string name, filename, body;
+};
+// With `only`, just the parts of that name (the others' bodies are not copied).
+std::vector<Part> parse_multipart(const std::string& content_type, const std::string& body,
+                                  const std::string& only = "");
+// The value of a plain (non-file) field of a multipart form, or "".
+std::string multipart_field(const std::string& content_type, const std::string& body,
+                            const std::string& name);
 
 class Pages {
  public:
@@ -121,7 +136,8 @@ class Pages {
   Response diff(Request& r, Session& s);
   Response audit_dashboard(Request& r, Session& s);
   Response audit_csv(Request& r, Session& s);
-  Response templates(Request& r, Session& s, const std::string& error, const std::string& notice, int status);
+  Response templates(Request& r, Session& s, const std::string& error, const std::string& notice, int status,
+                     const std::vector<io::tom_import::ImportNote>& not_mapped = {});
   Response upload_template(Request& r, Session& s);
   Response template_diff(Request& r, Session& s);
   Response organisations(Request& r, Session& s, const std::string& error, int status,
@@ -129,16 +145,31 @@ class Pages {
   Response add_organisation(Request& r, Session& s);
   Response add_user(Request& r, Session& s);
 
-  static constexpr const char* kCsrfMark = "@@tom-csrf@@";
-  static std::string with_csrf(std::string body, const std::string& token) {
-    for (size_t at = body.find(kCsrfMark); at != std::string::npos;
-         at = body.find(kCsrfMark, at + token.size()))
-      body.replace(at, std::string(kCsrfMark).size(), token);
-    return body;
-  }
+  // What a section page shows below its heading, the same for everyone who may edit the same items: kept per
+  // store revision so a plain view does not rebuild it. The caller's CSRF token is never part of it (the page
+  // around it is rendered for each request), so nothing in stored answers can stand in for a token.
+  struct SectionBody {
+    std::string items_html;
+    bool any_editable = false;
+    size_t answered = 0, required = 0;
+    std::vector<ResultView> results;  // derived results built from this section's items
+  };
+  SectionBody section_body(const api::Loaded& l, const Section& sec, const service::CheckReport& rep,
+                           const Caller& caller, const std::map<std::string, ItemProblem>& problems,
+                           const std::map<std::string, std::pair<std::string, std::string>>& submitted,
+                           Data& errors);
+
+  // People's names by email, for pages that would otherwise show who did something as an email address.
+  std::map<std::string, std::string> people();
+  std::string person_name(const std::string& email);
+
+  // What the assessment waits for, as the home page and the overview list it: each step with who it waits
+  // for, whether that is the caller's organisation, and a link to where it is done.
+  Data next_steps(const Template& t, const Assessment& a, const Waiting& w, const Completeness& c,
+                  const Session& s);
+
   std::mutex body_mu_;
-  std::map<std::string, std::string>
-      bodies_;  // rendered section bodies by assessment/section/revision/editable
+  std::map<std::string, SectionBody> bodies_;               // by assessment/section/revision/editable items
   std::unordered_map<std::string, std::string> item_html_;  // rendered items by everything they show
 
   api::Api& api_;

@@ -2,11 +2,41 @@
 #include <algorithm>
 
 #include "core/clock.hpp"
+#include "domain/next_steps.hpp"
 #include "domain/workflow.hpp"
 #include "service/views.hpp"
 #include "web/pages.hpp"
+#include "web/words.hpp"
 
 namespace tom::web {
+
+namespace {
+
+// "3 of 12 answered", or "Nothing to answer" for a section with no required items (never "0 of 0").
+std::string progress_text(size_t answered, size_t required) {
+  if (required == 0) return "Nothing to answer";
+  return std::to_string(answered) + " of " + std::to_string(required) + " answered";
+}
+
+const char* result_tag(const std::string& value) {
+  if (value == "PASS") return "nhsuk-tag--green";
+  if (value == "FAIL") return "nhsuk-tag--red";
+  if (value == "CHECK") return "nhsuk-tag--orange";
+  return "nhsuk-tag--blue";
+}
+
+Data result_data(const ResultView& v) {
+  Data x = object();
+  x.set("name", v.name);
+  x.set("description", opt(v.description == v.name ? "" : v.description));
+  x.set("value", v.value.empty() ? "Not known yet" : v.value);
+  x.set("known", !v.value.empty());
+  x.set("result_tag", result_tag(v.value));
+  x.set("because", opt(v.because));
+  return x;
+}
+
+}  // namespace
 
 Response Pages::overview(Request& r, Session& s) {
   Response fail;
@@ -16,6 +46,7 @@ Response Pages::overview(Request& r, Session& s) {
   const Assessment& a = l->assessment;
   auto report = wb_.check_cached(a.id);
   if (!report) return error_page(503, "Sorry, there is a problem with the service", "Try again later.", &s);
+  const auto& rep = **report;
   Data d = base(a.product, &s);
   d.set("breadcrumbs", crumbs({{"/", "Your assessments"}}));
   d.set("id", std::to_string(a.id));
@@ -26,7 +57,7 @@ Response Pages::overview(Request& r, Session& s) {
   Data sections = list();
   size_t i = 0;
   for (const auto& sec : t.sections) {
-    const auto& p = (*report)->completeness.sections[i++];
+    const auto& p = rep.completeness.sections[i++];
     if (p.required == 0 && sec.kind == SectionKind::kCover) continue;
     Data row = object();
     row.set("assessment", std::to_string(a.id));
@@ -37,6 +68,8 @@ Response Pages::overview(Request& r, Session& s) {
     row.set("parties", parties);
     row.set("answered", std::to_string(p.answered));
     row.set("required", std::to_string(p.required));
+    row.set("has_required", p.required > 0);
+    row.set("progress", progress_text(p.answered, p.required));
     sections.push_back(row);
   }
   d.set("sections", sections);
@@ -62,18 +95,28 @@ Response Pages::overview(Request& r, Session& s) {
   d.set("phases", ph);
   std::vector<GateFinding> gf;
   int open = 0, settled = 0;
-  for (const auto& f : service::merge_findings(**report, today_utc())) {
+  for (const auto& f : service::merge_findings(rep, today_utc())) {
     bool done = f.status == "accepted" || f.status == "resolved";
     (done ? settled : open)++;
     gf.push_back({f.key, f.kind, f.title, done});
   }
   d.set("findings_open", std::to_string(open));
   d.set("findings_settled", std::to_string(settled));
-  Gate g = go_live_gate(t, phases, (*report)->answers, gf);
+  Gate g = go_live_gate(t, phases, rep.answers, gf);
   d.set("gate_open", g.open);
   Data reasons = list();
-  for (const auto& x : g.reasons) reasons.push_back(Data(x));
+  for (const auto& x : g.reasons) reasons.push_back(Data(keys_in_words(t, x)));
   d.set("gate_reasons", reasons);
+  // The TOM's computed results: the overall ones (IG result, clinical-safety sign-off level...) first, then
+  // every result they are built from.
+  Data overall = list(), parts_of = list();
+  for (const auto& v : result_views(t, rep.evaluation))
+    (v.overall ? overall : parts_of).push_back(result_data(v));
+  d.set("has_results", overall.is_non_empty_list());
+  d.set("results", overall);
+  d.set("has_result_parts", parts_of.is_non_empty_list());
+  d.set("result_parts", parts_of);
+  d.set("next", next_steps(t, a, whats_waiting(t, a, phases, rep.completeness), rep.completeness, s));
   Data parts = list();
   for (const auto& p : a.participants) {
     auto org = store_.get_organisation(p.organisation_id);
@@ -91,86 +134,47 @@ Response Pages::overview(Request& r, Session& s) {
   return html(200, render_page("assessment", d));
 }
 
-Response Pages::section(Request& r, Session& s, const std::map<std::string, ItemProblem>& problems,
-                        const std::map<std::string, std::pair<std::string, std::string>>& submitted,
-                        int status, const std::string& notice) {
-  Response fail;
-  auto l = load(r, s, &fail);
-  if (!l) return fail;
-  const Template& t = *l->tmpl.tmpl;
-  const Section* sec = t.find_section(r.params["section"]);
-  if (!sec) return error_page(404, "Page not found", "This TOM has no such section.", &s);
-  // A plain view is the same for everyone who may edit the same items: reuse its rendered body until anything
-  // is written (the store's revision), with the caller's CSRF token put in afterwards.
-  bool plain_view = problems.empty() && submitted.empty() && notice.empty();
-  std::string cache_key;
-  Data page_only = base(sec->title, &s);
-  page_only.set("breadcrumbs",
-                crumbs({{"/", "Your assessments"},
-                        {"/assessments/" + std::to_string(l->assessment.id), l->assessment.product}}));
-  if (plain_view) {
-    auto revision = store_.revision();
-    if (!revision)
-      return error_page(503, "Sorry, there is a problem with the service", "Try again later.", &s);
-    cache_key = std::to_string(l->assessment.id) + "/" + sec->id + "/" + std::to_string(*revision) + "/";
-    for (const auto& item : sec->items)
-      cache_key +=
-          item.answerable() && why_not_answer(s.auth.caller, t, l->assessment, item).empty() ? '1' : '0';
-    std::lock_guard lock(body_mu_);
-    auto hit = bodies_.find(cache_key);
-    if (hit != bodies_.end())
-      return html(status, render_layout(page_only, with_csrf(hit->second, s.auth.csrf_token)));
-  }
-  auto report = wb_.check_cached(l->assessment.id);
-  if (!report) return error_page(503, "Sorry, there is a problem with the service", "Try again later.", &s);
-  const auto& rep = **report;
-  Data d = base(sec->title, &s);
-  d.set("breadcrumbs", crumbs({{"/", "Your assessments"},
-                               {"/assessments/" + std::to_string(l->assessment.id), l->assessment.product}}));
-  d.set("assessment", std::to_string(l->assessment.id));
-  d.set("section", sec->id);
-  d.set("section_title", sec->title);
-  d.set("description", opt(sec->description));
-  d.set("product", l->assessment.product);
-  d.set("custodian", party_name(t, l->assessment.custodian));
-  if (!notice.empty()) d.set("notice", notice);
-  size_t index = static_cast<size_t>(sec - &t.sections[0]);
-  d.set("answered", std::to_string(rep.completeness.sections[index].answered));
-  d.set("required", std::to_string(rep.completeness.sections[index].required));
+Pages::SectionBody Pages::section_body(
+    const api::Loaded& l, const Section& sec, const service::CheckReport& rep, const Caller& caller,
+    const std::map<std::string, ItemProblem>& problems,
+    const std::map<std::string, std::pair<std::string, std::string>>& submitted, Data& errors) {
+  const Template& t = *l.tmpl.tmpl;
+  SectionBody body;
+  size_t index = static_cast<size_t>(&sec - &t.sections[0]);
+  body.answered = rep.completeness.sections[index].answered;
+  body.required = rep.completeness.sections[index].required;
   std::map<std::string, std::string> missing;
   for (const auto& m : rep.completeness.missing) missing[m.item_id] = m.reason;
   std::map<std::string, std::vector<const rules::RaisedFinding*>> results;
   for (const auto& f : rep.evaluation.findings)
     if (!f.item_id.empty()) results[f.item_id].push_back(&f);
-  Data errors = list();
-  std::string items_html, prev_group;
-  bool any_editable = false;
-  std::string group;
-  for (const auto& item : sec->items) {
-    // The cheap part first: if this item's HTML is cached, nothing else about it needs building.
-    {
-      auto a0 = rep.answers.find(item.id);
-      bool plain_item = !problems.count(item.id) && !submitted.count(item.id);
-      bool editable0 = item.answerable() && why_not_answer(s.auth.caller, t, l->assessment, item).empty();
-      any_editable = any_editable || editable0;
-      if (plain_item) {
-        std::string key0 = std::to_string(l->assessment.id) + '\x1f' + item.id + '\x1f' +
-                           (editable0 ? '1' : '0') + '\x1f' +
-                           std::to_string(a0 == rep.answers.end() ? 0 : a0->second.version) + '\x1f' +
-                           (a0 == rep.answers.end() ? "" : a0->second.value) + '\x1f' +
-                           (a0 == rep.answers.end() ? "" : a0->second.note) + '\x1f' +
-                           (missing.count(item.id) ? missing[item.id] : "") + '\x1f' +
-                           (rep.evaluation.out_of_scope.count(item.id) ? "o" : "i") + '\x1f' +
-                           (item.group != prev_group ? item.group : "");
-        for (const auto* f : results[item.id]) key0 += '\x1f' + f->explanation;
-        std::lock_guard lock(body_mu_);
-        auto hit = item_html_.find(key0);
-        if (hit != item_html_.end()) {
-          items_html += hit->second;
-          prev_group = item.group;
-          group = item.group;
-          continue;
-        }
+  std::string prev_group;
+  for (const auto& item : sec.items) {
+    auto a = rep.answers.find(item.id);
+    std::string value = a == rep.answers.end() ? "" : a->second.value;
+    std::string note = a == rep.answers.end() ? "" : a->second.note;
+    int64_t version = a == rep.answers.end() ? 0 : a->second.version;
+    bool editable = item.answerable() && why_not_answer(caller, t, l.assessment, item).empty();
+    body.any_editable = body.any_editable || editable;
+    bool group_start = item.group != prev_group && !item.group.empty();
+    prev_group = item.group;
+    auto prob = problems.find(item.id);
+    auto sub = submitted.find(item.id);
+    // Each item's HTML depends only on what goes into this key: it is reused while that is unchanged, so a
+    // write re-renders only the items it affected.
+    std::string key;
+    if (prob == problems.end() && sub == submitted.end()) {
+      key = std::to_string(l.assessment.id) + '\x1f' + item.id + '\x1f' + (editable ? '1' : '0') + '\x1f' +
+            std::to_string(version) + '\x1f' + value + '\x1f' + note + '\x1f' +
+            (missing.count(item.id) ? missing[item.id] : "") + '\x1f' +
+            (rep.evaluation.out_of_scope.count(item.id) ? "o" : "i") + '\x1f' +
+            (group_start ? item.group : "");
+      for (const auto* f : results[item.id]) key += '\x1f' + f->explanation;
+      std::lock_guard lock(body_mu_);
+      auto hit = item_html_.find(key);
+      if (hit != item_html_.end()) {
+        body.items_html += hit->second;
+        continue;
       }
     }
     Data x = object();
@@ -178,25 +182,16 @@ Response Pages::section(Request& r, Session& s, const std::map<std::string, Item
     x.set("text", item.text);
     x.set("guidance", opt(item.guidance));
     x.set("party", party_name(t, item.party));
-    x.set("obligation", opt(item.obligation == Obligation::kNone                  ? ""
-                            : std::string(to_string(item.obligation)) == "must"   ? "Must"
-                            : std::string(to_string(item.obligation)) == "should" ? "Should"
-                                                                                  : "May"));
-    if (item.group != group && !item.group.empty()) x.set("group_start", opt(item.group));
-    group = item.group;
+    x.set("obligation", opt(item.obligation == Obligation::kNone     ? ""
+                            : item.obligation == Obligation::kMust   ? "Must"
+                            : item.obligation == Obligation::kShould ? "Should"
+                                                                     : "May"));
+    if (group_start) x.set("group_start", opt(item.group));
     x.set("out_of_scope", rep.evaluation.out_of_scope.count(item.id) > 0);
     x.set("answerable", item.answerable());
-    auto a = rep.answers.find(item.id);
-    std::string value = a == rep.answers.end() ? "" : a->second.value;
-    std::string note = a == rep.answers.end() ? "" : a->second.note;
-    int64_t version = a == rep.answers.end() ? 0 : a->second.version;
-    auto sub = submitted.find(item.id);
-    bool editable = item.answerable() && why_not_answer(s.auth.caller, t, l->assessment, item).empty();
-    any_editable = any_editable || editable;
     x.set("editable", editable);
     // After a failed save the person's own input is shown again; the stored version stays the one they edited
     // unless it changed meanwhile (then they see both, and save against the new version).
-    auto prob = problems.find(item.id);
     std::string shown_value = sub != submitted.end() ? sub->second.first : value;
     std::string shown_note = sub != submitted.end() ? sub->second.second : note;
     x.set("value", opt(shown_value));
@@ -206,7 +201,7 @@ Response Pages::section(Request& r, Session& s, const std::map<std::string, Item
     if (prob != problems.end()) {
       if (prob->second.conflict) {
         x.set("conflict", true);
-        x.set("conflict_by", prob->second.theirs.author);
+        x.set("conflict_by", person_name(prob->second.theirs.author));
         x.set("conflict_value", prob->second.theirs.value);
         x.set("conflict_note", opt(prob->second.theirs.note));
         x.set("mine", prob->second.mine);
@@ -243,66 +238,96 @@ Response Pages::section(Request& r, Session& s, const std::map<std::string, Item
     for (const auto* f : results[item.id]) {
       Data rr = object();
       rr.set("kind", to_string(f->spec.kind));
-      rr.set("explanation", f->explanation);
+      std::string title = f->spec.title.empty() ? f->description : f->spec.title;
+      std::string because = because_in_words(t, f->reads);
+      rr.set("explanation", keys_in_words(t, title) + (because.empty() ? "" : ". " + because));
       res.push_back(rr);
     }
     x.set("results", res);
-    // Each item's HTML depends only on what is set above: reuse it while that is unchanged, so a write
-    // re-renders only the items it affected.
-    std::string key;
-    if (prob == problems.end() && sub == submitted.end()) {
-      key = std::to_string(l->assessment.id) + '\x1f' + item.id + '\x1f' + (editable ? '1' : '0') + '\x1f' +
-            std::to_string(version) + '\x1f' + value + '\x1f' + note + '\x1f' +
-            (missing.count(item.id) ? missing[item.id] : "") + '\x1f' +
-            (rep.evaluation.out_of_scope.count(item.id) ? "o" : "i") + '\x1f' +
-            (item.group != prev_group ? item.group : "");
-      for (const auto* f : results[item.id]) key += '\x1f' + f->explanation;
-    }
-    prev_group = item.group;
-    std::string fragment;
-    {
+    std::string fragment = render("section_item", x);
+    if (!key.empty()) {
       std::lock_guard lock(body_mu_);
-      auto hit = key.empty() ? item_html_.end() : item_html_.find(key);
-      if (hit != item_html_.end()) fragment = hit->second;
+      if (item_html_.size() > 50000) item_html_.clear();  // bounded
+      item_html_[key] = fragment;
     }
-    if (fragment.empty()) {
-      fragment = render("section_item", x);
-      if (!key.empty()) {
-        std::lock_guard lock(body_mu_);
-        if (item_html_.size() > 50000) item_html_.clear();  // bounded
-        item_html_[key] = fragment;
-      }
-    }
-    items_html += fragment;
+    body.items_html += fragment;
   }
-  d.set("items_html", items_html);
-  d.set("any_editable", any_editable);
+  std::set<std::string> ids;
+  for (const auto& item : sec.items) ids.insert(item.id);
+  for (auto& v : result_views(t, rep.evaluation))
+    if (std::any_of(v.items.begin(), v.items.end(), [&](const std::string& i) { return ids.count(i) > 0; }))
+      body.results.push_back(std::move(v));
+  return body;
+}
+
+Response Pages::section(Request& r, Session& s, const std::map<std::string, ItemProblem>& problems,
+                        const std::map<std::string, std::pair<std::string, std::string>>& submitted,
+                        int status, const std::string& notice) {
+  Response fail;
+  auto l = load(r, s, &fail);
+  if (!l) return fail;
+  const Template& t = *l->tmpl.tmpl;
+  const Section* sec = t.find_section(r.params["section"]);
+  if (!sec) return error_page(404, "Page not found", "This TOM has no such section.", &s);
+  Data d = base(sec->title, &s);
+  d.set("breadcrumbs", crumbs({{"/", "Your assessments"},
+                               {"/assessments/" + std::to_string(l->assessment.id), l->assessment.product}}));
+  d.set("assessment", std::to_string(l->assessment.id));
+  d.set("section", sec->id);
+  d.set("section_title", sec->title);
+  d.set("description", opt(sec->description));
+  d.set("product", l->assessment.product);
+  d.set("custodian", party_name(t, l->assessment.custodian));
+  if (!notice.empty()) d.set("notice", notice);
+  // After a save (a redirect here with ?saved=N): say so.
+  if (auto saved = r.query.find("saved"); saved != r.query.end() && problems.empty()) {
+    const std::string& n = saved->second;
+    if (n == "0")
+      d.set("success", "Nothing was changed, so nothing needed saving.");
+    else if (!n.empty() && n.size() < 6 && n.find_first_not_of("0123456789") == std::string::npos)
+      d.set("success", n == "1" ? "Your answer was saved." : "Your " + n + " answers were saved.");
+  }
+  bool plain_view = problems.empty() && submitted.empty();
+  std::string cache_key;
+  std::optional<SectionBody> body;
+  if (plain_view) {
+    auto revision = store_.revision();
+    if (!revision)
+      return error_page(503, "Sorry, there is a problem with the service", "Try again later.", &s);
+    cache_key = std::to_string(l->assessment.id) + "/" + sec->id + "/" + std::to_string(*revision) + "/";
+    for (const auto& item : sec->items)
+      cache_key +=
+          item.answerable() && why_not_answer(s.auth.caller, t, l->assessment, item).empty() ? '1' : '0';
+    std::lock_guard lock(body_mu_);
+    if (auto hit = bodies_.find(cache_key); hit != bodies_.end()) body = hit->second;
+  }
+  Data errors = list();
+  if (!body) {
+    auto report = wb_.check_cached(l->assessment.id);
+    if (!report) return error_page(503, "Sorry, there is a problem with the service", "Try again later.", &s);
+    body = section_body(*l, *sec, **report, s.auth.caller, problems, submitted, errors);
+    if (plain_view) {
+      std::lock_guard lock(body_mu_);
+      if (bodies_.size() > 256) bodies_.clear();  // bounded
+      bodies_[cache_key] = *body;
+    }
+  }
+  d.set("progress", body->required == 0 ? std::string("Nothing to answer in this section.")
+                                        : std::to_string(body->answered) + " of " +
+                                              std::to_string(body->required) + " required items answered.");
+  d.set("items_html", body->items_html);
+  d.set("any_editable", body->any_editable);
   d.set("errors", errors);
   d.set("has_errors", !problems.empty());
-  // Derived results that read this section's answers.
-  Data derived = list();
-  std::set<std::string> ids;
-  for (const auto& item : sec->items) ids.insert("@" + item.id);
-  for (const auto& dr : rep.evaluation.derived) {
-    bool reads = false;
-    for (const auto& rd : dr.reads) reads = reads || ids.count(rd.ref);
-    if (!reads) continue;
-    Data x = object();
-    x.set("name", dr.description.empty() ? dr.name : dr.description);
-    x.set("value", opt(dr.value.is_null() ? "not yet known" : dr.value.plain()));
-    x.set("explanation", dr.explanation);
-    derived.push_back(x);
-  }
+  // The overall results this section feeds (the IG result, the sign-off level...) first; what they are built
+  // from behind a details element.
+  Data derived = list(), parts = list();
+  for (const auto& v : body->results) (v.overall ? derived : parts).push_back(result_data(v));
+  d.set("has_derived", !body->results.empty());
   d.set("derived", derived);
-  if (!plain_view) return html(status, render_page("section", d));
-  d.set("csrf", std::string(kCsrfMark));
-  std::string body = render("section", d);
-  {
-    std::lock_guard lock(body_mu_);
-    if (bodies_.size() > 256) bodies_.clear();  // bounded
-    bodies_[cache_key] = body;
-  }
-  return html(status, render_layout(page_only, with_csrf(body, s.auth.csrf_token)));
+  d.set("has_derived_parts", parts.is_non_empty_list());
+  d.set("derived_parts", parts);
+  return html(status, render_page("section", d));
 }
 
 Response Pages::save_section(Request& r, Session& s) {
@@ -368,18 +393,21 @@ Response Pages::history(Request& r, Session& s) {
   if (!events) return error_page(503, "Sorry, there is a problem with the service", "Try again later.", &s);
   Data d = assessment_page("History", *l, s);
   std::string id = std::to_string(l->assessment.id);
+  auto names = people();
   Data rows = list();
   for (auto it = events->rbegin(); it != events->rend(); ++it) {
     if (it->entity_key != id && it->entity_key.rfind(id + "/", 0) != 0) continue;
+    EventWords w = event_in_words(*it, *l->tmpl.tmpl, names);
     Data x = object();
-    x.set("at", it->at.substr(0, 16));
-    x.set("actor", it->actor);
-    x.set("action", it->action);
-    x.set("key", it->entity_key);
-    x.set("after", it->after.size() > 200 ? it->after.substr(0, 200) + "…" : it->after);
+    x.set("when", w.when);
+    x.set("who", w.who);
+    x.set("what", w.what);
+    x.set("detail", opt(w.detail));
     rows.push_back(x);
   }
+  d.set("has_events", rows.is_non_empty_list());
   d.set("events", rows);
   return html(200, render_page("history", d));
 }
+
 }  // namespace tom::web

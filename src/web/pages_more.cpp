@@ -13,7 +13,8 @@
 namespace tom::web {
 
 // A bounded multipart/form-data reader for the workbook upload form.
-std::vector<Part> parse_multipart(const std::string& content_type, const std::string& body) {
+std::vector<Part> parse_multipart(const std::string& content_type, const std::string& body,
+                                  const std::string& only) {
   std::vector<Part> parts;
   auto b = content_type.find("boundary=");
   if (b == std::string::npos) return parts;
@@ -54,12 +55,23 @@ std::vector<Part> parse_multipart(const std::string& content_type, const std::st
     };
     p.name = grab("name");
     p.filename = grab("filename");
+    if (!only.empty() && p.name != only) {  // not wanted: its body (perhaps the whole upload) is not copied
+      pos = next;
+      continue;
+    }
     size_t content_end = next >= 2 ? next - 2 : next;  // the CRLF before the delimiter belongs to it
     p.body = body.substr(header_end + 4, content_end - header_end - 4);
     parts.push_back(std::move(p));
     pos = next;
   }
   return parts;
+}
+
+std::string multipart_field(const std::string& content_type, const std::string& body,
+                            const std::string& name) {
+  for (const auto& p : parse_multipart(content_type, body, name))
+    if (p.name == name && p.filename.empty()) return p.body;
+  return "";
 }
 
 namespace {
@@ -149,6 +161,7 @@ Response Pages::diff(Request& r, Session& s) {
     rows.push_back(row);
   }
   d.set("rows", rows);
+  d.set("has_rows", !diffs.empty());
   d.set("count", std::to_string(diffs.size()));
   return html(200, render_page("diff", d));
 }
@@ -282,7 +295,7 @@ Response Pages::audit_csv(Request& r, Session& s) {
 }
 
 Response Pages::templates(Request&, Session& s, const std::string& error, const std::string& notice,
-                          int status) {
+                          int status, const std::vector<io::tom_import::ImportNote>& not_mapped) {
   Data d = base("Template library", &s);
   d.set("breadcrumbs", crumbs({{"/", "Your assessments"}}));
   Data rows = list();
@@ -304,10 +317,18 @@ Response Pages::templates(Request&, Session& s, const std::string& error, const 
     d.set("errors", one_error("workbook", error));
   }
   if (!notice.empty()) {
-    d.set("notice", notice);
+    d.set("success", notice);
     d.set("imported", true);
     Data notes = list();
+    for (const auto& n : not_mapped) {
+      Data x = object();
+      x.set("sheet", n.sheet);
+      x.set("row", opt(n.row > 0 ? std::to_string(n.row) : ""));
+      x.set("message", n.message);
+      notes.push_back(x);
+    }
     d.set("notes", notes);
+    d.set("has_notes", !not_mapped.empty());
   }
   return html(status, render_page("templates", d));
 }
@@ -335,8 +356,7 @@ Response Pages::upload_template(Request& r, Session& s) {
                        std::to_string(imported->tmpl.sections.size()) + " sections, " +
                        std::to_string(imported->tmpl.item_count()) + " items. " +
                        std::to_string(imported->notes.size()) + " rows or sheets could not be mapped.";
-  Response page = templates(r, s, "", notice, 201);
-  return page;
+  return templates(r, s, "", notice, 201, imported->notes);
 }
 
 Response Pages::template_diff(Request& r, Session& s) {
@@ -363,6 +383,9 @@ Response Pages::template_diff(Request& r, Session& s) {
   page.set("added", added);
   page.set("removed", removed);
   page.set("changed", changed);
+  page.set("has_added", !d.added.empty());
+  page.set("has_removed", !d.removed.empty());
+  page.set("has_changed", !d.changed.empty());
   page.set("added_count", std::to_string(d.added.size()));
   page.set("removed_count", std::to_string(d.removed.size()));
   page.set("changed_count", std::to_string(d.changed.size()));

@@ -6,6 +6,7 @@
 #include "service/views.hpp"
 #include "service/workflow.hpp"
 #include "web/pages.hpp"
+#include "web/words.hpp"
 
 namespace tom::web {
 
@@ -31,13 +32,15 @@ Response Pages::findings(Request& r, Session& s, const std::string& error, int s
   if (!l) return fail;
   auto report = wb_.check_cached(l->assessment.id);
   if (!report) return error_page(503, "Sorry, there is a problem with the service", "Try again later.", &s);
+  const Template& t = *l->tmpl.tmpl;
   Data d = assessment_page("Findings", *l, s);
-  if (!error.empty()) {
-    d.set("has_errors", true);
-    d.set("errors", one_error("maincontent", error));
-  }
+  // A refused acceptance is shown against the form it came from: its mitigation or its expiry field.
+  std::string failed_key = error.empty() ? "" : field(parse_form(r.body), "key");
+  std::map<std::string, const rules::RaisedFinding*> raised;
+  for (const auto& f : (*report)->evaluation.findings) raised[f.key()] = &f;
   Data rows = list();
-  int n = 0;
+  int n = 0, open_count = 0, settled_count = 0;
+  std::string error_field = "maincontent";
   for (const auto& f : service::merge_findings(**report, today_utc())) {
     Data x = object();
     x.set("n", std::to_string(++n));
@@ -45,25 +48,50 @@ Response Pages::findings(Request& r, Session& s, const std::string& error, int s
     x.set("csrf", s.auth.csrf_token);
     x.set("me", s.auth.caller.user.name);
     x.set("key", f.key);
-    x.set("title", opt(f.title));
+    x.set("title", opt(keys_in_words(t, f.title)));
     x.set("kind", f.kind);
-    x.set("role", opt(f.role));
+    x.set("role", opt(f.role.empty() ? "" : role_in_words(f.role)));
     x.set("item", opt(f.item_id));
     x.set("status", f.status);
     x.set("tag_class", f.status == "accepted" || f.status == "resolved" ? "nhsuk-tag--green"
                        : f.status == "lapsed"                           ? "nhsuk-tag--orange"
                                                                         : "nhsuk-tag--red");
-    x.set("explanation", f.explanation);
+    // Under its title, what the rules read to raise it, in words (items and results by name); or what a
+    // person recorded.
+    auto rf = raised.find(f.key);
+    std::string because = rf != raised.end() ? because_in_words(t, rf->second->reads) : "";
+    x.set("explanation", !because.empty()     ? because
+                         : rf != raised.end() ? keys_in_words(t, rf->second->description)
+                                              : keys_in_words(t, f.explanation));
     if (f.stored && !f.stored->accepted_by.empty()) {
       x.set("accepted_by", opt(f.stored->accepted_by));
-      x.set("expires_on", opt(f.stored->expires_on));
+      x.set("expires_on", opt(day_in_words(f.stored->expires_on)));
       x.set("mitigation", opt(f.stored->mitigation));
     }
     bool open = f.status == "open" || f.status == "lapsed";
-    x.set("can_accept", open && why_not_accept(s.auth.caller, l->assessment, f.role, f.party).empty());
+    (open ? open_count : settled_count)++;
+    bool can_accept = open && why_not_accept(s.auth.caller, l->assessment, f.role, f.party).empty();
+    x.set("can_accept", can_accept);
+    if (can_accept && f.key == failed_key) {
+      bool about_date = error.find("date") != std::string::npos || error.find("expir") != std::string::npos;
+      bool about_mitigation = !about_date && error.find("mitigation") != std::string::npos;
+      error_field = (about_mitigation ? "mitigation-" : "expires-") + std::to_string(n);
+      x.set("accept_error", error);
+      x.set("error_on_mitigation", about_mitigation);
+      x.set("error_on_expiry", !about_mitigation);
+      x.set("mitigation_value", opt(field(parse_form(r.body), "mitigation")));
+      x.set("expires_value", opt(field(parse_form(r.body), "expires_on")));
+    }
     rows.push_back(x);
   }
+  if (!error.empty()) {
+    d.set("has_errors", true);
+    d.set("errors", one_error(error_field, error));
+  }
   d.set("findings", rows);
+  d.set("has_findings", rows.is_non_empty_list());
+  d.set("open_count", std::to_string(open_count));
+  d.set("settled_count", std::to_string(settled_count));
   return html(status, render_page("findings", d));
 }
 
@@ -92,6 +120,11 @@ Response Pages::approvals(Request& r, Session& s, const std::string& error, int 
     d.set("errors", one_error("maincontent", error));
   }
   Data phases = list();
+  auto by_email = people();
+  auto name_of = [&](const std::string& who) {
+    auto it = by_email.find(who);
+    return it == by_email.end() ? who : it->second;
+  };
   for (const auto& st : (*report)->phases()) {
     Data x = object();
     x.set("assessment", std::to_string(l->assessment.id));
@@ -102,13 +135,25 @@ Response Pages::approvals(Request& r, Session& s, const std::string& error, int 
     x.set("state", to_string(st.state));
     x.set("tag_class", tag_class(to_string(st.state)));
     x.set("certificate", opt(st.certificate));
-    x.set("submitted_at", opt(st.submitted ? st.submitted->at.substr(0, 16) : ""));
+    // Who decides, or who decided: "Approved by" only once the phase is approved.
+    std::string decided_by;
+    for (const auto& a : st.areas)
+      if (a.latest && decided_by.find(name_of(a.latest->decided_by)) == std::string::npos)
+        decided_by += (decided_by.empty() ? "" : ", ") + name_of(a.latest->decided_by);
+    x.set("approved", st.state == PhaseState::kApproved);
+    x.set("decided_by", opt(decided_by));
+    x.set("submitted", opt(st.submitted ? "Submitted by " + name_of(st.submitted->by) + " on " +
+                                              when_in_words(st.submitted->at) + "."
+                                        : ""));
     Data areas = list();
     for (const auto& a : st.areas) {
       Data y = object();
       y.set("area", a.area.empty() ? "Whole phase" : a.area);
-      y.set("decision", a.latest ? std::string(to_string(a.latest->decision)) + " by " + a.latest->decided_by
-                                 : "no decision yet");
+      y.set("decision",
+            a.latest ? std::string(a.latest->decision == Decision::kApproved ? "Approved" : "Rejected") +
+                           " by " + name_of(a.latest->decided_by) +
+                           (a.latest->decided_at.empty() ? "" : " on " + when_in_words(a.latest->decided_at))
+                     : "No decision yet");
       y.set("reason", opt(a.latest ? a.latest->reason : ""));
       areas.push_back(y);
     }
@@ -164,36 +209,41 @@ Response Pages::handoff(Request& r, Session& s, const std::string& error, int st
   const Template& t = *l->tmpl.tmpl;
   Data d = assessment_page("Hand the TOM on", *l, s);
   d.set("custodian", party_name(t, l->assessment.custodian));
-  if (!error.empty()) {
-    d.set("has_errors", true);
-    d.set("errors", one_error("to-" + (t.custody.empty() ? std::string() : t.custody.front()), error));
-  }
   Data targets = list();
-  bool any = false;
+  std::string first_target;
   for (const auto& p : t.custody) {
     if (p == l->assessment.custodian || l->assessment.organisation_for(p) == 0) continue;
     if (!why_not_handoff(s.auth.caller, t, l->assessment, p).empty()) continue;
-    any = true;
+    if (first_target.empty()) first_target = p;
     Data x = object();
     x.set("id", p);
     x.set("name", party_name(t, p));
     targets.push_back(x);
   }
   d.set("targets", targets);
-  d.set("can_hand_on", any);
+  d.set("can_hand_on", !first_target.empty());
+  if (!error.empty()) {
+    // The summary links to the first choice on the form (the error sits on the fieldset), or to the page's
+    // heading when there is no form to correct.
+    d.set("has_errors", true);
+    d.set("choice_error", opt(first_target.empty() ? "" : error));
+    d.set("errors", one_error(first_target.empty() ? "handoff-heading" : "to-" + first_target, error));
+  }
   auto chain = store_.list_handoffs(l->assessment.id);
   Data rows = list();
+  auto names = people();
   if (chain)
     for (const auto& h : *chain) {
       Data x = object();
-      x.set("at", h.at.substr(0, 16));
+      x.set("at", when_in_words(h.at));
       x.set("from", party_name(t, h.from_party));
       x.set("to", party_name(t, h.to_party));
-      x.set("by", h.by);
+      x.set("by", names.count(h.by) ? names[h.by] : h.by);
       x.set("note", opt(h.note));
       rows.push_back(x);
     }
   d.set("handoffs", rows);
+  d.set("has_handoffs", rows.is_non_empty_list());
   return html(status, render_page("handoff", d));
 }
 

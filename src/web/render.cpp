@@ -35,13 +35,27 @@ std::string render(const std::string& name, const Data& data) {
   return out;
 }
 
+namespace {
+
+// Whether a page field holds a non-empty list: the templates test booleans, never list indexes (kainjow does
+// not index lists, so `{{#breadcrumbs.0}}` would always be false).
+bool has_items(const Data& page, const std::string& name) {
+  const Data* d = page.get(name);
+  return d && d->is_non_empty_list();
+}
+
+}  // namespace
+
 std::string render_page(const std::string& body_template, Data page) {
-  page.set("content", render(body_template, page));
-  return render("layout", page);
+  std::string content = render(body_template, page);
+  return render_layout(std::move(page), content);
 }
 
 std::string render_layout(Data page, const std::string& content) {
   page.set("content", content);
+  page.set("has_breadcrumbs", has_items(page, "breadcrumbs"));
+  // On a phone the breadcrumbs become one back link, to the last of them (the NHS.UK breadcrumb pattern).
+  if (has_items(page, "breadcrumbs")) page.set("back", page.get("breadcrumbs")->list_value().back());
   return render("layout", page);
 }
 

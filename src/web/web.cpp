@@ -8,6 +8,7 @@
 
 #include "core/clock.hpp"
 #include "core/text.hpp"
+#include "domain/next_steps.hpp"
 #include "domain/workflow.hpp"
 #include "service/views.hpp"
 #include "service/workflow.hpp"
@@ -159,14 +160,13 @@ void Pages::page(const std::string& method, const std::string& pattern, bool is_
   r.public_route = true;  // pages answer anonymous visitors with the sign-in page, not a 401
   r.request_body = method == "POST" ? "form" : "";
   if (!is_public) {
-    // Before the body is read: a visitor who is not signed in is sent to the sign-in page unread, and an
-    // upload (multipart, its token in the query) without the session's CSRF token is refused unread.
-    r.admit = [this, method](Request& req) -> std::optional<Response> {
+    // Before the body is read: a visitor who is not signed in is sent to the sign-in page unread, so only a
+    // signed-in person can make the server read a large upload. (The CSRF token is a field of the body, never
+    // in the URL, so it is checked once the body is in.)
+    r.admit = [this](Request& req) -> std::optional<Response> {
       auto auth = identity_.authenticate(req.cookie("tom_session"), "");
       if (!auth) return redirect("/sign-in?next=" + http::percent_encode_component(req.path));
       Session s{std::move(auth).value()};
-      if (method == "POST" && multipart(req) && !csrf_matches(s, req.query["_csrf"]))
-        return error_page(403, "This form has expired", "Go back, reload the page and try again.", &s);
       req.admitted = std::move(s.auth);
       return std::nullopt;
     };
@@ -186,8 +186,11 @@ void Pages::page(const std::string& method, const std::string& pattern, bool is_
       s = Session{std::move(auth).value()};
     }
     if (method == "POST") {
-      // Forms arrive url-encoded, or as multipart for file uploads (whose _csrf comes as a query parameter).
-      if (!csrf_matches(*s, multipart(req) ? req.query["_csrf"] : field(parse_form(req.body), "_csrf")))
+      // Forms arrive url-encoded, or as multipart for file uploads; the token is a field of either, never in
+      // the URL (where it would be logged and leak through Referer).
+      std::string sent = multipart(req) ? multipart_field(req.header("content-type"), req.body, "_csrf")
+                                        : field(parse_form(req.body), "_csrf");
+      if (!csrf_matches(*s, sent))
         return error_page(403, "This form has expired", "Go back, reload the page and try again.", &*s);
       if (auto bad = bad_form_text(req); !bad.empty())
         return error_page(400, "There is a problem with the form", bad, &*s);
@@ -311,29 +314,94 @@ std::string Pages::party_name(const Template& t, const std::string& id) {
   return p ? p->name : id;
 }
 
+std::map<std::string, std::string> Pages::people() {
+  std::map<std::string, std::string> out;
+  if (auto users = store_.list_users())
+    for (const auto& u : *users) out[u.email] = u.name;
+  return out;
+}
+
+std::string Pages::person_name(const std::string& email) {
+  auto all = people();
+  auto it = all.find(email);
+  return it == all.end() ? email : it->second;
+}
+
+Data Pages::next_steps(const Template& t, const Assessment& a, const Waiting& w, const Completeness& c,
+                       const Session& s) {
+  std::string base_href = "/assessments/" + std::to_string(a.id);
+  Data steps = list();
+  bool mine_any = false;
+  for (const auto& step : w.steps) {
+    Data x = object();
+    bool mine = waits_for(s.auth.caller, t, a, step);
+    mine_any = mine_any || mine;
+    x.set("mine", mine);
+    x.set("text", step.text);
+    // The organisation's name when one plays the party (that is who people know), else the party's.
+    std::string who = party_name(t, step.party);
+    if (int64_t org = a.organisation_for(step.party))
+      if (auto o = store_.get_organisation(org)) who = o->name;
+    x.set("who", who);
+    std::string href = base_href;
+    switch (step.kind) {
+      case StepKind::kAnswer:
+        for (const auto& m : c.missing)
+          if (m.party == step.party) {
+            href = base_href + "/sections/" + m.section_id;
+            break;
+          }
+        break;
+      case StepKind::kHandOn:
+        href = base_href + "/handoff";
+        break;
+      case StepKind::kSubmit:
+      case StepKind::kDecide:
+        href = base_href + "/approvals";
+        break;
+    }
+    x.set("href", href);
+    steps.push_back(x);
+  }
+  Data out = object();
+  out.set("approved", w.approved);
+  out.set("has_steps", !w.steps.empty());
+  out.set("steps", steps);
+  out.set("mine", mine_any);
+  return out;
+}
+
 Response Pages::home(Session& s) {
   const Caller& c = s.auth.caller;
   Data d = base("Your assessments", &s);
   d.set("organisation", c.organisation.name);
   auto all = store_.list_assessments();
   if (!all) return error_page(503, "Sorry, there is a problem with the service", "Try again later.", &s);
-  Data with_you = list(), others = list();
-  bool any_with_you = false, any_other = false;
+  // Each TOM goes under what it waits for: the caller's organisation, someone else, or nobody (approved).
+  Data for_you = list(), for_others = list(), approved = list();
   for (const auto& a : *all) {
     if (!may_read(c, a)) continue;
     auto t = wb_.load_template(a.template_id, a.template_version);
     auto report = wb_.check_cached(a.id);
     if (!t || !report) continue;
+    const Template& tm = *t->tmpl;
+    const auto& rep = **report;
     Data row = object();
     row.set("id", std::to_string(a.id));
     row.set("product", a.product + (a.product_version.empty() ? "" : " " + a.product_version));
     row.set("title", opt(a.title));
-    row.set("template", t->tmpl->name);
-    row.set("custodian", party_name(*t->tmpl, a.custodian));
-    row.set("answered", std::to_string((*report)->completeness.answered));
-    row.set("required", std::to_string((*report)->completeness.required));
+    row.set("template", tm.name);
+    row.set("custodian", party_name(tm, a.custodian));
+    row.set("answered", std::to_string(rep.completeness.answered));
+    row.set("required", std::to_string(rep.completeness.required));
+    row.set("has_required", rep.completeness.required > 0);
+    row.set("progress", rep.completeness.required == 0
+                            ? std::string("Nothing to answer")
+                            : std::to_string(rep.completeness.answered) + " of " +
+                                  std::to_string(rep.completeness.required) + " answered");
+    auto statuses = rep.phases();
     Data phases = list();
-    for (const auto& ph : (*report)->phases()) {
+    for (const auto& ph : statuses) {
       Data p = object();
       p.set("phase", ph.phase->id);
       p.set("state", to_string(ph.state));
@@ -341,29 +409,27 @@ Response Pages::home(Session& s) {
       phases.push_back(p);
     }
     row.set("phases", phases);
-    auto mine = parties_of(c, a);
-    bool holds = std::find(mine.begin(), mine.end(), a.custodian) != mine.end();
-    if (holds) {
-      with_you.push_back(row);
-      any_with_you = true;
-    } else {
-      others.push_back(row);
-      any_other = true;
-    }
+    Waiting w = whats_waiting(tm, a, statuses, rep.completeness);
+    Data next = next_steps(tm, a, w, rep.completeness, s);
+    bool mine = next.get("mine")->is_true();
+    row.set("next", next);
+    (w.approved ? approved : mine ? for_you : for_others).push_back(row);
   }
   Data groups = list();
-  Data g1 = object();
-  g1.set("heading", "With your organisation now");
-  g1.set("rows", with_you);
-  g1.set("has_rows", any_with_you);
-  if (!any_with_you) g1.set("empty", "Nothing is waiting for your organisation.");
-  groups.push_back(g1);
-  Data g2 = object();
-  g2.set("heading", c.central() ? "Every TOM (central audit)" : "Other TOMs you take part in");
-  g2.set("rows", others);
-  g2.set("has_rows", any_other);
-  if (!any_other) g2.set("empty", "None.");
-  groups.push_back(g2);
+  auto group = [&](const std::string& id, const std::string& heading, const Data& rows,
+                   const std::string& empty) {
+    Data g = object();
+    g.set("group_id", id);
+    g.set("heading", heading);
+    g.set("rows", rows);
+    g.set("has_rows", rows.is_non_empty_list());
+    g.set("empty", opt(rows.is_non_empty_list() ? "" : empty));
+    groups.push_back(g);
+  };
+  group("waiting-for-you", "Waiting for your organisation", for_you,
+        "Nothing is waiting for your organisation.");
+  group("waiting-for-others", "Waiting for others", for_others, "None.");
+  group("approved", "Approved in every phase", approved, "None yet.");
   d.set("groups", groups);
   return html(200, render_page("home", d));
 }

@@ -2,7 +2,10 @@
 // any page; screenshots go to build/web-artifacts.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { demoDatabase, startServer, launchBrowser, signIn, axe, screenshot } from './support.mjs';
+import {
+  demoDatabase, startServer, launchBrowser, signIn, axe, screenshot, fitsPhone, errorLinksResolve, assertInWords, api,
+  missingCount, plural,
+} from './support.mjs';
 
 let server;
 let browser;
@@ -17,11 +20,26 @@ after(async () => {
   await server?.stop();
 });
 
+// Every page: no axe-core violation, error summary links that lead somewhere, and no sideways scrolling on a
+// 390 px phone (screenshots at 1280 and 390 px).
 async function checkAccessible(page, name) {
   const violations = await axe(page);
   await screenshot(page, name);
   assert.deepEqual(violations, [], `${name}: ${JSON.stringify(violations, null, 2)}`);
+  await errorLinksResolve(page, name);
+  await fitsPhone(page, name);
 }
+
+// Pages visited without JavaScript (axe needs it): the same checks but axe.
+async function checkNoJs(page, name) {
+  await screenshot(page, name);
+  await errorLinksResolve(page, name);
+  await fitsPhone(page, name);
+}
+
+const main = async (page) => (await page.textContent('main')).replace(/\s+/g, ' ');
+
+
 
 test('signing in, with a clear error for a wrong password', async () => {
   const page = await browser.newPage();
@@ -42,14 +60,32 @@ test('the trust sees what is waiting, opens the TOM and answers its part', async
   const page = await browser.newPage();
   await signIn(page, server.url, 'alex.morgan@lakeside.example');
   await page.waitForSelector('h1:has-text("Your assessments")');
+  // The e-RS TOM is with the trust now: it waits for the trust's own answers, as many as the API says.
+  const waiting = page.locator('table[aria-labelledby="waiting-for-you"] tr[data-assessment="3"]');
+  const own = await missingCount(page, server.url, 3, 'end-user');
+  assert.match(await waiting.textContent(), new RegExp(`Answer ${plural(own)}`));
   await checkAccessible(page, 'home-trust');
-  // The e-RS TOM is with the trust now.
   await page.click('text=Riverside Referral Hub');
   await page.waitForSelector('h2:has-text("Go-live")');
-  assert.match(await page.textContent('main'), /Go-live is not open yet/);
+  const overview = await main(page);
+  assert.match(overview, /Go-live is not open yet/);
+  // The computed results, by name, with the values the API computes.
+  const check = await api(page, server.url, '/api/v1/assessments/3/check');
+  for (const label of ['Overall IG result', 'Clinical safety sign-off level']) {
+    const result = check.results.find((r) => r.description.startsWith(label));
+    const row = await page.locator('#results .nhsuk-summary-list__row', { hasText: label }).textContent();
+    assert.match(row, new RegExp(result.value === null ? 'Not known yet' : `\\b${result.value}\\b`), `${label}: ${row}`);
+  }
+  const progress = check.sections.find((s) => s.section === 'end-user-organisation');
+  assert.match(await page.locator('tr:has(a[href$="/sections/end-user-organisation"])').textContent(),
+    new RegExp(`${progress.answered} of ${progress.required} answered`));
+  assert.equal(await page.locator('nav.nhsuk-breadcrumb a.nhsuk-breadcrumb__link', { hasText: 'Your assessments' }).count(), 1);
+  assertInWords(overview, 'assessment-overview');
   await checkAccessible(page, 'assessment-overview');
   await page.click('a:has-text("End user organisation")');
   await page.waitForSelector('form[data-warn-unsaved]');
+  assert.match(await page.textContent('#section-progress'),
+    new RegExp(`${progress.answered} of ${progress.required} required items answered`));
   await checkAccessible(page, 'section-end-user-organisation');
   const first = page.locator('.tom-item input.nhsuk-input').first();
   const id = (await first.getAttribute('id')).replace('value-', '');
@@ -57,8 +93,22 @@ test('the trust sees what is waiting, opens the TOM and answers its part', async
   await page.click('button:has-text("Save answers")');
   await page.waitForLoadState();
   assert.equal(await page.locator(`#value-${id}`).inputValue(), 'Lakeside NHS Foundation Trust (answered in the browser)');
+  assert.match(await page.textContent('.nhsuk-notification-banner--success'), /Your answer was saved\./);
+  const after = (await api(page, server.url, '/api/v1/assessments/3/check')).sections
+    .find((s) => s.section === 'end-user-organisation');
+  assert.match(await page.textContent('#section-progress'),
+    new RegExp(`${after.answered} of ${after.required} required items answered`));
+  await checkAccessible(page, 'section-saved');
   await page.goto(`${server.url}/assessments/3/history`);
-  assert.match(await page.textContent('main'), new RegExp(`answer.save 3/${id}`));
+  // What changed, in words: who by name, when as a date, the new answer; no record, key or email.
+  const newest = await page.locator('tbody tr').first().textContent();
+  assert.match(newest, new RegExp(`Answered ${id}`));
+  assert.match(newest, /Alex Morgan/);
+  assert.match(newest, /\d{1,2} (January|February|March|April|May|June|July|August|September|October|November|December) \d{4} at \d\d:\d\d/);
+  assert.match(newest, /Lakeside NHS Foundation Trust \(answered in the browser\)/);
+  const history = await main(page);
+  assertInWords(history, 'history');
+  assert.doesNotMatch(history, /@lakeside\.example|answer\.save/);
   await checkAccessible(page, 'history');
   await page.close();
 });
@@ -76,7 +126,8 @@ test('the main journey works with JavaScript turned off', async () => {
   await page.click('button:has-text("Save answers")');
   await page.waitForLoadState();
   assert.ok(await page.locator(`input[name="${name}"]`).first().isChecked(), 'the choice was saved');
-  await screenshot(page, 'section-no-js');
+  assert.match(await page.textContent('.nhsuk-notification-banner--success'), /Your answer was saved\./);
+  await checkNoJs(page, 'section-no-js');
   await context.close();
 });
 
@@ -100,7 +151,7 @@ test('a conflicting edit shows both answers and lets the person choose', async (
   await pb.waitForSelector('.nhsuk-error-summary');
   const text = await pb.textContent(`#item-${id}`);
   assert.match(text, /Changed by someone else/);
-  assert.match(text, /First writer/);
+  assert.match(text, /Alex Morgan saved "First writer"/);
   assert.match(text, /Second writer/);
   await checkAccessible(pb, 'section-conflict');
   await a.close();
@@ -127,7 +178,8 @@ test('the TOM is handed along its chain, submitted and approved through pages on
   // The provider supplier hands the practice's TOM (assessment 2) to the client supplier.
   await signIn(page, server.url, 'kim.ng@northbridge.example');
   await page.goto(`${server.url}/assessments/2/handoff`);
-  await screenshot(page, 'handoff-no-js');
+  assert.match(await main(page), /The TOM has not been handed on yet/);
+  await checkNoJs(page, 'handoff-no-js');
   await page.check('#to-smsc');
   await page.fill('#note', 'Provider part done');
   await page.click('button:has-text("Hand it on")');
@@ -143,10 +195,13 @@ test('the TOM is handed along its chain, submitted and approved through pages on
   const waiting = await page.locator('table').first().textContent();
   assert.match(waiting, /PDS lookups at Hillside Surgery/);
   await page.goto(`${server.url}/assessments/2/handoff`);
+  const chain = await page.textContent('main');
+  assert.match(chain, /Spine Mini Services provider supplier \(SMSP\) to Spine Mini Services client supplier by Kim Ng \("Provider part done"\)/);
+  assert.doesNotMatch(chain, /has not been handed on yet/);
   await page.click('button:has-text("Hand it on")');
   await page.waitForSelector('.nhsuk-error-summary');
   assert.match(await page.textContent('.nhsuk-error-summary'), /Choose who should hold the TOM next/);
-  await screenshot(page, 'handoff-error-no-js');
+  await checkNoJs(page, 'handoff-error-no-js');
   await page.check('#to-end-user');
   await page.click('button:has-text("Hand it on")');
   await page.waitForURL(/\/assessments\/2$/);
@@ -154,7 +209,9 @@ test('the TOM is handed along its chain, submitted and approved through pages on
   // The practice submits phase 2 and its owner approves it.
   await signIn(page, server.url, 'robin.hale@hillside.example');
   await page.goto(`${server.url}/assessments/2/approvals`);
-  await screenshot(page, 'approvals-no-js');
+  // A phase still open says who will decide it, not that it was approved.
+  assert.doesNotMatch(await page.textContent('#phase-2'), /Approved by/);
+  await checkNoJs(page, 'approvals-no-js');
   await page.click('button:has-text("Submit phase 2 for approval")');
   await page.waitForURL(/approvals$/);
   assert.match(await page.textContent('main'), /Phase 2: Full evaluation submitted/);
@@ -163,6 +220,7 @@ test('the TOM is handed along its chain, submitted and approved through pages on
   await page.click('form:has(#decision-2-a) button:has-text("Record the decision")');
   await page.waitForURL(/approvals$/);
   assert.match(await page.textContent('main'), /Phase 2: Full evaluation approved/);
+  assert.match(await page.textContent('#phase-2'), /Approved by Robin Hale/);
   await context.close();
 });
 
@@ -170,6 +228,14 @@ test('the SIRO accepts a finding, named and with an expiry, in the findings regi
   const page = await browser.newPage();
   await signIn(page, server.url, 'sam.okafor@lakeside.example');
   await page.goto(`${server.url}/assessments/3/findings`);
+  const register = await api(page, server.url, '/api/v1/assessments/3/findings');
+  const rows = register.findings ?? register;
+  const open = rows.filter((f) => f.status === 'open' || f.status === 'lapsed').length;
+  const text0 = await main(page);
+  assert.doesNotMatch(text0, /There are no findings/);
+  assert.match(text0, new RegExp(`${open} open, ${rows.length - open} accepted or resolved`));
+  assert.equal(await page.locator('.nhsuk-card').count(), rows.length);
+  assertInWords(text0, 'findings');
   await checkAccessible(page, 'findings');
   const card = page.locator('.nhsuk-card', { hasText: 'SIRO' }).first();
   await card.locator('textarea[name=mitigation]').fill('Token-based sign-in reviewed by the IG team');
@@ -177,12 +243,13 @@ test('the SIRO accepts a finding, named and with an expiry, in the findings regi
   await card.locator('button').click();
   await page.waitForSelector('.nhsuk-error-summary');
   assert.match(await page.textContent('.nhsuk-error-summary'), /real date/);
+  await checkAccessible(page, 'findings-error');
   const again = page.locator('.nhsuk-card', { hasText: 'SIRO' }).first();
   await again.locator('input[name=expires_on]').fill('2027-03-31');
   await again.locator('button').click();
   await page.waitForURL(/findings$/);
   const text = await page.textContent('main');
-  assert.match(text, /Accepted by Dr Sam Okafor until 2027-03-31/);
+  assert.match(text, /Accepted by Dr Sam Okafor until 31 March 2027/);
   await page.close();
 });
 
@@ -209,14 +276,26 @@ test('reuse for another deployment, the diff, the template library and organisat
   await page.fill('#title', 'PDS lookups at Hillside, reused');
   await page.click('button:has-text("Create the new TOM")');
   await page.waitForURL(/\/diff\/\d+$/);
-  assert.match(await page.textContent('main'), /items answered differently/);
+  const other = page.url().match(/\/diff\/(\d+)$/)[1];
+  const differs = await api(page, server.url, `/api/v1/assessments/1/diff/${other}`);
+  const count = Number(await page.textContent('#diff-count'));
+  assert.equal(count, (differs.differences ?? differs.items ?? differs).length);
+  assert.equal(await page.locator('tbody tr').count(), count);
   await checkAccessible(page, 'diff');
   await page.goto(`${server.url}/templates`);
   await checkAccessible(page, 'templates');
   await page.selectOption('#a', 'sms-client-tom@0.10.1');
   await page.selectOption('#b', 'sms-provider-tom@1.0.0');
   await page.click('button:has-text("Compare")');
-  assert.match(await page.textContent('main'), /added, .* removed, .* changed/);
+  const summary = (await page.textContent('main')).match(/(\d+) added, (\d+) removed, (\d+) changed/);
+  assert.ok(summary, 'the comparison counts what changed');
+  // Each list says "None." exactly when its count is 0, and lists as many entries as it counts.
+  for (const [i, heading] of [[1, 'Added'], [2, 'Removed'], [3, 'Changed']]) {
+    const n = Number(summary[i]);
+    const after = page.locator(`h2:has-text("${heading}") + *`);
+    if (n === 0) assert.equal(await after.textContent(), 'None.');
+    else assert.equal(await after.locator('li').count(), n, heading);
+  }
   await checkAccessible(page, 'template-diff');
   await page.goto(`${server.url}/organisations`);
   await checkAccessible(page, 'organisations');
@@ -232,12 +311,16 @@ test('the central reviewer audits every TOM, filters it and downloads CSV', asyn
   await page.click('a:has-text("Central audit")');
   await page.waitForSelector('h1:has-text("Central audit")');
   const rows = await page.locator('tbody tr').count();
-  assert.ok(rows >= 4, `every TOM is listed (${rows})`);
+  const every = await api(page, server.url, '/api/v1/assessments');
+  assert.equal(rows, (every.assessments ?? every).length, 'every TOM is listed');
+  const chart = await page.locator('.tom-chart__value').allTextContents();
+  assert.equal(chart.map(Number).reduce((a, b) => a + b, 0), rows, 'the chart counts every row');
   await checkAccessible(page, 'central-audit');
   await page.selectOption('#rag', 'Red');
   await page.click('button:has-text("Filter")');
   const red = await page.locator('tbody tr').count();
   assert.ok(red < rows, 'the filter narrows the list');
+  assert.equal(await page.locator('tbody tr', { hasText: 'Green' }).count(), 0);
   const csv = await page.request.get(`${server.url}/audit.csv`);
   assert.equal(csv.status(), 200);
   assert.match(csv.headers()['content-type'], /text\/csv/);
@@ -258,6 +341,10 @@ test('an administrator imports a real TOM workbook through the upload form', asy
   const page = await browser.newPage();
   await signIn(page, server.url, 'admin@nhsdigital.example');
   await page.goto(`${server.url}/templates`);
+  // The CSRF token goes in the form's body, never in its URL.
+  const form = page.locator('form[enctype="multipart/form-data"]');
+  assert.doesNotMatch(await form.getAttribute('action'), /csrf/i);
+  assert.equal(await form.locator('input[name=_csrf]').count(), 1);
   await page.click('button:has-text("Import")');
   await page.waitForSelector('.nhsuk-error-summary');
   await checkAccessible(page, 'templates-upload-error');
@@ -266,7 +353,11 @@ test('an administrator imports a real TOM workbook through the upload form', asy
   await page.fill('#template-version', '1.2');
   await page.click('button:has-text("Import")');
   await page.waitForSelector('text=Imported ers-uploaded@1.2');
-  assert.match(await page.textContent('main'), /ers-uploaded/);
+  assert.match(await page.textContent('.nhsuk-notification-banner--success'), /Imported ers-uploaded@1\.2/);
+  // The rows it says were not mapped are listed, each one.
+  const notMapped = Number((await page.textContent('main')).match(/(\d+) rows or sheets could not be mapped/)[1]);
+  assert.equal(await page.locator('#not-mapped li').count(), notMapped);
+  if (notMapped === 0) assert.match(await page.textContent('main'), /Every row was mapped/);
   await checkAccessible(page, 'templates-imported');
   await page.close();
 });
@@ -321,7 +412,8 @@ test('NHS Digital approves phase 1A area by area and phase 1B with a certificate
   const text = await page.textContent('main');
   assert.match(text, /Phase 1B: Technical conformance approved/);
   assert.match(text, /Certificate ERS-2026-0007/);
-  await screenshot(page, 'approvals-central-no-js');
+  assert.match(await page.textContent('#phase-1B'), /Approved by Priya Shah/);
+  await checkNoJs(page, 'approvals-central-no-js');
   await context.close();
 });
 

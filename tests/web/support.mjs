@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
+import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -69,3 +70,52 @@ export async function axe(page) {
 export async function screenshot(page, name) {
   await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
 }
+
+// The width of a small phone: no page may scroll sideways at it (NHS.UK pages stack or scroll their tables inside
+// a container instead).
+export const phoneWidth = 390;
+
+// Checks the page at phone width: it must not be wider than the screen. Takes a second screenshot, name-390.
+export async function fitsPhone(page, name) {
+  const before = page.viewportSize() || { width: 1280, height: 720 };
+  await page.setViewportSize({ width: phoneWidth, height: 844 });
+  const width = await page.evaluate(() => document.scrollingElement.scrollWidth);
+  await page.screenshot({ path: join(artifacts, `${name}-${phoneWidth}.png`), fullPage: true });
+  await page.setViewportSize(before);
+  assert.ok(width <= phoneWidth, `${name}: the page is ${width} px wide on a ${phoneWidth} px phone`);
+}
+
+// Every link of an error summary must lead to something on the page (the field to correct).
+export async function errorLinksResolve(page, name) {
+  const missing = await page.evaluate(() =>
+    [...document.querySelectorAll('.nhsuk-error-summary a[href^="#"]')]
+      .map((a) => a.getAttribute('href'))
+      .filter((href) => !document.getElementById(href.slice(1))));
+  assert.deepEqual(missing, [], `${name}: error summary links to nothing`);
+}
+
+// What a page says must be words, not the keys and records behind them.
+export function assertInWords(text, name) {
+  assert.doesNotMatch(text, /\$[a-z][a-z0-9-]+/, `${name}: shows a derived value's key`);
+  assert.doesNotMatch(text, /\{(rule|manual):/, `${name}: shows a finding key`);
+  assert.doesNotMatch(text, /\d{4}-\d\d-\d\dT\d\d:\d\d/, `${name}: shows an ISO timestamp`);
+  assert.doesNotMatch(text, /"(value|custodian|phase|status)"\s*:/, `${name}: shows a raw JSON record`);
+  assert.doesNotMatch(text, /\b0 of 0\b/, `${name}: says "0 of 0"`);
+}
+
+// Reads the JSON API as the signed-in person (the API accepts the session cookie for reads).
+export async function api(page, url, path) {
+  const response = await page.request.get(`${url}${path}`);
+  assert.equal(response.status(), 200, `GET ${path}`);
+  return response.json();
+}
+
+// Items a party still has to answer, from the API (the approval gateways are filled by the phase decisions).
+export async function missingCount(page, url, id, party) {
+  const check = await api(page, url, `/api/v1/assessments/${id}/check`);
+  const tmpl = await api(page, url, `/api/v1/templates/${check.template.split('@')[0]}`);
+  const gateways = new Set(tmpl.sections.filter((s) => s.kind === 'approval-gateways').map((s) => s.id));
+  return check.missing.filter((m) => m.party === party && !gateways.has(m.section)).length;
+}
+
+export const plural = (n) => `${n} item${n === 1 ? '' : 's'}`;
