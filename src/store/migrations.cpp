@@ -153,6 +153,14 @@ CREATE TABLE submissions (
   at TEXT NOT NULL
 );
 )SQL"},
+    // The keyed audit chain (docs/audit.md): where it starts and which key signs it; each event filed under
+    // its assessment so one assessment's history is an indexed query. The store fills both on first open.
+    {4, "keyed audit chain", R"SQL(
+ALTER TABLE audit_head ADD COLUMN keyed_from BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE audit_head ADD COLUMN key_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE audit_events ADD COLUMN assessment_id BIGINT NOT NULL DEFAULT -1;
+CREATE INDEX audit_events_assessment ON audit_events (assessment_id, seq);
+)SQL"},
 };
 
 std::string render(const char* ddl, sql::Dialect d) {
