@@ -36,9 +36,19 @@ const Query kHandoffsAll{"replay.handoffs",
                          "ORDER BY id",
                          nullptr};
 
+const Query kTemplatesAll{"replay.templates",
+                          "SELECT id, version, digest FROM templates ORDER BY id, version", nullptr};
+const Query kOrganisationsAll{"replay.organisations",
+                              "SELECT id, name, ods_code, type FROM organisations ORDER BY id", nullptr};
+const Query kUsersAll{"replay.users", "SELECT id, email, name, organisation_id, roles FROM users ORDER BY id",
+                      nullptr};
+
 // The entities whose rows the replay compares, and the table each lives in.
 const std::map<std::string, std::string> kTables = {
-    {"answer", "answers"}, {"finding", "findings"}, {"approval", "approvals"}, {"assessment", "assessments"}};
+    {"answer", "answers"},     {"finding", "findings"},
+    {"approval", "approvals"}, {"assessment", "assessments"},
+    {"template", "templates"}, {"organisation", "organisations"},
+    {"user", "users"}};
 
 std::string show(const json::value& v) {
   std::string s = json::serialize(v);
@@ -59,6 +69,9 @@ std::string differences(const json::object& row, const json::object& replayed) {
 
 // How a problem names a row: "assessment 3, item OR-01", "assessment 3, finding 7", "assessment 3".
 std::string describe(const std::string& entity, const std::string& key) {
+  if (entity == "template") return "template " + key;
+  if (entity == "organisation") return "organisation " + key.substr(key.find('/') + 1);
+  if (entity == "user") return "user " + key.substr(key.find('/') + 1);
   size_t slash = key.find('/');
   std::string assessment = "assessment " + key.substr(0, slash);
   if (slash == std::string::npos) return assessment;
@@ -131,6 +144,21 @@ Status AuditReplay::compare(sql::Connection& conn, std::vector<std::string>& pro
   for (const auto& r : assessments)
     check("assessments", "assessment", std::to_string(integer(r, 0)),
           json::object{{"custodian", text(r, 1)}});
+  TOM_ASSIGN(auto templates, conn.query(kTemplatesAll, {}));
+  for (const auto& r : templates)
+    check("templates", "template", text(r, 0) + "@" + text(r, 1),
+          json::object{{"id", text(r, 0)}, {"version", text(r, 1)}, {"digest", text(r, 2)}});
+  TOM_ASSIGN(auto organisations, conn.query(kOrganisationsAll, {}));
+  for (const auto& r : organisations)
+    check("organisations", "organisation", "org/" + text(r, 0),
+          json::object{{"name", text(r, 1)}, {"ods_code", text(r, 2)}, {"type", text(r, 3)}});
+  TOM_ASSIGN(auto users, conn.query(kUsersAll, {}));
+  for (const auto& r : users)
+    check("users", "user", "user/" + text(r, 0),
+          json::object{{"email", text(r, 1)},
+                       {"name", text(r, 2)},
+                       {"organisation_id", integer(r, 3)},
+                       {"roles", text(r, 4)}});
   for (const auto& [key, st] : entities_) {
     if (seen.count(key)) continue;
     problems.push_back(kTables.at(st.entity) + ": " + describe(st.entity, key) +

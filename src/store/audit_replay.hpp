@@ -1,7 +1,8 @@
 #pragma once
 // Replays the audit events into the state they say the audited rows should have, and compares that with the
-// rows: an answer, finding, approval, custodian or hand-off changed, added or removed without an event is
-// named by its table, its assessment and its item or key.
+// rows: an answer, finding, approval, custodian, hand-off, template, organisation or user changed, added or
+// removed without an event is named by its table, its assessment and its item or key. (Participants, template
+// versions, submissions and sessions are not replayed.)
 #include <boost/json.hpp>
 #include <map>
 #include <string>
@@ -25,7 +26,7 @@ class AuditReplay {
 
  private:
   struct State {
-    std::string entity;  // the event's entity: answer, finding, approval, assessment
+    std::string entity;  // the event's entity: answer, finding, approval, assessment, template, ...
     boost::json::object fields;
     int64_t seq = 0;  // the last event that changed it
   };
