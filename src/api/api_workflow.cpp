@@ -298,8 +298,15 @@ void Api::workflow_routes() {
     if (!report) return Response::error(report.error());
     json::array problems;
     for (const auto& p : report->problems) problems.emplace_back(p);
-    return Response::json(
-        200, json::object{{"ok", report->ok()}, {"checked", report->checked}, {"problems", problems}});
+    const store::AuditHead& h = report->head;  // signed: keep it elsewhere to anchor the log (docs/audit.md)
+    json::object head{{"events", h.events}, {"last_seq", h.last_seq}, {"last_hash", h.last_hash},
+                      {"at", h.at},         {"key_id", h.key_id},     {"mac", h.mac}};
+    return Response::json(200,
+                          json::object{{"ok", report->ok()},
+                                       {"checked", report->checked},
+                                       {"unkeyed", report->unkeyed},
+                                       {"problems", problems},
+                                       {"head", report->ok() ? json::value(head) : json::value(nullptr)}});
   });
 }
 

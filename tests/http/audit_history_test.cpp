@@ -120,5 +120,27 @@ TEST(AuditHistory, NewestEventsShowPastOneHundredThousandAndOlderOnesArePaged) {
   EXPECT_EQ(rows(first.body) + rows(older.body), events.size()) << "every event is on one of the pages";
 }
 
+TEST(AuditHistory, VerifyOverTheApiGivesASignedHeadAndNamesARowChangedWithNoEvent) {
+  std::string db = test::temp_path("verify.db");
+  ASSERT_EQ(test::run_tom({"--db", db, "init", "--demo"}).exit_code, 0);
+  ServerProcess server(db);
+  HttpClient priya(server.port());
+  ASSERT_EQ(priya.sign_in("priya.shah@nhsdigital.example").status, 200);
+  auto intact = priya.get("/api/v1/audit/verify").json();
+  EXPECT_TRUE(intact.at("ok").as_bool()) << json::serialize(intact);
+  const auto& head = intact.at("head");
+  ASSERT_TRUE(head.is_object()) << json::serialize(intact);
+  EXPECT_EQ(head.at("events").as_int64(), intact.at("checked").to_number<int64_t>());
+  EXPECT_EQ(head.at("mac").as_string().size(), 64u);
+
+  exec(db, "UPDATE assessments SET custodian = 'smsc' WHERE id = 1");
+  auto broken = priya.get("/api/v1/audit/verify").json();
+  EXPECT_FALSE(broken.at("ok").as_bool());
+  EXPECT_TRUE(broken.at("head").is_null()) << "a broken trail gets no signed head";
+  std::string problems;
+  for (const auto& p : broken.at("problems").as_array()) problems += std::string(p.as_string()) + "\n";
+  EXPECT_NE(problems.find("assessments: assessment 1: custodian is \"smsc\""), std::string::npos) << problems;
+}
+
 }  // namespace
 }  // namespace tom
