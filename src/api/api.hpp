@@ -92,6 +92,8 @@ class Api {
   // Rendered sections (everything but the caller's `editable` flags), reused until anything is written.
   struct RenderedSection {
     int64_t revision = -1;
+    // Owns the items that `items` points into: a later load of the template must not free them.
+    std::shared_ptr<const domain::Template> tmpl;
     std::string head;  // {"id":..,"items":[
     std::vector<std::pair<const domain::Item*, std::string>>
         items;  // each item's JSON without its closing brace

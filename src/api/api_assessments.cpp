@@ -52,17 +52,17 @@ json::object Api::assessment_detail(Call& call, const Loaded& l) {
   o["your_parties"] = std::move(mine);
   o["template_name"] = t.name;
   auto report = check_of(l);
-  auto approvals = store_.list_approvals(l.assessment.id);
-  auto submissions = store_.list_submissions(l.assessment.id);
-  if (report && approvals && submissions) {
+  if (report) {
     o["required"] = (*report)->completeness.required;
     o["answered"] = (*report)->completeness.answered;
     o["complete"] = (*report)->completeness.complete();
-    auto phases = phase_statuses(t, *approvals, *submissions);
+    auto phases = (*report)->phases();
     json::array ph;
     for (const auto& s : phases)
-      ph.push_back(
-          json::object{{"phase", s.phase->id}, {"name", s.phase->name}, {"state", to_string(s.state)}});
+      ph.push_back(json::object{{"phase", s.phase->id},
+                                {"name", s.phase->name},
+                                {"state", to_string(s.state)},
+                                {"changed_since_approval", service::changes_json(s.changed)}});
     o["phases"] = std::move(ph);
     std::vector<GateFinding> gf;
     for (const auto& f : service::merge_findings(**report, today_utc()))
@@ -127,7 +127,7 @@ void Api::assessment_routes() {
           return Response::error(Error::invalid("the request body is not valid", problems));
         if (std::string why = why_not_create(call.caller(), t, a); !why.empty())
           return Response::error(403, "forbidden", why);
-        auto created_a = store_.create_assessment(a, call.actor());
+        auto created_a = wb_.create_assessment(a, call.actor());
         if (!created_a) return Response::error(created_a.error());
         Loaded l{*created_a, *loaded};
         return created(assessment_detail(call, l));
@@ -187,6 +187,7 @@ void Api::assessment_routes() {
             if (!report) return Response::error(report.error());
             auto fresh = std::make_shared<RenderedSection>();
             fresh->revision = *revision;
+            fresh->tmpl = l->tmpl.tmpl;
             std::map<std::string, std::vector<const rules::RaisedFinding*>> by_item;
             for (const auto& f : (*report)->evaluation.findings)
               if (!f.item_id.empty()) by_item[f.item_id].push_back(&f);

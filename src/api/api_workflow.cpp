@@ -101,11 +101,10 @@ void Api::workflow_routes() {
         [this](Call& call) {
           auto l = readable(call, "id");
           if (!l) return Response::error(l.error());
-          auto approvals = store_.list_approvals(l->assessment.id);
-          auto submissions = store_.list_submissions(l->assessment.id);
-          if (!approvals || !submissions) return Response::error(Error::internal("cannot read the phases"));
+          auto report = check_of(*l);
+          if (!report) return Response::error(report.error());
           json::array out;
-          for (const auto& s : phase_statuses(*l->tmpl.tmpl, *approvals, *submissions)) {
+          for (const auto& s : (*report)->phases()) {
             json::array areas;
             for (const auto& d : s.areas)
               areas.push_back(
@@ -119,7 +118,9 @@ void Api::workflow_routes() {
                 {"state", to_string(s.state)},
                 {"certificate", s.certificate},
                 {"submitted_at", s.submitted ? json::value(s.submitted->at) : json::value(nullptr)},
-                {"areas", areas}});
+                {"areas", areas},
+                {"reopened", s.reopened},
+                {"changed_since_approval", service::changes_json(s.changed)}});
           }
           return Response::json(200, out);
         });
@@ -145,14 +146,15 @@ void Api::workflow_routes() {
 
   route(
       "POST", "/api/v1/assessments/{id}/phases/{phase}/decisions",
-      "Approve or reject a phase (or one area of it); approving phase 2 accepts the open risks",
+      "Approve or reject a submitted phase (or one area of it); an incomplete phase needs an override_reason",
       [this](Call& call) {
         auto l = readable(call, "id");
         if (!l) return Response::error(l.error());
         const Phase* phase = l->tmpl.tmpl->find_phase(call.req.params["phase"]);
         if (!phase)
           return Response::error(404, "not_found", "there is no phase '" + call.req.params["phase"] + "'");
-        auto body = Body::parse(call.req, {"decision", "area", "reason", "outcome", "certificate"});
+        auto body = Body::parse(call.req,
+                                {"decision", "area", "reason", "outcome", "certificate", "override_reason"});
         if (!body) return Response::error(body.error());
         Approval ap;
         ap.assessment_id = l->assessment.id;
@@ -162,17 +164,14 @@ void Api::workflow_routes() {
         ap.reason = body->str("reason");
         ap.outcome = body->str("outcome");
         ap.certificate = body->str("certificate");
+        ap.override_reason = body->str("override_reason");
         if (auto st = body->done(); !st) return Response::error(st.error());
         auto d = decision_from(decision);
         if (!d) return Response::error(400, "invalid_input", "decision must be approved or rejected");
         ap.decision = *d;
         auto decided = service::decide_phase(wb_, call.caller(), l->assessment, *l->tmpl.tmpl, ap);
         if (!decided) return Response::error(decided.error());
-        json::array accepted;
-        for (const auto& k : decided->accepted_findings) accepted.emplace_back(k);
-        json::object out = service::approval_json(decided->approval);
-        out["accepted_findings"] = std::move(accepted);
-        return created(out);
+        return created(service::approval_json(decided->approval));
       },
       "json");
 

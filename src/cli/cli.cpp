@@ -27,7 +27,8 @@ Commands:
   answer ASSESSMENT ITEM VALUE        record an answer (--note, --reference, --if-version)
   check ASSESSMENT                    what is missing per party and phase, rule results, findings
   finding list|add|accept|resolve     the findings register
-  approve ASSESSMENT PHASE            record a gateway decision
+  submit ASSESSMENT PHASE --as EMAIL  submit a phase to its approver
+  approve ASSESSMENT PHASE --as EMAIL record a gateway decision
   export ASSESSMENT --format json     write the whole assessment
   import FILE... [--as template|assessment]
   audit verify|head|list              the tamper-evident audit trail
@@ -51,6 +52,7 @@ const std::map<std::string, Command>& commands() {
       {"check", cmd_check},
       {"finding", cmd_finding},
       {"approve", cmd_approve},
+      {"submit", cmd_submit},
       {"export", cmd_export},
       {"import", cmd_import},
       {"audit", cmd_audit},
@@ -122,6 +124,18 @@ Status Context::open() {
   TOM_ASSIGN(store, store::open_store(db, {audit_key}));
   workbench = std::make_unique<service::Workbench>(*store);
   return ok_status();
+}
+
+Result<domain::Caller> Context::caller(const std::string& email) {
+  if (email.empty())
+    return Error::invalid(
+        "say who is acting with --as EMAIL (a person in `tom user list`): their roles and "
+        "organisation decide what they may do");
+  TOM_TRY(open());
+  auto found = store->find_user_by_email(email);
+  if (!found) return Error::not_found("there is no person with the email " + email + " (see tom user list)");
+  TOM_ASSIGN(domain::Organisation org, store->get_organisation(found->first.organisation_id));
+  return domain::Caller{found->first, org};
 }
 
 int Context::fail(const Error& e) {

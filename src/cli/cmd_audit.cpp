@@ -14,8 +14,8 @@ namespace {
 
 const char* kAuditHelp = R"(Usage:
   tom audit verify [--against HEAD_FILE]
-        check the signed hash chain and that the answers, findings, approvals and custody equal a replay of
-        the events; with --against, that the log still holds that head (not cut back or rewritten before
+        check the signed hash chain and that the answers, findings, approvals, custody, templates,
+        organisations and users equal a replay of the events; with --against, that the log still holds that head (not cut back or rewritten before
         it). Exit 1 naming every problem.
   tom audit head [-o FILE]
         verify, then print a head signed with the audit key (event count, last event, its hash, the time) to
@@ -88,7 +88,8 @@ int cmd_audit(Context& ctx, const std::vector<std::string>& argv) {
           << " (" << report->unkeyed
           << " written before the trail was keyed are chained with plain SHA-256, bound by the first keyed "
              "event)";
-    ctx.out << "; the answers, findings, approvals and custody match a replay of the events";
+    ctx.out << "; the answers, findings, approvals, custody, templates, organisations and users match a "
+               "replay of the events";
     if (against)
       ctx.out << "; the head taken at " << against->at << " (event " << against->last_seq
               << ") is still in the log";

@@ -2,6 +2,7 @@
 #include "cli/context.hpp"
 #include "core/clock.hpp"
 #include "service/views.hpp"
+#include "service/workflow.hpp"
 
 namespace tom::cli {
 
@@ -14,15 +15,23 @@ const char* kFindingHelp = R"(Usage:
   tom finding list ASSESSMENT [--json]
   tom finding add ASSESSMENT --kind non-compliance|risk|escalation|review --title TEXT
                   [--item ITEM] [--role ROLE] [--owner NAME] [--mitigation TEXT]
-  tom finding accept ASSESSMENT KEY --by NAME --role siro|clinical-safety-officer|owner|central
-                  [--expires YYYY-MM-DD] [--mitigation TEXT]
-  tom finding resolve ASSESSMENT KEY
+  tom finding accept ASSESSMENT KEY --as EMAIL --expires YYYY-MM-DD --mitigation TEXT
+  tom finding resolve ASSESSMENT KEY --as EMAIL
 KEY is shown by `tom check` in braces: rule:RULE[:ITEM] for findings the rules raise, manual:N otherwise.
+A finding is accepted by the person (--as, see `tom user list`) holding its role in its party, under their
+own name, with a mitigation and an expiry date after today.
 )";
 
-const char* kApproveHelp = R"(Usage: tom approve ASSESSMENT PHASE --decision approved|rejected [--area AREA]
-                    [--reason TEXT] [--outcome TEXT] [--certificate NUMBER] [--by NAME]
-Records a gateway decision for a phase (1A, 1B, 2), or one area of it (e.g. usage, settings).
+const char* kApproveHelp = R"(Usage: tom approve ASSESSMENT PHASE --as EMAIL --decision approved|rejected
+                    [--area AREA] [--reason TEXT] [--outcome TEXT] [--certificate NUMBER]
+                    [--override-reason TEXT]
+Records a gateway decision for a submitted phase (1A, 1B, 2), or one area of it (e.g. usage, settings), as the
+person --as EMAIL (an approver of the phase's approving party; not the person who submitted it). A phase with
+required items still missing is approved only with --override-reason, which is recorded.
+)";
+
+const char* kSubmitHelp = R"(Usage: tom submit ASSESSMENT PHASE --as EMAIL
+Submits a phase to its approver, as the person --as EMAIL of the party holding the TOM.
 )";
 
 bool wants_help(const std::vector<std::string>& a) {
@@ -37,7 +46,7 @@ int cmd_finding(Context& ctx, const std::vector<std::string>& argv) {
   if (argv.empty() || wants_help(argv)) return ctx.out << kFindingHelp, argv.empty() ? kExitUsage : kExitOk;
   auto args =
       parse_args(std::vector<std::string>(argv.begin() + 1, argv.end()),
-                 {{"--kind", "--title", "--item", "--role", "--owner", "--mitigation", "--by", "--expires"},
+                 {{"--kind", "--title", "--item", "--role", "--owner", "--mitigation", "--as", "--expires"},
                   {"--json"},
                   {}});
   if (!args) return ctx.usage(args.error().message, kFindingHelp);
@@ -96,74 +105,79 @@ int cmd_finding(Context& ctx, const std::vector<std::string>& argv) {
   }
   if (sub == "accept" || sub == "resolve") {
     if (pos.size() != 2) return ctx.usage("finding " + sub + " takes ASSESSMENT KEY", kFindingHelp);
-    const service::FindingView* view = nullptr;
-    for (const auto& v : views)
-      if (v.key == pos[1]) view = &v;
-    if (!view)
-      return ctx.fail(Error::not_found("assessment " + pos[0] + " has no current finding '" + pos[1] + "'"));
-    Finding f = service::finding_to_store(*view, *id);
-    if (!args->value("--mitigation").empty()) f.mitigation = args->value("--mitigation");
-    if (sub == "accept") {
-      f.accepted_by = args->value("--by");
-      f.accepted_role = args->value("--role");
-      if (f.accepted_by.empty() || f.accepted_role.empty())
-        return ctx.usage("finding accept needs --by NAME and --role ROLE (a named person accepts a risk)",
-                         kFindingHelp);
-      f.expires_on = args->value("--expires");
-      if (!f.expires_on.empty() && !valid_iso_date(f.expires_on))
-        return ctx.usage("--expires takes a date YYYY-MM-DD", kFindingHelp);
-      f.accepted_at = now_utc_iso();
-      f.status = FindingStatus::kAccepted;
-    } else {
-      f.status = FindingStatus::kResolved;
-    }
-    auto saved = ctx.store->save_finding(f, ctx.user);
-    if (!saved) return ctx.fail(saved.error());
-    ctx.out << (sub == "accept" ? "Accepted " : "Resolved ") << saved->key << "\n";
+    auto caller = ctx.caller(args->value("--as"));
+    if (!caller) return ctx.fail(caller.error());
+    auto settled = service::settle_finding(
+        *ctx.workbench, *caller, report->assessment,
+        {pos[1], sub == "accept", "", args->value("--expires"), args->value("--mitigation")});
+    if (!settled) return ctx.fail(settled.error());
+    ctx.out << (sub == "accept" ? "Accepted " : "Resolved ") << settled->key << " as " << caller->user.name
+            << "\n";
     return kExitOk;
   }
   return ctx.usage("unknown finding command '" + sub + "'", kFindingHelp);
 }
 
+namespace {
+// The assessment and its template, for the workflow commands.
+struct Target {
+  Assessment assessment;
+  service::LoadedTemplate loaded;
+};
+Result<Target> target(Context& ctx, const std::string& id_text) {
+  TOM_ASSIGN(int64_t id, parse_id(id_text, "assessment"));
+  TOM_TRY(ctx.open());
+  TOM_ASSIGN(Assessment a, ctx.store->get_assessment(id));
+  TOM_ASSIGN(auto loaded, ctx.workbench->load_template(a.template_id, a.template_version));
+  return Target{a, loaded};
+}
+}  // namespace
+
 int cmd_approve(Context& ctx, const std::vector<std::string>& argv) {
   if (wants_help(argv)) return ctx.out << kApproveHelp, kExitOk;
-  auto args =
-      parse_args(argv, {{"--decision", "--area", "--reason", "--outcome", "--certificate", "--by"}, {}, {}});
+  auto args = parse_args(
+      argv, {{"--decision", "--area", "--reason", "--outcome", "--certificate", "--as", "--override-reason"},
+             {},
+             {}});
   if (!args) return ctx.usage(args.error().message, kApproveHelp);
   if (args->positional.size() != 2) return ctx.usage("approve takes ASSESSMENT PHASE", kApproveHelp);
-  auto id = parse_id(args->positional[0], "assessment");
-  if (!id) return ctx.fail(id.error());
   auto decision = decision_from(args->value("--decision"));
   if (!decision) return ctx.usage("--decision must be approved or rejected", kApproveHelp);
-  if (auto st = ctx.open(); !st) return ctx.fail(st.error());
-  auto a = ctx.store->get_assessment(*id);
-  if (!a) return ctx.fail(a.error());
-  auto loaded = ctx.workbench->load_template(a->template_id, a->template_version);
-  if (!loaded) return ctx.fail(loaded.error());
-  const Phase* phase = loaded->tmpl->find_phase(args->positional[1]);
-  if (!phase)
-    return ctx.fail(
-        Error::invalid("template " + loaded->tmpl->ref() + " has no phase '" + args->positional[1] + "'"));
+  auto t = target(ctx, args->positional[0]);
+  if (!t) return ctx.fail(t.error());
+  auto caller = ctx.caller(args->value("--as"));
+  if (!caller) return ctx.fail(caller.error());
   Approval ap;
-  ap.assessment_id = *id;
-  ap.phase = phase->id;
+  ap.phase = args->positional[1];
   ap.area = args->value("--area");
-  if (!ap.area.empty() && std::find(phase->areas.begin(), phase->areas.end(), ap.area) == phase->areas.end())
-    return ctx.fail(Error::invalid("phase " + phase->id + " has no area '" + ap.area + "'"));
   ap.decision = *decision;
   ap.reason = args->value("--reason");
-  if (*decision == Decision::kRejected && ap.reason.empty())
-    return ctx.usage("a rejection needs --reason", kApproveHelp);
   ap.outcome = args->value("--outcome");
   ap.certificate = args->value("--certificate");
-  if (phase->certificate && *decision == Decision::kApproved && ap.area.empty() && ap.certificate.empty())
-    return ctx.usage("approving phase " + phase->id + " issues a certificate: give --certificate",
-                     kApproveHelp);
-  ap.decided_by = args->value("--by");
-  auto saved = ctx.store->add_approval(ap, ctx.user);
-  if (!saved) return ctx.fail(saved.error());
-  ctx.out << "Recorded: phase " << ap.phase << (ap.area.empty() ? "" : " (" + ap.area + ")") << " "
-          << to_string(ap.decision) << " by " << saved->decided_by << "\n";
+  ap.override_reason = args->value("--override-reason");
+  auto decided = service::decide_phase(*ctx.workbench, *caller, t->assessment, *t->loaded.tmpl, ap);
+  if (!decided) return ctx.fail(decided.error());
+  const Approval& saved = decided->approval;
+  ctx.out << "Recorded: phase " << saved.phase << (saved.area.empty() ? "" : " (" + saved.area + ")") << " "
+          << to_string(saved.decision) << " by " << saved.decided_by
+          << (saved.override_reason.empty() ? "" : ", incomplete, because: " + saved.override_reason) << "\n";
+  return kExitOk;
+}
+
+int cmd_submit(Context& ctx, const std::vector<std::string>& argv) {
+  if (wants_help(argv)) return ctx.out << kSubmitHelp, kExitOk;
+  auto args = parse_args(argv, {{"--as"}, {}, {}});
+  if (!args) return ctx.usage(args.error().message, kSubmitHelp);
+  if (args->positional.size() != 2) return ctx.usage("submit takes ASSESSMENT PHASE", kSubmitHelp);
+  auto t = target(ctx, args->positional[0]);
+  if (!t) return ctx.fail(t.error());
+  auto caller = ctx.caller(args->value("--as"));
+  if (!caller) return ctx.fail(caller.error());
+  auto done =
+      service::submit_phase(*ctx.workbench, *caller, t->assessment, *t->loaded.tmpl, args->positional[1]);
+  if (!done) return ctx.fail(done.error());
+  ctx.out << "Submitted phase " << done->phase << " of assessment " << t->assessment.id << " as "
+          << caller->user.name << "\n";
   return kExitOk;
 }
 

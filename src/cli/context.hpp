@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "cli/args.hpp"
+#include "domain/access.hpp"
 #include "service/workbench.hpp"
 
 namespace tom::cli {
@@ -25,6 +26,9 @@ struct Context {
 
   // Opens the store (migrating it) on first call.
   Status open();
+  // The person a command acts as (`--as EMAIL`): their roles and organisation decide what they may do, as
+  // when they sign in to the server.
+  Result<domain::Caller> caller(const std::string& email);
   // Prints an error with its problems; returns the exit code for it.
   int fail(const Error& e);
   int usage(const std::string& message, const char* help);
@@ -42,6 +46,7 @@ int cmd_answer(Context&, const std::vector<std::string>&);
 int cmd_check(Context&, const std::vector<std::string>&);
 int cmd_finding(Context&, const std::vector<std::string>&);
 int cmd_approve(Context&, const std::vector<std::string>&);
+int cmd_submit(Context&, const std::vector<std::string>&);
 int cmd_export(Context&, const std::vector<std::string>&);
 int cmd_import(Context&, const std::vector<std::string>&);
 int cmd_audit(Context&, const std::vector<std::string>&);

@@ -208,6 +208,7 @@ Status create_demo(Context& ctx) {
       a.outcome = "Approved for live use at the deploying organisation.";
       if (ph.certificate) a.certificate = "SMS-DEMO-0001";
       a.decided_by = ph.approver == "central" ? "Priya Shah (NHS Digital)" : "Dr Sam Okafor (SIRO)";
+      a.basis = decision_basis(tm, ph, b.answers);
       b.approvals.push_back(a);
     }
     TOM_TRY(ctx.workbench->import_bundle(b, "demo"));

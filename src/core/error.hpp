@@ -53,7 +53,9 @@ struct Error {
     return Error{ErrorCode::kInvalidInput, std::move(msg), {}, std::move(problems)};
   }
   static Error not_found(std::string msg) { return Error{ErrorCode::kNotFound, std::move(msg), {}, {}}; }
-  static Error conflict(std::string msg) { return Error{ErrorCode::kConflict, std::move(msg), {}, {}}; }
+  static Error conflict(std::string msg, std::vector<Problem> problems = {}) {
+    return Error{ErrorCode::kConflict, std::move(msg), {}, std::move(problems)};
+  }
   static Error too_large(std::string msg) { return Error{ErrorCode::kTooLarge, std::move(msg), {}, {}}; }
   static Error internal(std::string detail) {
     return Error{ErrorCode::kInternal, "An internal error occurred.", std::move(detail), {}};

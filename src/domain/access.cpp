@@ -73,7 +73,8 @@ std::string why_not_decide(const Caller& c, const Assessment& a, const Phase& ph
   return "";
 }
 
-std::string why_not_accept(const Caller& c, const Assessment& a, const std::string& role) {
+std::string why_not_accept(const Caller& c, const Assessment& a, const std::string& role,
+                           const std::string& party) {
   if (parties_of(c, a).empty() && !c.central()) return "your organisation takes no part in this assessment";
   std::string needed = role == "central" || role == "clinical-safety-group" ? "central-reviewer"
                        : role == "owner" || role.empty()                    ? "approver"
@@ -82,6 +83,10 @@ std::string why_not_accept(const Caller& c, const Assessment& a, const std::stri
   if ((needed == "central-reviewer") != c.central())
     return needed == "central-reviewer" ? "only the central body accepts this finding"
                                         : "the central body does not accept the parties' risks";
+  // A party's risk is accepted inside that party: a supplier's SIRO does not accept the trust's risk.
+  if (needed != "central-reviewer" && !party.empty() && !plays(c, a, party))
+    return "this finding is accepted by the " + needed + " of party " + party +
+           ", which your organisation does not play";
   return "";
 }
 
@@ -99,6 +104,35 @@ std::string why_not_record_finding(const Caller& c, const Assessment& a) {
   if (!editor(c.user) && !c.user.has_role("approver") && !c.user.has_role("central-reviewer"))
     return "your roles do not include recording findings";
   return "";
+}
+
+const std::vector<std::string>& organisation_types() {
+  static const std::vector<std::string> types = {"supplier", "nhs-trust", "gp-practice",
+                                                 "icb",      "central",   "other"};
+  return types;
+}
+
+std::string why_not_play(const Party& party, const Organisation& org) {
+  bool ok = false;
+  switch (party.role) {
+    case PartyRole::kProviderSupplier:
+    case PartyRole::kClientSupplier:
+      ok = org.type == "supplier";
+      break;
+    case PartyRole::kEndUser:
+    case PartyRole::kCommissioner:
+      ok = org.type == "nhs-trust" || org.type == "gp-practice" || org.type == "icb" || org.type == "other";
+      break;
+    case PartyRole::kCentral:
+      ok = org.type == "central";
+      break;
+  }
+  if (ok) return "";
+  if (party.role == PartyRole::kCentral)
+    return org.name + " cannot play " + party.name +
+           ": only the central body (an organisation of type central) does";
+  return org.name + " (" + (org.type.empty() ? std::string("no type") : org.type) + ") cannot play " +
+         party.name + " (" + to_string(party.role) + ")";
 }
 
 }  // namespace tom::domain

@@ -28,8 +28,19 @@ std::string why_not_handoff(const Caller& c, const Template& t, const Assessment
                             const std::string& to_party);
 std::string why_not_submit(const Caller& c, const Template& t, const Assessment& a, const Phase& phase);
 std::string why_not_decide(const Caller& c, const Assessment& a, const Phase& phase);
-std::string why_not_accept(const Caller& c, const Assessment& a, const std::string& finding_role);
+// A finding is accepted (or resolved) by a person holding its role in its party: the party's organisation
+// must be the caller's (for the central body's findings: the central body's reviewers).
+std::string why_not_accept(const Caller& c, const Assessment& a, const std::string& finding_role,
+                           const std::string& finding_party);
 std::string why_not_create(const Caller& c, const Template& t, const Assessment& a);
 std::string why_not_record_finding(const Caller& c, const Assessment& a);
+
+// The organisation types there are. "central" is the central body (NHS Digital): one organisation, configured
+// once.
+const std::vector<std::string>& organisation_types();
+// "" when an organisation of this type may play the party: suppliers play the supplier parties, NHS
+// organisations (trusts, practices, ICBs, others) the end user and commissioner parties, and only the central
+// body plays the central party.
+std::string why_not_play(const Party& party, const Organisation& org);
 
 }  // namespace tom::domain

@@ -92,6 +92,11 @@ struct Approval {
   std::string certificate;  // certificate number, for phases that issue one
   std::string decided_by;
   std::string decided_at;
+  // Why the phase was approved although required items were missing (empty: it was complete).
+  std::string override_reason;
+  // The phase's answers (item id -> value, "" for unanswered) the decision was made on: a later change to one
+  // of them makes the approval stale.
+  std::map<std::string, std::string> basis;
 };
 
 const char* to_string(Decision d);

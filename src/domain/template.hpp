@@ -22,8 +22,11 @@ struct Phase {
   std::string approver;            // party id
   std::vector<std::string> areas;  // approved separately, e.g. usage, settings
   bool certificate = false;        // approval issues a certificate number
-  bool accepts_risks = false;      // approver accepts open risks
+  bool accepts_risks = false;      // approving needs every open risk of the TOM settled by its role holder
   std::vector<std::string> concurrent_with;
+  // A change to one of the phase's answers after it was approved: reopen the phase (it must be submitted and
+  // decided again) or keep the approval and flag it as changed since, with the differences.
+  bool reopen_on_change = true;
 };
 
 struct Vocabulary {

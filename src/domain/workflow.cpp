@@ -19,8 +19,37 @@ const char* to_string(PhaseState s) {
   return "open";
 }
 
+std::map<std::string, std::string> decision_basis(const Template& t, const Phase& phase,
+                                                  const AnswerSet& answers) {
+  std::map<std::string, std::string> basis;
+  for (const auto& s : t.sections) {
+    if (s.kind == SectionKind::kApprovalGateways) continue;
+    for (const auto& item : s.items) {
+      if (!item.answerable()) continue;
+      if (std::find(item.phases.begin(), item.phases.end(), phase.id) == item.phases.end()) continue;
+      auto a = answers.find(item.id);
+      basis[item.id] = a == answers.end() ? "" : a->second.value;
+    }
+  }
+  return basis;
+}
+
+namespace {
+// What differs between a decision's basis and the answers now.
+std::vector<ChangeSinceApproval> changes_since(const Approval& ap, const AnswerSet& answers) {
+  std::vector<ChangeSinceApproval> out;
+  for (const auto& [item, before] : ap.basis) {
+    auto a = answers.find(item);
+    std::string now = a == answers.end() ? "" : a->second.value;
+    if (now != before) out.push_back({item, before, now});
+  }
+  return out;
+}
+}  // namespace
+
 std::vector<PhaseStatus> phase_statuses(const Template& t, const std::vector<Approval>& approvals,
-                                        const std::vector<Submission>& submissions) {
+                                        const std::vector<Submission>& submissions,
+                                        const AnswerSet& answers) {
   std::vector<PhaseStatus> out;
   for (const auto& ph : t.phases) {
     PhaseStatus st;
@@ -43,10 +72,24 @@ std::vector<PhaseStatus> phase_statuses(const Template& t, const std::vector<App
       if (d.latest) last_decision_at = std::max(last_decision_at, d.latest->decided_at);
       if (d.latest && !d.latest->certificate.empty()) st.certificate = d.latest->certificate;
     }
-    // A resubmission after a rejection puts the phase back in front of its approver.
-    if (all_approved)
+    if (all_approved) {
+      std::set<std::string> seen;
+      for (const auto& d : st.areas)
+        for (auto& c : changes_since(*d.latest, answers))
+          if (seen.insert(c.item_id).second) st.changed.push_back(std::move(c));
+      st.reopened = !st.changed.empty() && ph.reopen_on_change;
+    }
+    // A submission stands until every area is approved; a rejection sends it back until the phase is
+    // submitted again, and so does a change that reopened an approved phase.
+    std::string submitted_at = st.submitted ? st.submitted->at : "";
+    bool rejections_before_submission = true;
+    for (const auto& d : st.areas)
+      if (d.latest && d.latest->decision == Decision::kRejected && d.latest->decided_at >= submitted_at)
+        rejections_before_submission = false;
+    if (all_approved && !st.reopened)
       st.state = PhaseState::kApproved;
-    else if (st.submitted && st.submitted->at > last_decision_at)
+    else if (st.submitted && rejections_before_submission &&
+             (!st.reopened || submitted_at > last_decision_at))
       st.state = PhaseState::kSubmitted;
     else if (any_rejected)
       st.state = PhaseState::kRejected;
@@ -70,8 +113,14 @@ Gate go_live_gate(const Template& t, const std::vector<PhaseStatus>& phases, con
           pending.push_back(d.area.empty() ? "the phase" : d.area);
       std::string list;
       for (const auto& p : pending) list += (list.empty() ? "" : ", ") + p;
-      g.reasons.push_back(name + " is not approved yet: " + list +
-                          (st.state == PhaseState::kRejected ? " (rejected: see the reasons given)" : ""));
+      if (st.reopened)
+        g.reasons.push_back(name + " was approved, but " + std::to_string(st.changed.size()) +
+                            " of its answers changed since (" + st.changed.front().item_id +
+                            (st.changed.size() > 1 ? ", ..." : "") +
+                            "): it must be submitted and approved again");
+      else
+        g.reasons.push_back(name + " is not approved yet: " + list +
+                            (st.state == PhaseState::kRejected ? " (rejected: see the reasons given)" : ""));
     } else if (ph.certificate && st.certificate.empty()) {
       g.reasons.push_back(name + " is approved without a certificate number");
     }

@@ -41,7 +41,9 @@ json::object assessment_bundle_to_json(const store::AssessmentBundle& b) {
                                     {"expires_on", f.expires_on},
                                     {"created_at", f.created_at}});
   json::array approvals;
-  for (const auto& p : b.approvals)
+  for (const auto& p : b.approvals) {
+    json::object basis;
+    for (const auto& [item, value] : p.basis) basis[item] = value;
     approvals.push_back(json::object{{"phase", p.phase},
                                      {"area", p.area},
                                      {"decision", to_string(p.decision)},
@@ -49,7 +51,10 @@ json::object assessment_bundle_to_json(const store::AssessmentBundle& b) {
                                      {"outcome", p.outcome},
                                      {"certificate", p.certificate},
                                      {"decided_by", p.decided_by},
-                                     {"decided_at", p.decided_at}});
+                                     {"decided_at", p.decided_at},
+                                     {"override_reason", p.override_reason},
+                                     {"basis", std::move(basis)}});
+  }
   return {{"format", "tom-assessment/1"},
           {"assessment", json::object{{"id", a.id},
                                       {"template", a.template_id},
@@ -225,6 +230,18 @@ Result<store::AssessmentBundle> assessment_bundle_from_json(std::string_view tex
       a.certificate = d.str(*x, "certificate", where);
       a.decided_by = d.str(*x, "decided_by", where);
       a.decided_at = d.str(*x, "decided_at", where);
+      a.override_reason = d.str(*x, "override_reason", where);
+      if (auto it = x->find("basis"); it != x->end() && !it->value().is_null()) {
+        if (!it->value().is_object())
+          d.bad(where + ".basis", "must be an object of item ids and values");
+        else
+          for (const auto& kv : it->value().as_object()) {
+            if (kv.value().is_string())
+              a.basis[std::string(kv.key())] = std::string(kv.value().as_string());
+            else
+              d.bad(where + ".basis." + std::string(kv.key()), "must be a string");
+          }
+      }
       b.approvals.push_back(std::move(a));
     }
   }

@@ -125,13 +125,20 @@ Party read_party(YamlReader& r, const YAML::Node& n) {
 
 Phase read_phase(YamlReader& r, const YAML::Node& n) {
   Phase ph;
-  r.check_keys(n, {"id", "name", "approver", "areas", "certificate", "accepts_risks", "concurrent_with"}, "");
+  r.check_keys(
+      n, {"id", "name", "approver", "areas", "certificate", "accepts_risks", "on_change", "concurrent_with"},
+      "");
   ph.id = r.str(n, "id", true, "");
   ph.name = r.str(n, "name", true, ph.id);
   ph.approver = r.str(n, "approver", true, ph.id);
   ph.areas = r.strs(n, "areas", ph.id);
   ph.certificate = r.boolean(n, "certificate", ph.id);
   ph.accepts_risks = r.boolean(n, "accepts_risks", ph.id);
+  std::string on_change = r.str(n, "on_change", false, ph.id);
+  if (on_change == "flag")
+    ph.reopen_on_change = false;
+  else if (!on_change.empty() && on_change != "reopen")
+    r.add(n["on_change"], ph.id, "on_change", "on_change must be reopen or flag, not '" + on_change + "'");
   ph.concurrent_with = r.strs(n, "concurrent_with", ph.id);
   return ph;
 }

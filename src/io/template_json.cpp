@@ -80,13 +80,16 @@ json::object template_to_json(const Template& t) {
   o["custody"] = str_array(t.custody);
   json::array phases;
   for (const auto& p : t.phases) {
-    phases.push_back(json::object{{"id", p.id},
-                                  {"name", p.name},
-                                  {"approver", p.approver},
-                                  {"areas", str_array(p.areas)},
-                                  {"certificate", p.certificate},
-                                  {"accepts_risks", p.accepts_risks},
-                                  {"concurrent_with", str_array(p.concurrent_with)}});
+    json::object po{{"id", p.id},
+                    {"name", p.name},
+                    {"approver", p.approver},
+                    {"areas", str_array(p.areas)},
+                    {"certificate", p.certificate},
+                    {"accepts_risks", p.accepts_risks},
+                    {"concurrent_with", str_array(p.concurrent_with)}};
+    // Only when not the default, so the canonical form of templates stored before the option is unchanged.
+    if (!p.reopen_on_change) po["on_change"] = "flag";
+    phases.push_back(std::move(po));
   }
   o["phases"] = std::move(phases);
   json::object vocabs;
@@ -191,6 +194,7 @@ Result<Template> template_from_json(const json::value& v) {
       p.areas = r.strs(po, "areas", "phase");
       p.certificate = r.boolean(po, "certificate");
       p.accepts_risks = r.boolean(po, "accepts_risks");
+      p.reopen_on_change = r.str(po, "on_change", "phase") != "flag";
       p.concurrent_with = r.strs(po, "concurrent_with", "phase");
       t.phases.push_back(p);
     }

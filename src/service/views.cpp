@@ -71,7 +71,15 @@ json::object approval_json(const Approval& a) {
           {"outcome", a.outcome},
           {"certificate", a.certificate},
           {"decided_by", a.decided_by},
-          {"decided_at", a.decided_at}};
+          {"decided_at", a.decided_at},
+          {"override_reason", a.override_reason}};
+}
+
+json::array changes_json(const std::vector<ChangeSinceApproval>& changes) {
+  json::array out;
+  for (const auto& c : changes)
+    out.push_back(json::object{{"item", c.item_id}, {"before", c.before}, {"after", c.after}});
+  return out;
 }
 
 std::vector<FindingView> merge_findings(const CheckReport& r, const std::string& today) {

@@ -12,6 +12,8 @@ boost::json::object assessment_json(const domain::Assessment& a);
 boost::json::object answer_json(const domain::Answer& a);
 boost::json::object finding_json(const domain::Finding& f);
 boost::json::object approval_json(const domain::Approval& a);
+// Answers changed since a phase was approved: [{item, before, after}].
+boost::json::array changes_json(const std::vector<domain::ChangeSinceApproval>& changes);
 boost::json::object check_json(const CheckReport& r);
 boost::json::object diff_json(const domain::TemplateDiff& d);
 boost::json::object audit_event_json(const store::AuditEvent& e);

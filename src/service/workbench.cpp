@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "domain/access.hpp"
 #include "domain/template_validation.hpp"
 
 namespace tom::service {
@@ -24,18 +25,64 @@ Result<LoadedTemplate> Workbench::load_template(const std::string& id, const std
     if (it != cache_.end()) return it->second;
   }
   TOM_ASSIGN(Template t, store_.get_template(id, version));
+  {
+    // A template is immutable by id@version: the newest one, loaded again, is the one already cached, and the
+    // cached copy stays the only one (views holding pointers into it stay valid).
+    std::lock_guard lock(mu_);
+    auto it = cache_.find(t.ref());
+    if (it != cache_.end()) return it->second;
+  }
   auto shared = std::make_shared<const Template>(std::move(t));
   TOM_ASSIGN(rules::RuleSet rs, rules::RuleSet::compile(shared));
   LoadedTemplate loaded{shared, std::make_shared<const rules::RuleSet>(std::move(rs))};
   std::lock_guard lock(mu_);
-  cache_[shared->ref()] = loaded;
-  return loaded;
+  return cache_.emplace(shared->ref(), loaded).first->second;
 }
 
 Result<LoadedTemplate> Workbench::load_template_ref(const std::string& ref) {
   auto at = ref.find('@');
   if (at == std::string::npos) return load_template(ref, "");
   return load_template(ref.substr(0, at), ref.substr(at + 1));
+}
+
+namespace {
+// Problems with who plays which party: unknown parties, missing organisations, organisations of a type that
+// may not play the party.
+void check_players(const Template& t, const std::vector<std::pair<std::string, Organisation>>& players,
+                   std::vector<Problem>& problems) {
+  for (const auto& [party_id, org] : players) {
+    Problem p;
+    p.where.field = "participants." + party_id;
+    const Party* party = t.find_party(party_id);
+    if (!party) {
+      p.message = "template " + t.ref() + " has no party '" + party_id + "'";
+    } else if (std::string why = why_not_play(*party, org); !why.empty()) {
+      p.message = why;
+    } else {
+      continue;
+    }
+    problems.push_back(std::move(p));
+  }
+}
+}  // namespace
+
+Result<Assessment> Workbench::create_assessment(const Assessment& a, const std::string& actor) {
+  TOM_ASSIGN(LoadedTemplate loaded, load_template(a.template_id, a.template_version));
+  std::vector<std::pair<std::string, Organisation>> players;
+  std::vector<Problem> problems;
+  for (const auto& p : a.participants) {
+    auto org = store_.get_organisation(p.organisation_id);
+    if (!org) {
+      problems.push_back({{"", "", 0, "participants." + p.party, ""},
+                          "there is no organisation " + std::to_string(p.organisation_id)});
+      continue;
+    }
+    players.emplace_back(p.party, *org);
+  }
+  check_players(*loaded.tmpl, players, problems);
+  if (!problems.empty())
+    return Error::invalid("the assessment's participants are not valid", std::move(problems));
+  return store_.create_assessment(a, actor);
 }
 
 Result<CheckReport> Workbench::check(int64_t assessment, const CompletenessFilter& filter) {
@@ -49,10 +96,16 @@ Result<CheckReport> Workbench::check(int64_t assessment, const CompletenessFilte
     return Error::invalid("template " + t.ref() + " has no party '" + filter.party + "'");
   TOM_ASSIGN(r.answers, store_.get_answers(assessment));
   TOM_ASSIGN(r.stored_findings, store_.list_findings(assessment));
+  TOM_ASSIGN(r.approvals, store_.list_approvals(assessment));
+  TOM_ASSIGN(r.submissions, store_.list_submissions(assessment));
   r.evaluation = r.loaded.rules->evaluate(r.answers);
   r.filter = filter;
   r.completeness = assess_completeness(t, r.answers, r.evaluation.out_of_scope, filter);
   return r;
+}
+
+std::vector<PhaseStatus> CheckReport::phases() const {
+  return phase_statuses(*loaded.tmpl, approvals, submissions, answers);
 }
 
 Result<store::AssessmentBundle> Workbench::export_bundle(int64_t assessment) {
@@ -79,9 +132,7 @@ Result<Assessment> Workbench::import_bundle(const store::AssessmentBundle& b, co
     p.message = msg;
     problems.push_back(std::move(p));
   };
-  for (const auto& [party, org] : b.participants)
-    if (!t.find_party(party))
-      add("participants", party, "template " + t.ref() + " has no party '" + party + "'");
+  check_players(t, b.participants, problems);
   if (!b.assessment.custodian.empty() && !t.find_party(b.assessment.custodian))
     add("assessment.custodian", b.assessment.custodian, "not a party of template " + t.ref());
   for (const auto& [id, ans] : b.answers) {

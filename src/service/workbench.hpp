@@ -8,6 +8,7 @@
 
 #include "domain/completeness.hpp"
 #include "domain/upgrade.hpp"
+#include "domain/workflow.hpp"
 #include "rules/engine.hpp"
 #include "store/store.hpp"
 
@@ -28,6 +29,12 @@ struct CheckReport {
   domain::Completeness completeness;
   domain::CompletenessFilter filter;
   std::vector<domain::Finding> stored_findings;  // people's findings and accepted rule findings
+  std::vector<domain::Approval> approvals;
+  std::vector<domain::Submission> submissions;
+
+  // Where each phase stands, approvals made stale by later answers included. The statuses point into this
+  // report: keep it alive while they are used.
+  std::vector<domain::PhaseStatus> phases() const;
 };
 
 class Workbench {
@@ -42,6 +49,11 @@ class Workbench {
   Result<LoadedTemplate> load_template(const std::string& id, const std::string& version);
   // "id" or "id@version".
   Result<LoadedTemplate> load_template_ref(const std::string& ref);
+
+  // Creates an assessment after checking that each participant's organisation exists and is of a type that
+  // may play its party (only the central body plays the central party); every problem is reported, nothing is
+  // written unless all is valid.
+  Result<domain::Assessment> create_assessment(const domain::Assessment& a, const std::string& actor);
 
   Result<CheckReport> check(int64_t assessment, const domain::CompletenessFilter& filter);
   // The unfiltered check, shared and reused until anything is written (store revision).

@@ -16,22 +16,49 @@ Error forbidden(const std::string& why) {
 }
 }  // namespace
 
+namespace {
+Problem field_problem(const std::string& field, const std::string& message) {
+  Problem p;
+  p.where.field = field;
+  p.message = message;
+  return p;
+}
+bool blank(const std::string& s) {
+  return s.find_first_not_of(" \t\r\n") == std::string::npos;
+}
+}  // namespace
+
 Result<Finding> settle_finding(Workbench& wb, const Caller& caller, const Assessment& a,
                                const AcceptRequest& r) {
-  if (!r.expires_on.empty() && !valid_iso_date(r.expires_on))
-    return Error::invalid("the date the acceptance lapses must be a real date, YYYY-MM-DD");
   TOM_ASSIGN(auto report, wb.check_cached(a.id));
   auto views = merge_findings(*report, today_utc());
   const FindingView* view = nullptr;
   for (const auto& v : views)
     if (v.key == r.key) view = &v;
   if (!view) return Error::not_found("there is no current finding '" + r.key + "'");
-  if (std::string why = why_not_accept(caller, a, view->role); !why.empty()) return forbidden(why);
+  if (std::string why = why_not_accept(caller, a, view->role, view->party); !why.empty())
+    return forbidden(why);
+  if (r.accept && !r.by.empty() && r.by != caller.user.name)
+    return forbidden("a risk is accepted under your own name (" + caller.user.name + "), not as '" + r.by +
+                     "'");
+  if (r.accept) {
+    std::vector<Problem> problems;
+    if (blank(r.mitigation) && !(view->stored && !blank(view->stored->mitigation)))
+      problems.push_back(field_problem("mitigation", "say how the risk is mitigated or why it is accepted"));
+    if (r.expires_on.empty())
+      problems.push_back(field_problem("expires_on", "give the date the acceptance lapses, YYYY-MM-DD"));
+    else if (!valid_iso_date(r.expires_on))
+      problems.push_back(
+          field_problem("expires_on", "the date the acceptance lapses must be a real date, YYYY-MM-DD"));
+    else if (r.expires_on <= today_utc())
+      problems.push_back(field_problem("expires_on", "the date the acceptance lapses must be after today"));
+    if (!problems.empty()) return Error::invalid("the acceptance is not complete", std::move(problems));
+  }
   Finding f = finding_to_store(*view, a.id);
-  if (!r.mitigation.empty()) f.mitigation = r.mitigation;
+  if (!blank(r.mitigation)) f.mitigation = r.mitigation;
   if (r.accept) {
     f.status = FindingStatus::kAccepted;
-    f.accepted_by = r.by.empty() ? caller.user.name : r.by;
+    f.accepted_by = caller.user.name;
     f.accepted_role = view->role.empty() ? "owner" : view->role;
     f.accepted_at = now_utc_iso();
     f.expires_on = r.expires_on;
@@ -60,24 +87,70 @@ Result<Decided> decide_phase(Workbench& wb, const Caller& caller, const Assessme
   if (phase->certificate && ap.decision == Decision::kApproved && ap.area.empty() && ap.certificate.empty())
     return Error::invalid("approving phase " + phase->id + " issues a certificate number");
   if (std::string why = why_not_decide(caller, a, *phase); !why.empty()) return forbidden(why);
+  TOM_ASSIGN(auto report, wb.check_cached(a.id));
+  auto phases = report->phases();
+  const PhaseStatus* st = nullptr;
+  for (const auto& s : phases)
+    if (s.phase->id == phase->id) st = &s;
+  if (!st || st->state != PhaseState::kSubmitted) {
+    std::string now = st ? to_string(st->state) : "open";
+    return Error::conflict("phase " + phase->id + " is " + (now == "open" ? "not submitted" : now) +
+                           ": only a submitted phase is decided" +
+                           (now == "approved" ? "" : " (the party holding the TOM submits it first)"));
+  }
+  if (st->submitted->by == caller.user.email)
+    return forbidden("you submitted phase " + phase->id +
+                     "; another person with the approver role decides it");
+  // An area approved since the submission is not decided again until the phase is resubmitted.
+  for (const auto& d : st->areas)
+    if (!ap.area.empty() && d.area == ap.area && d.latest && d.latest->decision == Decision::kApproved &&
+        d.latest->decided_at > st->submitted->at)
+      return Error::conflict("phase " + phase->id + " (" + d.area + ") is already approved");
+  if (ap.decision == Decision::kApproved) {
+    Completeness c =
+        assess_completeness(t, report->answers, report->evaluation.out_of_scope, {phase->id, ""});
+    std::vector<Problem> missing;
+    for (const auto& m : c.missing) {
+      const Section* s = t.find_section(m.section_id);
+      if (s && s->kind == SectionKind::kApprovalGateways) continue;  // the decision itself fills these
+      Problem p;
+      p.where.item = m.item_id;
+      p.where.field = m.section_id;
+      p.message = m.reason;
+      missing.push_back(std::move(p));
+    }
+    if (!missing.empty() && blank(ap.override_reason))
+      return Error::conflict("phase " + phase->id + " has " + std::to_string(missing.size()) +
+                                 " required items still missing: complete them, or approve with an override "
+                                 "reason that is recorded",
+                             std::move(missing));
+    if (missing.empty()) ap.override_reason.clear();
+    if (phase->accepts_risks) {
+      std::vector<Problem> open;
+      for (const auto& v : merge_findings(*report, today_utc())) {
+        if ((v.status != "open" && v.status != "lapsed") || v.kind == "escalation") continue;
+        Problem p;
+        p.where.item = v.key;
+        p.where.field = v.party;
+        p.message = v.title + " (to be accepted by the " + (v.role.empty() ? "owner" : v.role) +
+                    (v.party.empty() ? "" : " of " + v.party) + ", or resolved)";
+        open.push_back(std::move(p));
+      }
+      if (!open.empty())
+        return Error::conflict("approving phase " + phase->id +
+                                   " accepts the TOM's risks: " + std::to_string(open.size()) +
+                                   " findings are still open and are first accepted by the person holding "
+                                   "their role, or resolved",
+                               std::move(open));
+    }
+    ap.basis = decision_basis(t, *phase, report->answers);
+  } else {
+    ap.override_reason.clear();
+  }
   ap.assessment_id = a.id;
   ap.decided_by = caller.user.name;
   Decided out;
   TOM_ASSIGN(out.approval, wb.store().add_approval(ap, caller.user.email));
-  if (phase->accepts_risks && ap.decision == Decision::kApproved) {
-    // The owner who approves the whole TOM accepts the risks still open; escalations are settled by whom they
-    // go to.
-    TOM_ASSIGN(auto report, wb.check_cached(a.id));
-    for (const auto& v : merge_findings(*report, today_utc())) {
-      if ((v.status != "open" && v.status != "lapsed") || v.kind == "escalation") continue;
-      Finding f = finding_to_store(v, a.id);
-      f.status = FindingStatus::kAccepted;
-      f.accepted_by = caller.user.name;
-      f.accepted_role = "owner";
-      f.accepted_at = now_utc_iso();
-      if (wb.store().save_finding(f, caller.user.email).ok()) out.accepted_findings.push_back(v.key);
-    }
-  }
   return out;
 }
 
@@ -98,7 +171,8 @@ Result<DerivedTom> derive(Workbench& wb, const Caller& caller, const Assessment&
   store::Store& store = wb.store();
   TOM_ASSIGN(auto approvals, store.list_approvals(a.id));
   TOM_ASSIGN(auto submissions, store.list_submissions(a.id));
-  auto phases = phase_statuses(t, approvals, submissions);
+  TOM_ASSIGN(auto answers_now, store.get_answers(a.id));
+  auto phases = phase_statuses(t, approvals, submissions, answers_now);
   if (phases.empty() || phases.back().state != PhaseState::kApproved)
     return Error::conflict("only a TOM whose final phase is approved is reused");
   if (!store.get_organisation(organisation).ok())

@@ -13,10 +13,13 @@ namespace tom::service {
 struct AcceptRequest {
   std::string key;
   bool accept = true;  // false: resolve
-  std::string by;      // named person; default the caller's name
+  std::string by;      // empty, or the caller's own name: nobody accepts a risk in another's name
   std::string expires_on;
   std::string mitigation;
 };
+// Accepts (or resolves) a current finding. Only a person holding the finding's role in the finding's party
+// does (domain::why_not_accept); an acceptance is under the caller's own name, needs a mitigation and an
+// expiry date after today.
 Result<domain::Finding> settle_finding(Workbench& wb, const domain::Caller& caller,
                                        const domain::Assessment& a, const AcceptRequest& r);
 
@@ -26,8 +29,13 @@ Result<domain::Submission> submit_phase(Workbench& wb, const domain::Caller& cal
 
 struct Decided {
   domain::Approval approval;
-  std::vector<std::string> accepted_findings;  // open risks the phase 2 owner accepted by approving
 };
+// Records a gateway decision. Refused (nothing written) unless: the caller's organisation plays the phase's
+// approver party with the approver role (domain::why_not_decide); the phase is submitted and not already
+// decided since; the caller did not submit it; for an approval, the phase's required items are complete, or
+// `decision.override_reason` says why it is approved anyway (recorded); for a phase that accepts risks, no
+// finding other than an escalation is open (each is accepted by its own role holder first). The approval
+// keeps the answers it was made on (its basis), so a later change shows.
 Result<Decided> decide_phase(Workbench& wb, const domain::Caller& caller, const domain::Assessment& a,
                              const domain::Template& t, domain::Approval decision);
 

@@ -27,7 +27,7 @@ const Query kFindingsAll{
     nullptr};
 const Query kApprovalsAll{"replay.approvals",
                           "SELECT id, assessment_id, phase, area, decision, reason, outcome, certificate, "
-                          "decided_by, decided_at FROM approvals ORDER BY id",
+                          "decided_by, decided_at, override_reason, basis FROM approvals ORDER BY id",
                           nullptr};
 const Query kAssessmentsAll{"replay.assessments", "SELECT id, custodian FROM assessments ORDER BY id",
                             nullptr};
@@ -113,7 +113,8 @@ Status AuditReplay::compare(sql::Connection& conn, std::vector<std::string>& pro
     std::string what = table + ": " + describe(entity, key);
     auto it = entities_.find(key);
     if (it == entities_.end() || it->second.entity != entity) {
-      problems.push_back(what + " has no audit event: it was written outside tom");
+      problems.push_back(what +
+                         " has no audit event: it was written outside tom, or its events were removed");
       return;
     }
     seen.insert(key);
@@ -136,7 +137,15 @@ Status AuditReplay::compare(sql::Connection& conn, std::vector<std::string>& pro
   }
   TOM_ASSIGN(auto approvals, conn.query(kApprovalsAll, {}));
   for (const auto& r : approvals) {
-    domain::Approval a = approval_from(r);
+    auto read = approval_from(r);
+    if (!read) {
+      std::string key = text(r, 1) + "/approval/" + text(r, 0);
+      seen.insert(key);
+      problems.push_back("approvals: " + describe("approval", key) +
+                         ": its basis is not readable: changed outside tom, with no audit event");
+      continue;
+    }
+    const domain::Approval& a = *read;
     check("approvals", "approval", std::to_string(a.assessment_id) + "/approval/" + std::to_string(a.id),
           approval_payload(a));
   }
@@ -181,7 +190,8 @@ Status AuditReplay::compare(sql::Connection& conn, std::vector<std::string>& pro
         --unmatched_allowed[h.assessment_id];
         continue;
       }
-      problems.push_back(what + " has no audit event: it was written outside tom");
+      problems.push_back(what +
+                         " has no audit event: it was written outside tom, or its events were removed");
       continue;
     }
     handoffs_seen.insert({h.assessment_id, h.id});

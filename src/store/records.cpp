@@ -35,7 +35,7 @@ Finding finding_from(const sql::Row& r, size_t at) {
   return f;
 }
 
-Approval approval_from(const sql::Row& r, size_t at) {
+Result<Approval> approval_from(const sql::Row& r, size_t at) {
   Approval a;
   a.id = integer(r, at);
   a.assessment_id = integer(r, at + 1);
@@ -47,6 +47,15 @@ Approval approval_from(const sql::Row& r, size_t at) {
   a.certificate = text(r, at + 7);
   a.decided_by = text(r, at + 8);
   a.decided_at = text(r, at + 9);
+  a.override_reason = text(r, at + 10);
+  if (std::string basis = text(r, at + 11); !basis.empty()) {
+    boost::system::error_code ec;
+    json::value v = json::parse(basis, ec);
+    if (ec || !v.is_object())
+      return Error::internal("approval " + std::to_string(a.id) + " has an unreadable basis");
+    for (const auto& kv : v.as_object())
+      if (kv.value().is_string()) a.basis[std::string(kv.key())] = std::string(kv.value().as_string());
+  }
   return a;
 }
 
@@ -80,6 +89,8 @@ json::object finding_payload(const Finding& f) {
 }
 
 json::object approval_payload(const Approval& a) {
+  json::object basis;
+  for (const auto& [item, value] : a.basis) basis[item] = value;
   return json::object{{"phase", a.phase},
                       {"area", a.area},
                       {"decision", to_string(a.decision)},
@@ -87,7 +98,9 @@ json::object approval_payload(const Approval& a) {
                       {"outcome", a.outcome},
                       {"certificate", a.certificate},
                       {"decided_by", a.decided_by},
-                      {"decided_at", a.decided_at}};
+                      {"decided_at", a.decided_at},
+                      {"override_reason", a.override_reason},
+                      {"basis", basis}};
 }
 
 json::object handoff_payload(const Handoff& h) {

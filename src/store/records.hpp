@@ -18,7 +18,8 @@ namespace tom::store {
 // to_party, note, by_user, at). `at` is the first column's index in the row.
 domain::Answer answer_from(const sql::Row& r, size_t at = 0);
 domain::Finding finding_from(const sql::Row& r, size_t at = 0);
-domain::Approval approval_from(const sql::Row& r, size_t at = 0);
+// kInternal when the stored basis is not a JSON object.
+Result<domain::Approval> approval_from(const sql::Row& r, size_t at = 0);
 domain::Handoff handoff_from(const sql::Row& r, size_t at = 0);
 
 // The `after` (and `before`) JSON of each kind of event: every field of the row.

@@ -2,11 +2,12 @@
 
 #include <sodium.h>
 
+#include <algorithm>
+#include <boost/json.hpp>
 #include <cstdlib>
 
-#include <boost/json.hpp>
-
 #include "core/clock.hpp"
+#include "domain/access.hpp"
 #include "io/template_json.hpp"
 #include "store/audit.hpp"
 #include "store/migrations.hpp"
@@ -45,6 +46,8 @@ const Query kOrgInsert{"org.insert",
                        nullptr};
 const Query kOrgGet{"org.get", "SELECT id, name, ods_code, type FROM organisations WHERE id = $1", nullptr};
 const Query kOrgByName{"org.by_name", "SELECT id FROM organisations WHERE name = $1", nullptr};
+const Query kOrgCentral{
+    "org.central", "SELECT id, name FROM organisations WHERE type = 'central' ORDER BY id LIMIT 1", nullptr};
 const Query kOrgList{"org.list", "SELECT id, name, ods_code, type FROM organisations ORDER BY id", nullptr};
 const Query kAssessmentInsert{
     "assessment.insert",
@@ -123,15 +126,16 @@ const Query kFindingList{
     "mitigation, status, accepted_by, accepted_role, accepted_at, expires_on, created_at, "
     "version FROM findings WHERE assessment_id = $1 ORDER BY id",
     nullptr};
-const Query kApprovalInsert{
-    "approval.insert",
-    "INSERT INTO approvals (assessment_id, phase, area, decision, reason, outcome, "
-    "certificate, decided_by, decided_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
-    "RETURNING id",
-    nullptr};
+const Query kApprovalInsert{"approval.insert",
+                            "INSERT INTO approvals (assessment_id, phase, area, decision, reason, outcome, "
+                            "certificate, decided_by, decided_at, override_reason, basis) VALUES ($1, $2, "
+                            "$3, $4, $5, $6, $7, $8, $9, "
+                            "$10, $11) RETURNING id",
+                            nullptr};
 const Query kApprovalList{"approval.list",
                           "SELECT id, assessment_id, phase, area, decision, reason, outcome, certificate, "
-                          "decided_by, decided_at FROM approvals WHERE assessment_id = $1 ORDER BY id",
+                          "decided_by, decided_at, override_reason, basis FROM approvals "
+                          "WHERE assessment_id = $1 ORDER BY id",
                           nullptr};
 }  // namespace q
 
@@ -273,6 +277,21 @@ namespace {
 Result<Organisation> insert_organisation(sql::Connection& c, const Organisation& o,
                                          const std::string& actor) {
   if (o.name.empty()) return Error::invalid("an organisation needs a name");
+  const auto& types = organisation_types();
+  if (std::find(types.begin(), types.end(), o.type) == types.end()) {
+    std::string list;
+    for (const auto& t : types) list += (list.empty() ? "" : ", ") + t;
+    return Error::invalid(
+        "the organisation's type must be one of " + list,
+        {Problem{{"", "", 0, "type", ""}, "'" + o.type + "' is not a type of organisation"}});
+  }
+  if (o.type == "central") {
+    // The central body is configured once: a second one could approve what only NHS Digital may.
+    TOM_ASSIGN(auto central, c.query(q::kOrgCentral, {}));
+    if (!central.empty())
+      return Error::conflict("there is already a central body (" + text(central[0], 1) +
+                             "); there is only one");
+  }
   TOM_ASSIGN(auto rows, c.query(q::kOrgInsert, {o.name, o.ods_code, o.type, now_utc_iso()}));
   Organisation out = o;
   out.id = integer(rows.at(0), 0);
@@ -385,9 +404,13 @@ Result<Approval> insert_approval(sql::Connection& c, const Approval& a, const st
   Approval out = a;
   out.decided_by = a.decided_by.empty() ? actor : a.decided_by;
   out.decided_at = a.decided_at.empty() ? now_utc_iso() : a.decided_at;
+  json::object basis;
+  for (const auto& [item, value] : a.basis) basis[item] = value;
+  std::string basis_text = a.basis.empty() ? "" : json::serialize(basis);
   TOM_ASSIGN(auto rows, c.query(q::kApprovalInsert,
                                 {a.assessment_id, a.phase, a.area, std::string(to_string(a.decision)),
-                                 a.reason, a.outcome, a.certificate, out.decided_by, out.decided_at}));
+                                 a.reason, a.outcome, a.certificate, out.decided_by, out.decided_at,
+                                 a.override_reason, basis_text}));
   out.id = integer(rows.at(0), 0);
   TOM_TRY(audit(c, actor, "approval.add", "approval",
                 std::to_string(a.assessment_id) + "/approval/" + std::to_string(out.id), "",
@@ -566,7 +589,10 @@ Result<std::vector<Approval>> SqlStore::list_approvals(int64_t assessment) {
   return read<std::vector<Approval>>([&](sql::Connection& c) -> Result<std::vector<Approval>> {
     TOM_ASSIGN(auto rows, c.query(q::kApprovalList, {assessment}));
     std::vector<Approval> out;
-    for (const auto& r : rows) out.push_back(approval_from(r));
+    for (const auto& r : rows) {
+      TOM_ASSIGN(Approval a, approval_from(r));
+      out.push_back(std::move(a));
+    }
     return out;
   });
 }

@@ -15,10 +15,7 @@ Response Pages::overview(Request& r, Session& s) {
   const Template& t = *l->tmpl.tmpl;
   const Assessment& a = l->assessment;
   auto report = wb_.check_cached(a.id);
-  auto approvals = store_.list_approvals(a.id);
-  auto submissions = store_.list_submissions(a.id);
-  if (!report || !approvals || !submissions)
-    return error_page(503, "Sorry, there is a problem with the service", "Try again later.", &s);
+  if (!report) return error_page(503, "Sorry, there is a problem with the service", "Try again later.", &s);
   Data d = base(a.product, &s);
   d.set("breadcrumbs", crumbs({{"/", "Your assessments"}}));
   d.set("id", std::to_string(a.id));
@@ -52,7 +49,7 @@ Response Pages::overview(Request& r, Session& s) {
     custody.push_back(c);
   }
   d.set("custody", custody);
-  auto phases = phase_statuses(t, *approvals, *submissions);
+  auto phases = (*report)->phases();
   Data ph = list();
   for (const auto& p : phases) {
     Data x = object();

@@ -9,6 +9,22 @@
 
 namespace tom::web {
 
+namespace {
+// An error with its first few problems, as one sentence for the error summary.
+std::string in_words(const Error& e) {
+  std::string out = e.message;
+  size_t n = 0;
+  for (const auto& p : e.problems) {
+    if (n++ == 5) {
+      out += "; and " + std::to_string(e.problems.size() - 5) + " more";
+      break;
+    }
+    out += (n == 1 ? ": " : "; ") + (p.where.item.empty() ? "" : p.where.item + " ") + p.message;
+  }
+  return out;
+}
+}  // namespace
+
 Response Pages::findings(Request& r, Session& s, const std::string& error, int status) {
   Response fail;
   auto l = load(r, s, &fail);
@@ -44,7 +60,7 @@ Response Pages::findings(Request& r, Session& s, const std::string& error, int s
       x.set("mitigation", opt(f.stored->mitigation));
     }
     bool open = f.status == "open" || f.status == "lapsed";
-    x.set("can_accept", open && why_not_accept(s.auth.caller, l->assessment, f.role).empty());
+    x.set("can_accept", open && why_not_accept(s.auth.caller, l->assessment, f.role, f.party).empty());
     rows.push_back(x);
   }
   d.set("findings", rows);
@@ -59,7 +75,7 @@ Response Pages::accept(Request& r, Session& s) {
   auto done =
       service::settle_finding(wb_, s.auth.caller, l->assessment,
                               {field(f, "key"), true, "", field(f, "expires_on"), field(f, "mitigation")});
-  if (!done) return findings(r, s, done.error().message, http_status(done.error().code));
+  if (!done) return findings(r, s, in_words(done.error()), http_status(done.error().code));
   return redirect("/assessments/" + std::to_string(l->assessment.id) + "/findings");
 }
 
@@ -68,17 +84,15 @@ Response Pages::approvals(Request& r, Session& s, const std::string& error, int 
   auto l = load(r, s, &fail);
   if (!l) return fail;
   const Template& t = *l->tmpl.tmpl;
-  auto aps = store_.list_approvals(l->assessment.id);
-  auto subs = store_.list_submissions(l->assessment.id);
-  if (!aps || !subs)
-    return error_page(503, "Sorry, there is a problem with the service", "Try again later.", &s);
+  auto report = wb_.check_cached(l->assessment.id);
+  if (!report) return error_page(503, "Sorry, there is a problem with the service", "Try again later.", &s);
   Data d = assessment_page("Approvals", *l, s);
   if (!error.empty()) {
     d.set("has_errors", true);
     d.set("errors", one_error("maincontent", error));
   }
   Data phases = list();
-  for (const auto& st : phase_statuses(t, *aps, *subs)) {
+  for (const auto& st : (*report)->phases()) {
     Data x = object();
     x.set("assessment", std::to_string(l->assessment.id));
     x.set("csrf", s.auth.csrf_token);
@@ -137,8 +151,9 @@ Response Pages::decide(Request& r, Session& s) {
   ap.reason = field(f, "reason");
   ap.outcome = field(f, "outcome");
   ap.certificate = field(f, "certificate");
+  ap.override_reason = field(f, "override_reason");
   auto done = service::decide_phase(wb_, s.auth.caller, l->assessment, *l->tmpl.tmpl, ap);
-  if (!done) return approvals(r, s, done.error().message, http_status(done.error().code));
+  if (!done) return approvals(r, s, in_words(done.error()), http_status(done.error().code));
   return redirect("/assessments/" + std::to_string(l->assessment.id) + "/approvals");
 }
 

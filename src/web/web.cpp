@@ -257,16 +257,13 @@ Response Pages::home(Session& s) {
     row.set("answered", std::to_string((*report)->completeness.answered));
     row.set("required", std::to_string((*report)->completeness.required));
     Data phases = list();
-    auto approvals = store_.list_approvals(a.id);
-    auto submissions = store_.list_submissions(a.id);
-    if (approvals && submissions)
-      for (const auto& ph : phase_statuses(*t->tmpl, *approvals, *submissions)) {
-        Data p = object();
-        p.set("phase", ph.phase->id);
-        p.set("state", to_string(ph.state));
-        p.set("tag_class", tag_class(to_string(ph.state)));
-        phases.push_back(p);
-      }
+    for (const auto& ph : (*report)->phases()) {
+      Data p = object();
+      p.set("phase", ph.phase->id);
+      p.set("state", to_string(ph.state));
+      p.set("tag_class", tag_class(to_string(ph.state)));
+      phases.push_back(p);
+    }
     row.set("phases", phases);
     auto mine = parties_of(c, a);
     bool holds = std::find(mine.begin(), mine.end(), a.custodian) != mine.end();

@@ -441,15 +441,19 @@ std::vector<Case> matrix_cases() {
   add("POST", A + "/findings", {{"id", "4"}},
       R"({"kind": "review", "title": "Authz matrix finding by {actor}"})",
       {401, 403, 201, 201, 201, 201, 201, 201, 404, 404});
-  // Accepted or resolved by someone holding the finding's role (here siro) in a participant organisation.
+  // Accepted or resolved by someone holding the finding's role (here siro) in the finding's party, under
+  // their own name, with a mitigation and a future expiry.
   for (const char* verb : {"accept", "resolve"})
     add("POST", A + "/findings/{key}/" + verb, {{"id", "3"}, {"key", "rule:ig-other-siro-review:IG-19"}},
-        R"({"by": "Authz {actor}"})", {401, 403, 403, 404, 403, 403, 200, 403, 404, 404});
+        R"({"expires_on": "2030-01-31", "mitigation": "Authz matrix {actor}"})",
+        {401, 403, 403, 404, 403, 403, 200, 403, 404, 404});
 
   // Phases: the holding party submits; the phase's approver party approves or rejects (central: central
   // reviewers).
   add("POST", A + "/phases/{phase}/submit", {{"id", "3"}, {"phase", "2"}}, "{}",
       {401, 403, 403, 404, 403, 201, 201, 201, 404, 404});
+  add("POST", A + "/phases/{phase}/submit", {{"id", "4"}, {"phase", "1A"}}, "{}",
+      {401, 403, 403, 201, 403, 403, 403, 403, 404, 404});
   add("POST", A + "/phases/{phase}/decisions", {{"id", "3"}, {"phase", "2"}},
       R"({"decision": "rejected", "reason": "authz matrix {actor}"})",
       {401, 403, 403, 404, 403, 403, 201, 403, 404, 404});

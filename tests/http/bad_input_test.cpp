@@ -400,7 +400,7 @@ TEST_F(BadInput, OutOfRangeValuesAre400) {
       << "the demo finding is not there: " << snippet(before.body);
   for (const std::string date : {"2026-13-45", "2026-02-30", "0000-00-00", "2026-1-1x"}) {
     auto r = sam.post(kA3 + "/findings/" + key + "/accept",
-                      json::object{{"by", "Sam Okafor"}, {"expires_on", date}});
+                      json::object{{"mitigation", "Reviewed at the board"}, {"expires_on", date}});
     expect_refused(r, 400, "invalid_input", "POST accept as sam with expires_on " + date);
   }
   EXPECT_EQ(admin_->get(kA3 + "/findings").body, before.body) << "the finding changed";

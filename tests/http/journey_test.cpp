@@ -1,7 +1,7 @@
 // The whole TOM journey through the API, against the real binary: the provider supplier starts the TOM and
 // hands it on, the client supplier fills its part, then the trust; NHS Digital approves 1A and 1B; the
-// trust's owner approves phase 2 and accepts the open risks; the go-live gate opens; the TOM is reused for a
-// second trust and the two are compared.
+// trust's SIRO and clinical safety officer accept the open risks and its approver approves phase 2; the
+// go-live gate opens; the TOM is reused for a second trust and the two are compared.
 #include <gtest/gtest.h>
 
 #include "support/http_client.hpp"
@@ -167,7 +167,19 @@ TEST_P(Journey, FromFirstAnswerToGoLiveAndReuse) {
         json::object{{"expires_on", "2027-11-30"}, {"mitigation", "Agreed at the assurance board"}});
     EXPECT_EQ(acc.status, 200) << key << ": " << acc.body;
   }
-  // The trust's owner approves phase 2 and so accepts the open risks.
+  // Each open risk is accepted by the person holding its role in its party (the trust's SIRO or clinical
+  // safety officer), under their own name; then the trust's approver approves phase 2.
+  HttpClient jo(server.port());
+  ASSERT_EQ(jo.sign_in("jo.patel@lakeside.example").status, 200);
+  auto open_findings = sam.get(base + "/findings").json();
+  for (const auto& f : open_findings.as_array()) {
+    if (f.at("kind").as_string() == "escalation" || f.at("status").as_string() != "open") continue;
+    HttpClient& who = f.at("role").as_string() == "clinical-safety-officer" ? jo : sam;
+    auto acc =
+        who.post(base + "/findings/" + http_key(std::string(f.at("key").as_string())) + "/accept",
+                 json::object{{"expires_on", "2027-11-30"}, {"mitigation", "Accepted at the trust board"}});
+    EXPECT_EQ(acc.status, 200) << f.at("key").as_string() << ": " << acc.body;
+  }
   auto p2 = sam.post(base + "/phases/2/decisions",
                      json::object{{"decision", "approved"}, {"outcome", "Approved for go-live"}});
   ASSERT_EQ(p2.status, 201) << p2.body;

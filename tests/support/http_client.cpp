@@ -1,5 +1,7 @@
 #include "support/http_client.hpp"
 
+#include <gtest/gtest.h>
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -184,9 +186,17 @@ ServerProcess::~ServerProcess() {
 void ServerProcess::terminate() {
   if (pid_ <= 0) return;
   ::kill(pid_, SIGTERM);
-  int status;
+  int status = 0;
   ::waitpid(pid_, &status, 0);
   pid_ = -1;
+  // A server that crashed, or (in the sanitizer build) reported memory or undefined-behaviour errors, fails the
+  // test that used it even if every response it gave looked right.
+  if (WIFSIGNALED(status) && WTERMSIG(status) != SIGTERM)
+    ADD_FAILURE() << "tom serve died of signal " << WTERMSIG(status) << ":\n" << read_text(err_path_);
+  std::string err = read_text(err_path_);
+  for (const char* report : {"ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:"})
+    if (err.find(report) != std::string::npos)
+      ADD_FAILURE() << "tom serve reported a sanitizer error:\n" << err.substr(0, 8000);
 }
 
 void ServerProcess::kill9() {

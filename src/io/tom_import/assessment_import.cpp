@@ -165,6 +165,7 @@ Result<AssessmentImport> import_assessment(const wbk::Workbook& wb, const std::s
   }
 
   // The topology choice and approvals written by the exporter.
+  std::vector<int> approval_rows;  // each imported approval's row number (1: the first under the header)
   if (const wbk::Sheet* ap = wb.find_sheet("_approvals")) {
     int r = 1;
     for (const auto& rec : table(*ap)) {
@@ -191,7 +192,26 @@ Result<AssessmentImport> import_assessment(const wbk::Workbook& wb, const std::s
       a.certificate = get("certificate");
       a.decided_by = get("decided by");
       a.decided_at = get("decided at");
+      a.override_reason = get("override reason");
       b.approvals.push_back(std::move(a));
+      approval_rows.push_back(r - 1);
+    }
+  }
+  // Each approval's basis, by the approval's row number on _approvals.
+  if (const wbk::Sheet* bs = wb.find_sheet("_basis")) {
+    int r = 1;
+    for (const auto& rec : table(*bs)) {
+      ++r;
+      auto get = [&](const char* k) {
+        auto it = rec.find(k);
+        return it == rec.end() ? std::string() : it->second;
+      };
+      auto at = std::find(approval_rows.begin(), approval_rows.end(), std::atoi(get("approval").c_str()));
+      if (at == approval_rows.end()) {
+        problem("_basis", r, get("item"), "names no approval row '" + get("approval") + "'");
+        continue;
+      }
+      b.approvals[static_cast<size_t>(at - approval_rows.begin())].basis[get("item")] = get("value");
     }
   }
   if (!problems.empty())

@@ -140,7 +140,7 @@ Status write_assessment_xlsx(const std::string& path, const Template& t, const s
   lxw_workbook* wb = workbook_new(tmp.c_str());
   if (!wb) return Error::invalid("cannot create " + tmp);
   Writer w(wb);
-  std::set<std::string> used = {"cover", "results", "_approvals", "_lists", "_tom"};
+  std::set<std::string> used = {"cover", "results", "_approvals", "_basis", "_lists", "_tom"};
   std::map<std::string, std::string> party_names;
   for (const auto& p : t.parties) party_names[p.id] = p.name;
 
@@ -273,16 +273,26 @@ Status write_assessment_xlsx(const std::string& path, const Template& t, const s
 
   // Approvals, read back by the importer.
   lxw_worksheet* ap = workbook_add_worksheet(wb, "_approvals");
-  const char* ah[] = {"Phase",   "Area",        "Decision",   "Reason",
-                      "Outcome", "Certificate", "Decided by", "Decided at"};
-  for (int c = 0; c < 8; ++c) put(ap, 0, c, ah[c], w.header_);
-  int ar = 1;
+  const char* ah[] = {"Phase",       "Area",       "Decision",   "Reason",         "Outcome",
+                      "Certificate", "Decided by", "Decided at", "Override reason"};
+  for (int c = 0; c < 9; ++c) put(ap, 0, c, ah[c], w.header_);
+  // What each approval was decided on, a row per item (a cell holds at most 32,767 characters).
+  lxw_worksheet* basis = workbook_add_worksheet(wb, "_basis");
+  const char* bh[] = {"Approval", "Item", "Value"};
+  for (int c = 0; c < 3; ++c) put(basis, 0, c, bh[c], w.header_);
+  int ar = 1, br = 1;
   for (const auto& a : b.approvals) {
-    std::string cells[] = {a.phase,   a.area,        to_string(a.decision), a.reason,
-                           a.outcome, a.certificate, a.decided_by,          a.decided_at};
-    for (int c = 0; c < 8; ++c) put(ap, ar, c, cells[c]);
+    std::string cells[] = {a.phase,       a.area,       to_string(a.decision), a.reason,         a.outcome,
+                           a.certificate, a.decided_by, a.decided_at,          a.override_reason};
+    for (int c = 0; c < 9; ++c) put(ap, ar, c, cells[c]);
+    for (const auto& [item, value] : a.basis) {
+      put(basis, br, 0, std::to_string(ar));
+      put(basis, br, 1, item);
+      put(basis, br++, 2, value);
+    }
     ++ar;
   }
+  worksheet_hide(basis);
 
   // Metadata: which template, product and organisations.
   lxw_worksheet* meta = workbook_add_worksheet(wb, "_tom");
