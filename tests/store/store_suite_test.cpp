@@ -275,6 +275,28 @@ TEST_P(StoreSuite, ChangesSurviveReopening) {
   EXPECT_TRUE((*s)->verify_audit()->ok());
 }
 
+TEST_P(StoreSuite, AMigrationOfALowerNumberAppliedLaterIsStillRun) {
+  // A database that took migration 4 before migration 3 existed (branches merged in either order).
+  store_.reset();
+  auto c = raw();
+  ASSERT_TRUE(c->exec_script("ALTER TABLE approvals DROP COLUMN override_reason; "
+                             "ALTER TABLE approvals DROP COLUMN basis; "
+                             "DELETE FROM schema_migrations WHERE version = 3")
+                  .ok());
+  c.reset();
+  auto s = open_store(url_, {key_file_});
+  ASSERT_TRUE(s.ok()) << s.error().describe() << " " << s.error().detail;
+  store_ = std::move(s).value();
+  int64_t id = new_assessment();
+  Approval ap;
+  ap.assessment_id = id;
+  ap.phase = "1A";
+  ap.decision = Decision::kApproved;
+  ap.override_reason = "agreed with NHS Digital";
+  ASSERT_TRUE(store_->add_approval(ap, "priya").ok());
+  EXPECT_EQ(store_->list_approvals(id)->at(0).override_reason, "agreed with NHS Digital");
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StoreSuite, ::testing::Values("sqlite", "postgresql"),
                          [](const auto& p) { return p.param; });
 
