@@ -259,15 +259,15 @@ void Api::workflow_routes() {
   route("GET", "/api/v1/assessments/{id}/audit", "The assessment's audit trail", [this](Call& call) {
     auto l = readable(call, "id");
     if (!l) return Response::error(l.error());
-    store::AuditFilter f;
-    f.limit = 100000;
-    auto events = store_.list_audit(f);
+    store::AuditPage page;  // oldest first, 1000 at a time: ?after=SEQ gives the next page
+    auto after = call.req.query["after"];
+    if (!after.empty() && after.find_first_not_of("0123456789") == std::string::npos && after.size() < 18)
+      page.after_seq = std::stoll(after);
+    page.limit = 1000;
+    auto events = store_.list_assessment_audit(l->assessment.id, page);
     if (!events) return Response::error(events.error());
-    std::string id = std::to_string(l->assessment.id);
     json::array out;
-    for (const auto& e : *events)
-      if (e.entity_key == id || e.entity_key.rfind(id + "/", 0) == 0)
-        out.push_back(service::audit_event_json(e));
+    for (const auto& e : *events) out.push_back(service::audit_event_json(e));
     return Response::json(200, out);
   });
 
@@ -297,8 +297,15 @@ void Api::workflow_routes() {
     if (!report) return Response::error(report.error());
     json::array problems;
     for (const auto& p : report->problems) problems.emplace_back(p);
-    return Response::json(
-        200, json::object{{"ok", report->ok()}, {"checked", report->checked}, {"problems", problems}});
+    const store::AuditHead& h = report->head;  // signed: keep it elsewhere to anchor the log (docs/audit.md)
+    json::object head{{"events", h.events}, {"last_seq", h.last_seq}, {"last_hash", h.last_hash},
+                      {"at", h.at},         {"key_id", h.key_id},     {"mac", h.mac}};
+    return Response::json(200,
+                          json::object{{"ok", report->ok()},
+                                       {"checked", report->checked},
+                                       {"unkeyed", report->unkeyed},
+                                       {"problems", problems},
+                                       {"head", report->ok() ? json::value(head) : json::value(nullptr)}});
   });
 }
 

@@ -11,10 +11,12 @@ namespace {
 
 const char* kHelp = R"(tom — TOM Workbench: NHS Target Operating Model assessments as software
 
-Usage: tom [--db PATH|postgresql://...] [--user NAME] COMMAND [ARGS]
+Usage: tom [--db PATH|postgresql://...] [--user NAME] [--audit-key FILE] COMMAND [ARGS]
 
   --db        the database: an SQLite file (default ./tom.db, or $TOM_DB) or a postgresql:// URL
   --user      who is acting, recorded in the audit trail (default $TOM_USER, else $USER)
+  --audit-key the file with the key that signs the audit trail (default $TOM_AUDIT_KEY_FILE, else
+              DB.audit-key beside an SQLite file, ~/.config/tom/audit-key for PostgreSQL)
 
 Commands:
   init [--demo]                       create the database, load the bundled templates (and demo data)
@@ -29,7 +31,7 @@ Commands:
   approve ASSESSMENT PHASE --as EMAIL record a gateway decision
   export ASSESSMENT --format json     write the whole assessment
   import FILE... [--as template|assessment]
-  audit verify|list                   the tamper-evident audit trail
+  audit verify|head|list              the tamper-evident audit trail
   serve [--listen HOST:PORT]          the web server and JSON API
   user list|add                       people who sign in
 
@@ -70,6 +72,7 @@ std::string env(const char* name) {
 int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   Context ctx{env("TOM_DB").empty() ? "tom.db" : env("TOM_DB"),
               !env("TOM_USER").empty() ? env("TOM_USER") : (!env("USER").empty() ? env("USER") : "cli"),
+              env("TOM_AUDIT_KEY_FILE"),
               out,
               err,
               nullptr,
@@ -85,8 +88,12 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
       out << "tom 0.1.0\n";
       return kExitOk;
     }
-    if ((a == "--db" || a == "--user") && i + 1 < args.size()) {
-      (a == "--db" ? ctx.db : ctx.user) = args[++i];
+    if ((a == "--db" || a == "--user" || a == "--audit-key") && i + 1 < args.size()) {
+      (a == "--db" ? ctx.db : a == "--user" ? ctx.user : ctx.audit_key) = args[++i];
+      continue;
+    }
+    if (a.rfind("--audit-key=", 0) == 0) {
+      ctx.audit_key = a.substr(12);
       continue;
     }
     if (a.rfind("--db=", 0) == 0) {
@@ -113,7 +120,8 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
 
 Status Context::open() {
   if (store) return ok_status();
-  TOM_ASSIGN(store, store::open_store(db));
+  if (audit_key.empty()) audit_key = store::default_audit_key_file(db);
+  TOM_ASSIGN(store, store::open_store(db, {audit_key}));
   workbench = std::make_unique<service::Workbench>(*store);
   return ok_status();
 }

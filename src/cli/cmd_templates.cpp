@@ -92,6 +92,8 @@ int cmd_init(Context& ctx, const std::vector<std::string>& argv) {
   if (auto st = ctx.open(); !st) return ctx.fail(st.error());
   if (auto st = add_bundled_templates(ctx); !st) return ctx.fail(st.error());
   ctx.out << "Database ready: " << ctx.db << " (" << ctx.store->kind() << ")\n";
+  ctx.out << "Audit key: " << ctx.audit_key
+          << " (keep a copy elsewhere; every server of this database needs it)\n";
   auto list = ctx.store->list_templates();
   if (list) ctx.out << list->size() << " templates in the library\n";
   if (args->flag("--demo")) {

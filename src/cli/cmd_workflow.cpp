@@ -1,4 +1,4 @@
-// Commands for findings, gateway approvals and the audit trail.
+// Commands for findings and gateway approvals.
 #include "cli/context.hpp"
 #include "core/clock.hpp"
 #include "service/views.hpp"
@@ -32,11 +32,6 @@ required items still missing is approved only with --override-reason, which is r
 
 const char* kSubmitHelp = R"(Usage: tom submit ASSESSMENT PHASE --as EMAIL
 Submits a phase to its approver, as the person --as EMAIL of the party holding the TOM.
-)";
-
-const char* kAuditHelp = R"(Usage:
-  tom audit verify              recompute the hash chain; exit 1 naming every edited or deleted event
-  tom audit list [--entity PREFIX] [--json]
 )";
 
 bool wants_help(const std::vector<std::string>& a) {
@@ -184,43 +179,6 @@ int cmd_submit(Context& ctx, const std::vector<std::string>& argv) {
   ctx.out << "Submitted phase " << done->phase << " of assessment " << t->assessment.id << " as "
           << caller->user.name << "\n";
   return kExitOk;
-}
-
-int cmd_audit(Context& ctx, const std::vector<std::string>& argv) {
-  if (argv.empty() || wants_help(argv)) return ctx.out << kAuditHelp, argv.empty() ? kExitUsage : kExitOk;
-  auto args =
-      parse_args(std::vector<std::string>(argv.begin() + 1, argv.end()), {{"--entity"}, {"--json"}, {}});
-  if (!args) return ctx.usage(args.error().message, kAuditHelp);
-  if (auto st = ctx.open(); !st) return ctx.fail(st.error());
-  if (argv[0] == "verify") {
-    auto report = ctx.store->verify_audit();
-    if (!report) return ctx.fail(report.error());
-    if (report->ok()) {
-      ctx.out << "Audit trail intact: " << report->checked << " events verified\n";
-      return kExitOk;
-    }
-    ctx.out << "Audit trail BROKEN (" << report->checked << " events checked):\n";
-    for (const auto& p : report->problems) ctx.out << "  " << p << "\n";
-    return kExitNegative;
-  }
-  if (argv[0] == "list") {
-    store::AuditFilter f;
-    f.entity_prefix = args->value("--entity");
-    f.limit = 100000;
-    auto events = ctx.store->list_audit(f);
-    if (!events) return ctx.fail(events.error());
-    if (args->flag("--json")) {
-      json::array a;
-      for (const auto& e : *events) a.push_back(service::audit_event_json(e));
-      print_json(ctx.out, a);
-      return kExitOk;
-    }
-    for (const auto& e : *events)
-      ctx.out << e.seq << "  " << e.at << "  " << e.actor << "  " << e.action << "  " << e.entity_key << "  "
-              << e.after << "\n";
-    return kExitOk;
-  }
-  return ctx.usage("unknown audit command '" + argv[0] + "'", kAuditHelp);
 }
 
 }  // namespace tom::cli

@@ -18,6 +18,7 @@ enum Exit : int { kExitOk = 0, kExitNegative = 1, kExitUsage = 2, kExitError = 3
 struct Context {
   std::string db;
   std::string user;
+  std::string audit_key;  // the audit key file; empty: the default for db (set when the store opens)
   std::ostream& out;
   std::ostream& err;
   std::unique_ptr<store::Store> store;

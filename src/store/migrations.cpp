@@ -1,5 +1,6 @@
 #include "store/migrations.hpp"
 
+#include <set>
 #include <string>
 
 namespace tom::store {
@@ -159,6 +160,14 @@ CREATE TABLE submissions (
 ALTER TABLE approvals ADD COLUMN override_reason TEXT NOT NULL DEFAULT '';
 ALTER TABLE approvals ADD COLUMN basis TEXT NOT NULL DEFAULT '';
 )SQL"},
+    // The keyed audit chain (docs/audit.md): where it starts and which key signs it; each event filed under
+    // its assessment so one assessment's history is an indexed query. The store fills both on first open.
+    {4, "keyed audit chain", R"SQL(
+ALTER TABLE audit_head ADD COLUMN keyed_from BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE audit_head ADD COLUMN key_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE audit_events ADD COLUMN assessment_id BIGINT NOT NULL DEFAULT -1;
+CREATE INDEX audit_events_assessment ON audit_events (assessment_id, seq);
+)SQL"},
 };
 
 std::string render(const char* ddl, sql::Dialect d) {
@@ -198,13 +207,15 @@ Status migrate(sql::Connection& conn) {
     TOM_TRY(conn.query(kPgLock, {}));
     TOM_TRY(conn.query(kCreateMigrations, {}));
     TOM_ASSIGN(auto rows, conn.query(kAppliedVersions, {}));
-    int applied = 0;
-    for (const auto& r : rows) applied = static_cast<int>(sql::integer(r, 0));
-    if (applied > kSchemaVersion)
+    // Each migration is applied by number, not "everything above the highest": a database that took one
+    // migration before another of a lower number (branches merged in either order) still gets the other.
+    std::set<int> applied;
+    for (const auto& r : rows) applied.insert(static_cast<int>(sql::integer(r, 0)));
+    if (!applied.empty() && *applied.rbegin() > kSchemaVersion)
       return Error::unavailable("the database was created by a newer version of tom (schema " +
-                                std::to_string(applied) + "); upgrade tom");
+                                std::to_string(*applied.rbegin()) + "); upgrade tom");
     for (const auto& m : kMigrations) {
-      if (m.version <= applied) continue;
+      if (applied.count(m.version)) continue;
       TOM_TRY(conn.exec_script(render(m.ddl, conn.dialect())));
       TOM_TRY(conn.query(kRecord, {int64_t{m.version}, std::string(m.name)}));
     }

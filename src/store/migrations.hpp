@@ -5,7 +5,7 @@
 
 namespace tom::store {
 
-constexpr int kSchemaVersion = 3;
+constexpr int kSchemaVersion = 4;
 
 Status migrate(sql::Connection& conn);
 

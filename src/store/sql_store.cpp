@@ -4,12 +4,14 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
+#include <cstdlib>
 
 #include "core/clock.hpp"
 #include "domain/access.hpp"
 #include "io/template_json.hpp"
 #include "store/audit.hpp"
 #include "store/migrations.hpp"
+#include "store/records.hpp"
 #include "store/sql/pg_connection.hpp"
 #include "store/sql/sqlite_connection.hpp"
 
@@ -162,66 +164,7 @@ Assessment assessment_from(const sql::Row& r) {
   return a;
 }
 
-Answer answer_from(const sql::Row& r) {
-  return Answer{text(r, 0), text(r, 1), text(r, 2), text(r, 3), text(r, 4), text(r, 5), integer(r, 6)};
-}
-
-Finding finding_from(const sql::Row& r) {
-  Finding f;
-  f.id = integer(r, 0);
-  f.assessment_id = integer(r, 1);
-  f.key = text(r, 2);
-  f.kind = text(r, 3);
-  f.item_id = text(r, 4);
-  f.title = text(r, 5);
-  f.detail = text(r, 6);
-  f.role = text(r, 7);
-  f.party = text(r, 8);
-  f.owner = text(r, 9);
-  f.mitigation = text(r, 10);
-  f.status = finding_status_from(text(r, 11)).value_or(FindingStatus::kOpen);
-  f.accepted_by = text(r, 12);
-  f.accepted_role = text(r, 13);
-  f.accepted_at = text(r, 14);
-  f.expires_on = text(r, 15);
-  f.created_at = text(r, 16);
-  f.version = integer(r, 17);
-  return f;
-}
-
-std::string answer_json(const Answer& a) {
-  return json::serialize(
-      json::object{{"value", a.value}, {"note", a.note}, {"reference", a.reference}, {"version", a.version}});
-}
-
-std::string finding_json(const Finding& f) {
-  return json::serialize(json::object{{"key", f.key},
-                                      {"kind", f.kind},
-                                      {"item", f.item_id},
-                                      {"title", f.title},
-                                      {"status", to_string(f.status)},
-                                      {"owner", f.owner},
-                                      {"mitigation", f.mitigation},
-                                      {"accepted_by", f.accepted_by},
-                                      {"accepted_role", f.accepted_role},
-                                      {"expires_on", f.expires_on},
-                                      {"version", f.version}});
-}
-
 }  // namespace
-
-Status audit_change(sql::Connection& c, const std::string& actor, const std::string& action,
-                    const std::string& entity, const std::string& key, std::string before,
-                    std::string after) {
-  AuditEvent e;
-  e.actor = actor;
-  e.action = action;
-  e.entity = entity;
-  e.entity_key = key;
-  e.before = std::move(before);
-  e.after = std::move(after);
-  return append_audit(c, std::move(e));
-}
 
 namespace {
 Status audit(sql::Connection& c, const std::string& actor, const std::string& action,
@@ -233,11 +176,13 @@ Status audit(sql::Connection& c, const std::string& actor, const std::string& ac
 // ---- pool and transactions ----
 
 Result<std::unique_ptr<SqlStore>> SqlStore::open(ConnectionFactory factory, std::string kind,
-                                                 size_t pool_size) {
+                                                 size_t pool_size, const std::string& audit_key_file) {
   std::unique_ptr<SqlStore> s(
       new SqlStore(std::move(factory), std::move(kind), pool_size < 1 ? 1 : pool_size));
   TOM_ASSIGN(auto conn, s->factory_());
   TOM_TRY(migrate(*conn));
+  TOM_ASSIGN(s->audit_key_, establish_audit_key(*conn, audit_key_file));
+  conn->audit_key = s->audit_key_;
   s->created_ = 1;
   s->idle_.push_back(std::move(conn));
   return s;
@@ -258,6 +203,8 @@ Result<std::unique_ptr<sql::Connection>> SqlStore::acquire() {
       if (!c.ok()) {
         std::lock_guard relock(mu_);
         --created_;
+      } else {
+        (*c)->audit_key = audit_key_;
       }
       return c;
     }
@@ -377,6 +324,7 @@ Result<Assessment> insert_assessment(sql::Connection& c, const Assessment& a, co
                                              {"product_version", a.product_version},
                                              {"title", a.title},
                                              {"derived_from", a.derived_from},
+                                             {"custodian", a.custodian},
                                              {"participants", parts}})));
   return out;
 }
@@ -403,14 +351,14 @@ Result<Answer> upsert_answer(sql::Connection& c, int64_t assessment, const Answe
       return Error::conflict("the answer to " + a.item_id + " has changed (now version " +
                              std::to_string(old.version) + ", you edited version " +
                              std::to_string(expected_version) + ")");
-    before = answer_json(old);
+    before = json::serialize(answer_payload(old));
     TOM_ASSIGN(auto rows, c.query(q::kAnswerUpdate, {assessment, a.item_id, a.value, a.note, a.reference,
                                                      out.author, out.updated_at, expected_version}));
     if (rows.empty()) return Error::conflict("the answer to " + a.item_id + " has changed; reload it");
     out.version = integer(rows[0], 0);
   }
   TOM_TRY(audit(c, actor, "answer.save", "answer", std::to_string(assessment) + "/" + a.item_id, before,
-                answer_json(out)));
+                json::serialize(answer_payload(out))));
   return out;
 }
 
@@ -434,18 +382,19 @@ Result<Finding> upsert_finding(sql::Connection& c, const Finding& f, const std::
     if (old.version != f.version)
       return Error::conflict("finding " + std::to_string(f.id) + " has changed (now version " +
                              std::to_string(old.version) + ")");
-    before = finding_json(old);
+    before = json::serialize(finding_payload(old));
     TOM_ASSIGN(auto rows, c.query(q::kFindingUpdate,
                                   {f.id, f.assessment_id, f.kind, f.item_id, f.title, f.detail, f.role,
                                    f.party, f.owner, f.mitigation, std::string(to_string(f.status)),
                                    f.accepted_by, f.accepted_role, f.accepted_at, f.expires_on, f.version}));
     if (rows.empty()) return Error::conflict("finding " + std::to_string(f.id) + " has changed; reload it");
     out.version = integer(rows[0], 0);
+    out.key = old.key;  // the update leaves the key as it was
     out.created_at = old.created_at;
   }
   TOM_TRY(audit(c, actor, f.id == 0 ? "finding.add" : "finding.update", "finding",
                 std::to_string(f.assessment_id) + "/finding/" + std::to_string(out.id), before,
-                finding_json(out)));
+                json::serialize(finding_payload(out))));
   return out;
 }
 
@@ -465,15 +414,7 @@ Result<Approval> insert_approval(sql::Connection& c, const Approval& a, const st
   out.id = integer(rows.at(0), 0);
   TOM_TRY(audit(c, actor, "approval.add", "approval",
                 std::to_string(a.assessment_id) + "/approval/" + std::to_string(out.id), "",
-                json::serialize(json::object{{"phase", a.phase},
-                                             {"area", a.area},
-                                             {"decision", to_string(a.decision)},
-                                             {"reason", a.reason},
-                                             {"outcome", a.outcome},
-                                             {"certificate", a.certificate},
-                                             {"decided_by", out.decided_by},
-                                             {"override_reason", a.override_reason},
-                                             {"basis", basis}})));
+                json::serialize(approval_payload(out))));
   return out;
 }
 
@@ -666,26 +607,7 @@ Result<std::vector<Approval>> SqlStore::list_approvals(int64_t assessment) {
     TOM_ASSIGN(auto rows, c.query(q::kApprovalList, {assessment}));
     std::vector<Approval> out;
     for (const auto& r : rows) {
-      Approval a;
-      a.id = integer(r, 0);
-      a.assessment_id = integer(r, 1);
-      a.phase = text(r, 2);
-      a.area = text(r, 3);
-      a.decision = decision_from(text(r, 4)).value_or(Decision::kRejected);
-      a.reason = text(r, 5);
-      a.outcome = text(r, 6);
-      a.certificate = text(r, 7);
-      a.decided_by = text(r, 8);
-      a.decided_at = text(r, 9);
-      a.override_reason = text(r, 10);
-      if (std::string basis = text(r, 11); !basis.empty()) {
-        boost::system::error_code ec;
-        json::value v = json::parse(basis, ec);
-        if (ec || !v.is_object())
-          return Error::internal("approval " + std::to_string(a.id) + " has an unreadable basis");
-        for (const auto& kv : v.as_object())
-          if (kv.value().is_string()) a.basis[std::string(kv.key())] = std::string(kv.value().as_string());
-      }
+      TOM_ASSIGN(Approval a, approval_from(r));
       out.push_back(std::move(a));
     }
     return out;
@@ -706,20 +628,41 @@ Result<int64_t> SqlStore::revision() {
   });
 }
 
-Result<AuditReport> SqlStore::verify_audit() {
-  return read<AuditReport>([&](sql::Connection& c) { return verify_audit_chain(c); });
+Result<std::vector<AuditEvent>> SqlStore::list_assessment_audit(int64_t assessment, const AuditPage& page) {
+  return read<std::vector<AuditEvent>>(
+      [&](sql::Connection& c) { return read_assessment_audit(c, assessment, page); });
+}
+
+Result<AuditReport> SqlStore::verify_audit(const AuditHead* against) {
+  return read<AuditReport>([&](sql::Connection& c) { return verify_audit_chain(c, against); });
 }
 
 // ---- opening ----
 
-Result<std::unique_ptr<Store>> open_store(const std::string& url) {
+namespace {
+bool is_postgres_url(const std::string& url) {
+  return url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0;
+}
+}  // namespace
+
+std::string default_audit_key_file(const std::string& url) {
+  if (!is_postgres_url(url)) return url + ".audit-key";
+  const char* xdg = std::getenv("XDG_CONFIG_HOME");
+  const char* home = std::getenv("HOME");
+  std::string config = xdg && *xdg ? xdg : std::string(home && *home ? home : ".") + "/.config";
+  return config + "/tom/audit-key";
+}
+
+Result<std::unique_ptr<Store>> open_store(const std::string& url, const OpenOptions& options) {
   if (sodium_init() < 0) return Error::internal("libsodium failed to initialise");
-  if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0) {
-    TOM_ASSIGN(auto s, SqlStore::open([url] { return sql::open_postgres(url); }, "postgresql", 8));
+  if (url.empty()) return Error::invalid("no database given: use --db PATH or set TOM_DB");
+  std::string key_file =
+      options.audit_key_file.empty() ? default_audit_key_file(url) : options.audit_key_file;
+  if (is_postgres_url(url)) {
+    TOM_ASSIGN(auto s, SqlStore::open([url] { return sql::open_postgres(url); }, "postgresql", 8, key_file));
     return std::unique_ptr<Store>(std::move(s));
   }
-  if (url.empty()) return Error::invalid("no database given: use --db PATH or set TOM_DB");
-  TOM_ASSIGN(auto s, SqlStore::open([url] { return sql::open_sqlite(url); }, "sqlite", 4));
+  TOM_ASSIGN(auto s, SqlStore::open([url] { return sql::open_sqlite(url); }, "sqlite", 4, key_file));
   return std::unique_ptr<Store>(std::move(s));
 }
 

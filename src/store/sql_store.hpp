@@ -15,9 +15,10 @@ using ConnectionFactory = std::function<Result<std::unique_ptr<sql::Connection>>
 
 class SqlStore : public Store {
  public:
-  // Opens one connection at once (migrating the schema) and up to pool_size more on demand.
-  static Result<std::unique_ptr<SqlStore>> open(ConnectionFactory factory, std::string kind,
-                                                size_t pool_size);
+  // Opens one connection at once (migrating the schema and establishing the audit key from
+  // audit_key_file) and up to pool_size more on demand.
+  static Result<std::unique_ptr<SqlStore>> open(ConnectionFactory factory, std::string kind, size_t pool_size,
+                                                const std::string& audit_key_file);
 
   Status put_template(const domain::Template& t, const std::string& actor) override;
   Result<domain::Template> get_template(const std::string& id, const std::string& version) override;
@@ -61,7 +62,8 @@ class SqlStore : public Store {
   Result<domain::Submission> add_submission(const domain::Submission& s, const std::string& actor) override;
   Result<std::vector<domain::Submission>> list_submissions(int64_t assessment) override;
   Result<std::vector<AuditEvent>> list_audit(const AuditFilter& filter) override;
-  Result<AuditReport> verify_audit() override;
+  Result<std::vector<AuditEvent>> list_assessment_audit(int64_t assessment, const AuditPage& page) override;
+  Result<AuditReport> verify_audit(const AuditHead* against = nullptr) override;
   Result<int64_t> revision() override;
   std::string kind() const override { return kind_; }
 
@@ -106,6 +108,7 @@ class SqlStore : public Store {
 
   ConnectionFactory factory_;
   std::string kind_;
+  std::string audit_key_;  // given to every connection (sql::Connection::audit_key)
   size_t max_;
   size_t created_ = 0;
   std::vector<std::unique_ptr<sql::Connection>> idle_;

@@ -3,6 +3,7 @@
 
 #include "core/clock.hpp"
 #include "store/audit.hpp"
+#include "store/records.hpp"
 #include "store/sql_store.hpp"
 
 namespace tom::store {
@@ -220,9 +221,11 @@ Result<Handoff> SqlStore::add_handoff(const Handoff& h, const std::string& actor
                c.query(kHandoffInsert, {h.assessment_id, h.from_party, h.to_party, h.note, actor, out.at}));
     out.id = integer(ids.at(0), 0);
     TOM_TRY(c.query(kSetCustody, {h.assessment_id, h.to_party}));
-    TOM_TRY(audit_change(c, actor, "assessment.handoff", "assessment", std::to_string(h.assessment_id),
-                         json::serialize(json::object{{"custodian", h.from_party}}),
-                         json::serialize(json::object{{"custodian", h.to_party}, {"note", h.note}})));
+    TOM_TRY(
+        audit_change(c, actor, "assessment.handoff", "assessment", std::to_string(h.assessment_id),
+                     json::serialize(json::object{{"custodian", h.from_party}}),
+                     json::serialize(json::object{
+                         {"custodian", h.to_party}, {"note", h.note}, {"handoff", handoff_payload(out)}})));
     return out;
   });
 }
@@ -231,9 +234,7 @@ Result<std::vector<Handoff>> SqlStore::list_handoffs(int64_t assessment) {
   return read<std::vector<Handoff>>([&](sql::Connection& c) -> Result<std::vector<Handoff>> {
     TOM_ASSIGN(auto rows, c.query(kHandoffList, {assessment}));
     std::vector<Handoff> out;
-    for (const auto& r : rows)
-      out.push_back(
-          {integer(r, 0), integer(r, 1), text(r, 2), text(r, 3), text(r, 4), text(r, 5), text(r, 6)});
+    for (const auto& r : rows) out.push_back(handoff_from(r));
     return out;
   });
 }

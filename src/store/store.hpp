@@ -44,9 +44,31 @@ struct AuditEvent {
   std::string hash;
 };
 
+// The head of the audit log at one moment, signed with the audit key (HMAC-SHA-256) so it can be kept
+// outside the database and checked later: the log must still hold event last_seq with last_hash, and exactly
+// `events` events up to it. See docs/audit.md.
+struct AuditHead {
+  int64_t events = 0;
+  int64_t last_seq = 0;
+  std::string last_hash;
+  std::string at;      // when it was taken (ISO 8601, UTC)
+  std::string key_id;  // names the key (not secret): a head from another key is told apart from an edit
+  std::string mac;     // hex HMAC over the fields above
+};
+
+// The text form of a head: one "name value" line per field. Parsing checks the form only; the signature is
+// checked by Store::verify_audit, which holds the key.
+std::string format_audit_head(const AuditHead& h);
+Result<AuditHead> parse_audit_head(const std::string& text);
+
 struct AuditReport {
   size_t checked = 0;
-  std::vector<std::string> problems;  // one line per broken event, naming its sequence number
+  size_t unkeyed = 0;  // events written before the chain was keyed (checked with plain SHA-256)
+  // One line per problem: an event edited, removed or inserted (naming its sequence number), a cut-back or
+  // rewritten log (against a head), or a row that differs from the replay of the events (naming the table,
+  // the assessment and the item or key).
+  std::vector<std::string> problems;
+  AuditHead head;  // the signed head of the log as verified
   bool ok() const { return problems.empty(); }
 };
 
@@ -54,6 +76,15 @@ struct AuditFilter {
   std::string entity_prefix;  // e.g. "3/" to see one assessment's answers; empty: all
   int64_t after_seq = 0;
   int64_t limit = 1000;
+};
+
+// One page of one assessment's events (its own and those of its answers, findings, approvals, phases).
+// Oldest first after `after_seq`; or, with newest_first, newest first before `before_seq` (0: the newest).
+struct AuditPage {
+  int64_t after_seq = 0;
+  int64_t before_seq = 0;
+  int64_t limit = 100;
+  bool newest_first = false;
 };
 
 // A whole assessment as it travels between databases (export / import): organisations by value, matched by
@@ -152,8 +183,14 @@ class Store {
   virtual Result<std::vector<domain::Submission>> list_submissions(int64_t assessment) = 0;
 
   virtual Result<std::vector<AuditEvent>> list_audit(const AuditFilter& filter) = 0;
-  // Recomputes the hash chain; names every event that was edited, removed or inserted out of order.
-  virtual Result<AuditReport> verify_audit() = 0;
+  // The events of one assessment, one page at a time (an indexed query: any number of events).
+  virtual Result<std::vector<AuditEvent>> list_assessment_audit(int64_t assessment,
+                                                                const AuditPage& page) = 0;
+  // Recomputes the keyed hash chain and names every event that was edited, removed or inserted out of order;
+  // replays the events and names every answer, finding, approval, custodian and hand-off row that differs
+  // from them; with `against`, checks the log still holds that head (not cut back, not rewritten before it).
+  // Reads one consistent snapshot; writers are not held up.
+  virtual Result<AuditReport> verify_audit(const AuditHead* against = nullptr) = 0;
 
   // A number that changes whenever anything is written (the audit head): caches of derived views are valid
   // while it stays the same, also across several servers on one database.
@@ -163,7 +200,19 @@ class Store {
   virtual std::string kind() const = 0;
 };
 
-// Opens (and migrates) a store: a postgresql:// or postgres:// URL, otherwise an SQLite file path.
-Result<std::unique_ptr<Store>> open_store(const std::string& url);
+struct OpenOptions {
+  // The file holding the audit key (kept outside the database; every server of one database uses the same
+  // file). Empty: default_audit_key_file(url).
+  std::string audit_key_file;
+};
+
+// Beside an SQLite file: "<file>.audit-key"; for PostgreSQL: $XDG_CONFIG_HOME/tom/audit-key, else
+// $HOME/.config/tom/audit-key.
+std::string default_audit_key_file(const std::string& url);
+
+// Opens (and migrates) a store: a postgresql:// or postgres:// URL, otherwise an SQLite file path. The audit
+// key file is created (0600, random) when the database's audit chain is not keyed yet; once it is, the file
+// must hold the key the chain was keyed with, or opening is refused.
+Result<std::unique_ptr<Store>> open_store(const std::string& url, const OpenOptions& options = {});
 
 }  // namespace tom::store

@@ -387,16 +387,25 @@ Response Pages::history(Request& r, Session& s) {
   Response fail;
   auto l = load(r, s, &fail);
   if (!l) return fail;
-  store::AuditFilter filter;
-  filter.limit = 100000;
-  auto events = store_.list_audit(filter);
+  constexpr int64_t kPerPage = 200;
+  store::AuditPage page;  // newest first; ?before=SEQ continues with older changes
+  page.newest_first = true;
+  page.limit = kPerPage + 1;  // one more tells whether there are older changes
+  auto before = r.query["before"];
+  if (!before.empty() && before.find_first_not_of("0123456789") == std::string::npos && before.size() < 18)
+    page.before_seq = std::stoll(before);
+  auto events = store_.list_assessment_audit(l->assessment.id, page);
   if (!events) return error_page(503, "Sorry, there is a problem with the service", "Try again later.", &s);
   Data d = assessment_page("History", *l, s);
-  std::string id = std::to_string(l->assessment.id);
   auto names = people();
+  bool older = static_cast<int64_t>(events->size()) > kPerPage;
+  if (older) {
+    events->pop_back();
+    d.set("older", "/assessments/" + std::to_string(l->assessment.id) +
+                       "/history?before=" + std::to_string(events->back().seq));
+  }
   Data rows = list();
-  for (auto it = events->rbegin(); it != events->rend(); ++it) {
-    if (it->entity_key != id && it->entity_key.rfind(id + "/", 0) != 0) continue;
+  for (auto it = events->begin(); it != events->end(); ++it) {
     EventWords w = event_in_words(*it, *l->tmpl.tmpl, names);
     Data x = object();
     x.set("when", w.when);

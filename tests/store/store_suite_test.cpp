@@ -3,85 +3,15 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
-#include <cstdlib>
 #include <random>
 #include <thread>
 
-#include "store/sql/pg_connection.hpp"
-#include "store/sql/sqlite_connection.hpp"
-#include "store/store.hpp"
-#include "support/test_support.hpp"
+#include "store/store_fixture.hpp"
 
 namespace tom::store {
 namespace {
 
 using namespace tom::domain;
-
-std::string fresh_postgres_url() {
-  const char* admin = std::getenv("TOM_TEST_PG");
-  if (!admin || !*admin) return "";
-  static int counter = 0;
-  std::string name = "tom_t" + std::to_string(::getpid()) + "_" + std::to_string(++counter);
-  auto conn = sql::open_postgres(admin);
-  if (!conn) throw std::runtime_error(conn.error().describe() + " " + conn.error().detail);
-  auto st = (*conn)->exec_script("CREATE DATABASE " + name);
-  if (!st) throw std::runtime_error(st.error().detail);
-  std::string url = admin;
-  return url.substr(0, url.rfind('/') + 1) + name;
-}
-
-class StoreSuite : public ::testing::TestWithParam<std::string> {
- protected:
-  void SetUp() override {
-    if (GetParam() == "postgresql") {
-      url_ = fresh_postgres_url();
-      if (url_.empty()) {
-        if (std::getenv("CI"))
-          FAIL() << "TOM_TEST_PG is not set in CI: scripts/test.sh must start PostgreSQL";
-        GTEST_SKIP() << "TOM_TEST_PG not set; run scripts/test.sh to start a throwaway PostgreSQL";
-      }
-    } else {
-      url_ = test::temp_path("store.db");
-    }
-    auto s = open_store(url_);
-    ASSERT_TRUE(s.ok()) << s.error().describe() << " " << s.error().detail;
-    store_ = std::move(s).value();
-  }
-
-  // A raw connection for what no Store method may do: tampering with the audit log.
-  std::unique_ptr<sql::Connection> raw() {
-    auto c = GetParam() == "postgresql" ? sql::open_postgres(url_) : sql::open_sqlite(url_);
-    EXPECT_TRUE(c.ok());
-    return std::move(c).value();
-  }
-
-  Template small_template(const std::string& version = "1") {
-    Template t = test::bundled("sms-client-tom");
-    t.version = version;
-    return t;
-  }
-
-  int64_t new_assessment() {
-    if (!store_->get_template("sms-client-tom", "1").ok()) {
-      EXPECT_TRUE(store_->put_template(small_template(), "t").ok());
-    }
-    auto org = store_->add_organisation(
-        {0, "Org " + std::to_string(++orgs_), "R" + std::to_string(orgs_), "nhs-trust"}, "t");
-    EXPECT_TRUE(org.ok());
-    Assessment a;
-    a.template_id = "sms-client-tom";
-    a.template_version = "1";
-    a.product = "Product";
-    a.participants.push_back({"end-user", org->id});
-    auto created = store_->create_assessment(a, "tester");
-    EXPECT_TRUE(created.ok()) << (created.ok() ? "" : created.error().describe());
-    return created->id;
-  }
-
-  std::string url_;
-  std::unique_ptr<Store> store_;
-  int orgs_ = 0;
-};
 
 TEST_P(StoreSuite, TemplatesAreIdempotentAndImmutablePerVersion) {
   Template t = small_template();
@@ -339,10 +269,32 @@ TEST_P(StoreSuite, ChangesSurviveReopening) {
   int64_t id = new_assessment();
   ASSERT_TRUE(store_->save_answer(id, Answer{"OR-01", "Yes", "kept", "", "", "", 0}, 0, "t").ok());
   store_.reset();
-  auto s = open_store(url_);  // migrations run again and are a no-op
+  auto s = open_store(url_, {key_file_});  // migrations run again and are a no-op; the key is checked
   ASSERT_TRUE(s.ok()) << s.error().describe();
   EXPECT_EQ((*s)->get_answers(id)->at("OR-01").note, "kept");
   EXPECT_TRUE((*s)->verify_audit()->ok());
+}
+
+TEST_P(StoreSuite, AMigrationOfALowerNumberAppliedLaterIsStillRun) {
+  // A database that took migration 4 before migration 3 existed (branches merged in either order).
+  store_.reset();
+  auto c = raw();
+  ASSERT_TRUE(c->exec_script("ALTER TABLE approvals DROP COLUMN override_reason; "
+                             "ALTER TABLE approvals DROP COLUMN basis; "
+                             "DELETE FROM schema_migrations WHERE version = 3")
+                  .ok());
+  c.reset();
+  auto s = open_store(url_, {key_file_});
+  ASSERT_TRUE(s.ok()) << s.error().describe() << " " << s.error().detail;
+  store_ = std::move(s).value();
+  int64_t id = new_assessment();
+  Approval ap;
+  ap.assessment_id = id;
+  ap.phase = "1A";
+  ap.decision = Decision::kApproved;
+  ap.override_reason = "agreed with NHS Digital";
+  ASSERT_TRUE(store_->add_approval(ap, "priya").ok());
+  EXPECT_EQ(store_->list_approvals(id)->at(0).override_reason, "agreed with NHS Digital");
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreSuite, ::testing::Values("sqlite", "postgresql"),

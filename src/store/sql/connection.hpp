@@ -37,6 +37,10 @@ class Connection {
   virtual Status begin() = 0;
   virtual Status commit() = 0;
   virtual void rollback() = 0;
+
+  // The key audit events written through this connection are signed with (store/audit.hpp); the store that
+  // opens the connection sets it. Kept here so every transaction-scoped write step can append its event.
+  std::string audit_key;
 };
 
 // Text of a column, "" for NULL; number of a column, 0 for NULL.
