@@ -31,12 +31,6 @@ http::Response redirect(const std::string& to);
 // site, so anything unusual goes home.
 std::string safe_next(const std::string& next);
 
-// One part of a multipart/form-data body (the workbook upload form).
-struct Part {
-  std::map<std::string, std::string> headers;  // lower-case names
-  std::string name, filename, body;
-};
-std::vector<Part> parse_multipart(const std::string& content_type, const std::string& body);
 const char* tag_class(const std::string& state);
 
 // A bounded multipart/form-data reader for the workbook upload form (pages_more.cpp).

@@ -155,6 +155,7 @@ Response Pages::approvals(Request& r, Session& s, const std::string& error, int 
                            (a.latest->decided_at.empty() ? "" : " on " + when_in_words(a.latest->decided_at))
                      : "No decision yet");
       y.set("reason", opt(a.latest ? a.latest->reason : ""));
+      y.set("override_reason", opt(a.latest ? a.latest->override_reason : ""));
       areas.push_back(y);
     }
     x.set("areas", areas);
@@ -163,6 +164,18 @@ Response Pages::approvals(Request& r, Session& s, const std::string& error, int 
     x.set("area_names", names);
     x.set("has_areas", !st.phase->areas.empty());
     x.set("certificate_needed", st.phase->certificate);
+    // Answers changed since the approval: the phase reopened (or, per the template, is flagged).
+    Data changes = list();
+    for (const auto& c : st.changed) {
+      Data y = object();
+      y.set("item", c.item_id);
+      y.set("before", c.before.empty() ? std::string("no answer") : c.before);
+      y.set("after", c.after.empty() ? std::string("no answer") : c.after);
+      changes.push_back(y);
+    }
+    x.set("has_changes", !st.changed.empty());
+    x.set("reopened", st.reopened);
+    x.set("changes", changes);
     x.set("can_submit", st.state != PhaseState::kApproved &&
                             why_not_submit(s.auth.caller, t, l->assessment, *st.phase).empty());
     x.set("can_decide", why_not_decide(s.auth.caller, l->assessment, *st.phase).empty());

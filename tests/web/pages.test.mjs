@@ -206,7 +206,8 @@ test('the TOM is handed along its chain, submitted and approved through pages on
   await page.click('button:has-text("Hand it on")');
   await page.waitForURL(/\/assessments\/2$/);
   await context.clearCookies();
-  // The practice submits phase 2 and its owner approves it.
+  // The practice submits phase 2; its approver may not decide what he submitted himself, and an incomplete
+  // phase is approved only with a recorded reason.
   await signIn(page, server.url, 'robin.hale@hillside.example');
   await page.goto(`${server.url}/assessments/2/approvals`);
   // A phase still open says who will decide it, not that it was approved.
@@ -218,9 +219,11 @@ test('the TOM is handed along its chain, submitted and approved through pages on
   await page.check('#decision-2-a');
   await page.fill('#outcome-2', 'Approved by the practice owner');
   await page.click('form:has(#decision-2-a) button:has-text("Record the decision")');
-  await page.waitForURL(/approvals$/);
-  assert.match(await page.textContent('main'), /Phase 2: Full evaluation approved/);
-  assert.match(await page.textContent('#phase-2'), /Approved by Robin Hale/);
+  await page.waitForSelector('.nhsuk-error-summary');
+  assert.match(await page.textContent('.nhsuk-error-summary'), /you submitted phase 2/);
+  assert.match(await page.textContent('main'), /Phase 2: Full evaluation submitted/);
+  assert.doesNotMatch(await page.textContent('#phase-2'), /Approved by Robin Hale/);
+  await checkNoJs(page, 'approvals-own-submission-no-js');
   await context.close();
 });
 
@@ -285,7 +288,7 @@ test('reuse for another deployment, the diff, the template library and organisat
   await page.goto(`${server.url}/templates`);
   await checkAccessible(page, 'templates');
   await page.selectOption('#a', 'sms-client-tom@0.10.1');
-  await page.selectOption('#b', 'sms-provider-tom@1.0.0');
+  await page.selectOption('#b', 'sms-provider-tom@1.0.1');
   await page.click('button:has-text("Compare")');
   const summary = (await page.textContent('main')).match(/(\d+) added, (\d+) removed, (\d+) changed/);
   assert.ok(summary, 'the comparison counts what changed');
@@ -392,14 +395,37 @@ test('an administrator adds a person, who can then sign in', async () => {
 test('NHS Digital approves phase 1A area by area and phase 1B with a certificate, through pages', async () => {
   const context = await browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();
+  // Nothing is decided before the trust, which holds the TOM, submits the phases.
   await signIn(page, server.url, 'priya.shah@nhsdigital.example');
   await page.goto(`${server.url}/assessments/3/approvals`);
+  await page.check('#decision-1A-a');
+  await page.click('form:has(#decision-1A-a) button:has-text("Record the decision")');
+  await page.waitForSelector('.nhsuk-error-summary');
+  assert.match(await page.textContent('.nhsuk-error-summary'), /not submitted/);
+  await context.clearCookies();
+  await signIn(page, server.url, 'alex.morgan@lakeside.example');
+  await page.goto(`${server.url}/assessments/3/approvals`);
+  for (const phase of ['1A', '1B']) {
+    await page.click(`button:has-text("Submit phase ${phase} for approval")`);
+    await page.waitForURL(/approvals$/);
+  }
+  await context.clearCookies();
+  await signIn(page, server.url, 'priya.shah@nhsdigital.example');
+  await page.goto(`${server.url}/assessments/3/approvals`);
+  // The trust's part is not finished: approving needs a recorded reason, shown with the decision.
+  await page.check('#decision-1A-a');
+  await page.selectOption('#area-1A', 'usage');
+  await page.click('form:has(#decision-1A-a) button:has-text("Record the decision")');
+  await page.waitForSelector('.nhsuk-error-summary');
+  assert.match(await page.textContent('.nhsuk-error-summary'), /required items still missing/);
   for (const area of ['usage', 'settings', 'data-user-organisation']) {
     await page.check('#decision-1A-a');
     await page.selectOption('#area-1A', area);
+    await page.fill('#override-1A', 'Trust contacts follow at go-live');
     await page.click('form:has(#decision-1A-a) button:has-text("Record the decision")');
     await page.waitForURL(/approvals$/);
   }
+  assert.match(await page.textContent('#phase-1A'), /approved although incomplete: Trust contacts follow at go-live/);
   assert.match(await page.textContent('main'), /Phase 1A: Usage and settings approved/);
   // 1B issues a certificate number: approving without one is an error in the error summary.
   await page.check('#decision-1B-a');
@@ -407,6 +433,7 @@ test('NHS Digital approves phase 1A area by area and phase 1B with a certificate
   assert.match(await page.textContent('.nhsuk-error-summary'), /certificate number/);
   await page.check('#decision-1B-a');
   await page.fill('#certificate-1B', 'ERS-2026-0007');
+  await page.fill('#override-1B', 'Trust contacts follow at go-live');
   await page.click('form:has(#decision-1B-a) button:has-text("Record the decision")');
   await page.waitForURL(/approvals$/);
   const text = await page.textContent('main');

@@ -237,7 +237,7 @@ test('every page fits a 390 px phone, passes axe and says things in words', asyn
     'priya.shah@nhsdigital.example': ['/', '/assessments/1', '/assessments/3', '/assessments/4', '/assessments/1/history',
       '/assessments/3/history', '/assessments/3/findings', '/assessments/1/approvals', '/assessments/3/approvals',
       '/audit', '/audit?template=&rag=Red', '/templates', '/organisations',
-      '/templates/diff?a=sms-client-tom%400.10.0&b=sms-provider-tom%401.0.0', '/assessments/1/diff/2'],
+      '/templates/diff?a=sms-client-tom%400.10.1&b=sms-provider-tom%401.0.1', '/assessments/1/diff/2'],
     'alex.morgan@lakeside.example': ['/', '/assessments/3/handoff', '/assessments/1/findings'],
     'lee.chen@riverside.example': ['/', '/assessments/1/derive', '/assessments/2/handoff'],
   };
