@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "core/clock.hpp"
+#include "core/csv.hpp"
 #include "domain/template_diff.hpp"
 #include "domain/workflow.hpp"
 #include "io/tom_import/template_import.hpp"
@@ -77,10 +78,7 @@ std::string multipart_field(const std::string& content_type, const std::string& 
 namespace {
 
 std::string csv_cell(const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
+  return csv_field(s);
 }
 
 }  // namespace

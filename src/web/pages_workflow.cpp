@@ -22,6 +22,8 @@ std::string in_words(const Error& e) {
     }
     out += (n == 1 ? ": " : "; ") + (p.where.item.empty() ? "" : p.where.item + " ") + p.message;
   }
+  // A sentence in the error summary starts with a capital, whatever the message began with.
+  if (!out.empty() && out[0] >= 'a' && out[0] <= 'z') out[0] = static_cast<char>(out[0] - 'a' + 'A');
   return out;
 }
 }  // namespace
@@ -176,7 +178,7 @@ Response Pages::approvals(Request& r, Session& s, const std::string& error, int 
     x.set("has_changes", !st.changed.empty());
     x.set("reopened", st.reopened);
     x.set("changes", changes);
-    x.set("can_submit", st.state != PhaseState::kApproved &&
+    x.set("can_submit", st.state != PhaseState::kApproved && st.state != PhaseState::kSubmitted &&
                             why_not_submit(s.auth.caller, t, l->assessment, *st.phase).empty());
     x.set("can_decide", why_not_decide(s.auth.caller, l->assessment, *st.phase).empty());
     phases.push_back(x);

@@ -290,5 +290,19 @@ TEST_F(Approvals, PhaseTwoApprovalAcceptsNoRisksByItself) {
   EXPECT_TRUE(open_siro) << "the approval attempt changed a finding: " << json::serialize(findings);
 }
 
+// Issue 9, item 10: the central audit's CSV download never hands a spreadsheet a formula.
+TEST_F(Approvals, AuditCsvNeverCarriesAFormula) {
+  json::object parts{{"smsp", org("Northbridge")}, {"smsc", org("Riverside")}, {"end-user", org("Lakeside")}};
+  auto r = kim_->post(
+      "/api/v1/assessments",
+      json::object{
+          {"template", "sms-client-tom"}, {"product", "=1+2"}, {"title", "-2+3"}, {"participants", parts}});
+  ASSERT_EQ(r.status, 201) << r.body;
+  auto csv = priya_->get("/audit.csv");
+  ASSERT_EQ(csv.status, 200) << csv.body.substr(0, 300);
+  EXPECT_NE(csv.body.find(",'=1+2,"), std::string::npos) << csv.body;
+  EXPECT_EQ(csv.body.find(",=1+2"), std::string::npos) << csv.body;
+}
+
 }  // namespace
 }  // namespace tom

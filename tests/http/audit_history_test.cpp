@@ -104,8 +104,8 @@ TEST(AuditHistory, NewestEventsShowPastOneHundredThousandAndOlderOnesArePaged) {
   EXPECT_LT(newest, bulk);
   auto rows = [](const std::string& html) {  // table rows less the header's
     size_t n = 0;
-    for (size_t p = html.find("<tr class=\"nhsuk-table__row\">"); p != std::string::npos;
-         p = html.find("<tr class=\"nhsuk-table__row\">", p + 1))
+    for (size_t p = html.find("<tr class=\"nhsuk-table__row\""); p != std::string::npos;
+         p = html.find("<tr class=\"nhsuk-table__row\"", p + 1))
       ++n;
     return n - 1;
   };

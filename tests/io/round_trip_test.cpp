@@ -41,6 +41,8 @@ TEST(RoundTrip, EveryDemoAssessmentSurvivesXlsxExportAndImport) {
     auto x = json::parse(test::read_text(before)), y = json::parse(test::read_text(after));
     EXPECT_EQ(answers_of(x), answers_of(y)) << "assessment " << id;
     EXPECT_EQ(x.at("approvals"), y.at("approvals")) << "assessment " << id;
+    // Findings with their acceptances (who, role, when, expiry, mitigation) travel in the workbook too.
+    EXPECT_EQ(x.at("findings"), y.at("findings")) << "assessment " << id;
     EXPECT_EQ(x.at("participants"), y.at("participants")) << "assessment " << id;
     for (const char* k : {"template", "template_version", "product", "product_version", "title", "custodian"})
       EXPECT_EQ(x.at("assessment").at(k), y.at("assessment").at(k)) << k;
@@ -55,6 +57,23 @@ TEST(RoundTrip, CsvHasOneRowPerAnswerableItem) {
   ASSERT_EQ(csv.exit_code, 0);
   EXPECT_EQ(csv.out.rfind("section,item,party,obligation,value,note", 0), 0u);
   EXPECT_GT(std::count(csv.out.begin(), csv.out.end(), '\n'), 100);
+}
+
+TEST(RoundTrip, CsvNeverCarriesAFormula) {
+  std::string demo = test::temp_path("csv-formula.db");
+  ASSERT_EQ(run_tom({"--db", demo, "init", "--demo"}).exit_code, 0);
+  ASSERT_EQ(run_tom({"--db", demo, "answer", "1", "OR-01", "Yes", "--note", "=HYPERLINK(\"http://x\",\"y\")"})
+                .exit_code,
+            0);
+  ASSERT_EQ(run_tom({"--db", demo, "answer", "1", "OR-02", "Yes", "--note", "@SUM(A1)"}).exit_code, 0);
+  auto csv = run_tom({"--db", demo, "export", "1", "--format", "csv"});
+  ASSERT_EQ(csv.exit_code, 0);
+  EXPECT_NE(csv.out.find(",\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\","), std::string::npos)
+      << csv.out.substr(0, 2000);
+  EXPECT_NE(csv.out.find(",'@SUM(A1),"), std::string::npos);
+  EXPECT_EQ(csv.out.find(",=HYPERLINK"), std::string::npos);
+  EXPECT_EQ(csv.out.find(",\"=HYPERLINK"), std::string::npos);
+  EXPECT_EQ(csv.out.find(",@SUM"), std::string::npos);
 }
 
 }  // namespace

@@ -220,7 +220,7 @@ test('the TOM is handed along its chain, submitted and approved through pages on
   await page.fill('#outcome-2', 'Approved by the practice owner');
   await page.click('form:has(#decision-2-a) button:has-text("Record the decision")');
   await page.waitForSelector('.nhsuk-error-summary');
-  assert.match(await page.textContent('.nhsuk-error-summary'), /you submitted phase 2/);
+  assert.match(await page.textContent('.nhsuk-error-summary'), /you submitted phase 2/i);
   assert.match(await page.textContent('main'), /Phase 2: Full evaluation submitted/);
   assert.doesNotMatch(await page.textContent('#phase-2'), /Approved by Robin Hale/);
   await checkNoJs(page, 'approvals-own-submission-no-js');

@@ -197,6 +197,45 @@ Result<AssessmentImport> import_assessment(const wbk::Workbook& wb, const std::s
       approval_rows.push_back(r - 1);
     }
   }
+  // Findings as the exporter wrote them, with their acceptances.
+  if (const wbk::Sheet* fs = wb.find_sheet("_findings")) {
+    int r = 1;
+    for (const auto& rec : table(*fs)) {
+      ++r;
+      auto get = [&](const char* k) {
+        auto it = rec.find(k);
+        return it == rec.end() ? std::string() : it->second;
+      };
+      Finding f;
+      f.key = get("key");
+      f.kind = get("kind");
+      if (f.key.empty() || !finding_kind_from(f.kind)) {
+        problem("_findings", r, f.key,
+                "a finding needs a key and a kind (non-compliance, risk, escalation, review)");
+        continue;
+      }
+      auto st = finding_status_from(get("status"));
+      if (!st) {
+        problem("_findings", r, f.key,
+                "status must be open, accepted or resolved, not '" + get("status") + "'");
+        continue;
+      }
+      f.status = *st;
+      f.item_id = get("item");
+      f.title = get("title");
+      f.detail = get("detail");
+      f.role = get("role");
+      f.party = get("party");
+      f.owner = get("owner");
+      f.mitigation = get("mitigation");
+      f.accepted_by = get("accepted by");
+      f.accepted_role = get("accepted role");
+      f.accepted_at = get("accepted at");
+      f.expires_on = get("expires on");
+      f.created_at = get("created at");
+      b.findings.push_back(std::move(f));
+    }
+  }
   // Each approval's basis, by the approval's row number on _approvals.
   if (const wbk::Sheet* bs = wb.find_sheet("_basis")) {
     int r = 1;

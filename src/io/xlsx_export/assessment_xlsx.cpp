@@ -6,6 +6,8 @@
 #include <map>
 #include <set>
 
+#include "core/csv.hpp"
+
 namespace tom::io::xlsx_export {
 
 using namespace tom::domain;
@@ -140,7 +142,7 @@ Status write_assessment_xlsx(const std::string& path, const Template& t, const s
   lxw_workbook* wb = workbook_new(tmp.c_str());
   if (!wb) return Error::invalid("cannot create " + tmp);
   Writer w(wb);
-  std::set<std::string> used = {"cover", "results", "_approvals", "_basis", "_lists", "_tom"};
+  std::set<std::string> used = {"cover", "results", "_approvals", "_basis", "_findings", "_lists", "_tom"};
   std::map<std::string, std::string> party_names;
   for (const auto& p : t.parties) party_names[p.id] = p.name;
 
@@ -259,15 +261,54 @@ Status write_assessment_xlsx(const std::string& path, const Template& t, const s
     put(results, rr++, 2, d.explanation, w.wrap_);
   }
   ++rr;
-  const char* fh[] = {"Finding", "Kind", "Explanation", "For"};
-  for (int c = 0; c < 4; ++c) put(results, rr, c, fh[c], w.header_);
+  // Every finding: what the rules raise now, with what people recorded against it (acceptance, expiry,
+  // mitigation), and the findings people recorded by hand.
+  const char* fh[] = {"Finding", "Kind",        "Explanation", "For",       "Party",
+                      "Status",  "Accepted by", "Expires",     "Mitigation"};
+  for (int c = 0; c < 9; ++c) put(results, rr, c, fh[c], w.header_);
   ++rr;
+  std::map<std::string, const Finding*> stored;
+  for (const auto& f : b.findings) stored[f.key] = &f;
+  auto finding_row = [&](const std::string& key, const std::string& kind, const std::string& explanation,
+                         const std::string& role, const std::string& party, const Finding* s) {
+    std::string cells[] = {key,
+                           kind,
+                           explanation,
+                           role,
+                           party,
+                           s ? to_string(s->status) : "open",
+                           s ? s->accepted_by : "",
+                           s ? s->expires_on : "",
+                           s ? s->mitigation : ""};
+    for (int c = 0; c < 9; ++c) put(results, rr, c, cells[c], c == 2 ? w.wrap_ : nullptr);
+    ++rr;
+  };
+  std::set<std::string> shown;
   for (const auto& f : ev.findings) {
-    put(results, rr, 0, f.key());
-    put(results, rr, 1, to_string(f.spec.kind));
-    put(results, rr, 2, f.explanation, w.wrap_);
-    put(results, rr++, 3, f.spec.role);
+    auto it = stored.find(f.key());
+    finding_row(f.key(), to_string(f.spec.kind), f.explanation, f.spec.role, f.spec.party,
+                it == stored.end() ? nullptr : it->second);
+    shown.insert(f.key());
   }
+  for (const auto& f : b.findings)
+    if (!shown.count(f.key) && f.key.rfind("rule:", 0) != 0)
+      finding_row(f.key, f.kind, f.title + (f.detail.empty() ? "" : ": " + f.detail), f.role, f.party, &f);
+
+  // The stored findings whole, read back by the importer.
+  lxw_worksheet* fs = workbook_add_worksheet(wb, "_findings");
+  const char* sh[] = {"Key",         "Kind",          "Item",        "Title",      "Detail",
+                      "Role",        "Party",         "Owner",       "Mitigation", "Status",
+                      "Accepted by", "Accepted role", "Accepted at", "Expires on", "Created at"};
+  for (int c = 0; c < 15; ++c) put(fs, 0, c, sh[c], w.header_);
+  int fr = 1;
+  for (const auto& f : b.findings) {
+    std::string cells[] = {f.key,         f.kind,          f.item_id,     f.title,      f.detail,
+                           f.role,        f.party,         f.owner,       f.mitigation, to_string(f.status),
+                           f.accepted_by, f.accepted_role, f.accepted_at, f.expires_on, f.created_at};
+    for (int c = 0; c < 15; ++c) put(fs, fr, c, cells[c]);
+    ++fr;
+  }
+  worksheet_hide(fs);
   worksheet_set_column(results, 0, 0, 30, nullptr);
   worksheet_set_column(results, 2, 2, 90, nullptr);
 
@@ -328,12 +369,7 @@ Status write_assessment_xlsx(const std::string& path, const Template& t, const s
 }
 
 std::string assessment_csv(const Template& t, const store::AssessmentBundle& b) {
-  auto q = [](const std::string& s) {
-    if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-    std::string out = "\"";
-    for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return out + "\"";
-  };
+  auto q = [](const std::string& s) { return csv_field(s); };
   std::string out = "section,item,party,obligation,value,note,reference,author,updated_at\r\n";
   for (const auto& s : t.sections)
     for (const auto& i : s.items) {
