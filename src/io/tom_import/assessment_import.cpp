@@ -28,6 +28,12 @@ std::optional<std::string> canonical(const Template& t, const Item& item, const 
   return std::nullopt;
 }
 
+// A record's value under a (lower-case) header, or "".
+std::string cell(const std::map<std::string, std::string>& rec, const char* key) {
+  auto it = rec.find(key);
+  return it == rec.end() ? std::string() : it->second;
+}
+
 // Rows of a simple table sheet written by the exporter: the header row, then one record per row.
 std::vector<std::map<std::string, std::string>> table(const wbk::Sheet& s) {
   std::vector<std::map<std::string, std::string>> out;
@@ -171,10 +177,7 @@ Result<AssessmentImport> import_assessment(const wbk::Workbook& wb, const std::s
     for (const auto& rec : table(*ap)) {
       ++r;
       Approval a;
-      auto get = [&](const char* k) {
-        auto it = rec.find(k);
-        return it == rec.end() ? std::string() : it->second;
-      };
+      auto get = [&](const char* k) { return cell(rec, k); };
       a.phase = get("phase");
       if (!tmpl.find_phase(a.phase)) {
         problem("_approvals", r, "", "unknown phase '" + a.phase + "'");
@@ -202,10 +205,7 @@ Result<AssessmentImport> import_assessment(const wbk::Workbook& wb, const std::s
     int r = 1;
     for (const auto& rec : table(*fs)) {
       ++r;
-      auto get = [&](const char* k) {
-        auto it = rec.find(k);
-        return it == rec.end() ? std::string() : it->second;
-      };
+      auto get = [&](const char* k) { return cell(rec, k); };
       Finding f;
       f.key = get("key");
       f.kind = get("kind");
@@ -241,10 +241,7 @@ Result<AssessmentImport> import_assessment(const wbk::Workbook& wb, const std::s
     int r = 1;
     for (const auto& rec : table(*bs)) {
       ++r;
-      auto get = [&](const char* k) {
-        auto it = rec.find(k);
-        return it == rec.end() ? std::string() : it->second;
-      };
+      auto get = [&](const char* k) { return cell(rec, k); };
       auto at = std::find(approval_rows.begin(), approval_rows.end(), std::atoi(get("approval").c_str()));
       if (at == approval_rows.end()) {
         problem("_basis", r, get("item"), "names no approval row '" + get("approval") + "'");
