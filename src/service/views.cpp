@@ -1,6 +1,7 @@
 #include "service/views.hpp"
 
 #include "core/clock.hpp"
+#include "store/records.hpp"
 
 namespace tom::service {
 
@@ -43,23 +44,10 @@ json::object answer_json(const Answer& a) {
 }
 
 json::object finding_json(const Finding& f) {
-  return {{"id", f.id},
-          {"key", f.key},
-          {"kind", f.kind},
-          {"item", f.item_id},
-          {"title", f.title},
-          {"detail", f.detail},
-          {"role", f.role},
-          {"party", f.party},
-          {"owner", f.owner},
-          {"mitigation", f.mitigation},
-          {"status", to_string(f.status)},
-          {"accepted_by", f.accepted_by},
-          {"accepted_role", f.accepted_role},
-          {"accepted_at", f.accepted_at},
-          {"expires_on", f.expires_on},
-          {"created_at", f.created_at},
-          {"version", f.version}};
+  // The audit trail's record of a finding, with the id the API addresses it by.
+  json::object o = store::finding_payload(f);
+  o["id"] = f.id;
+  return o;
 }
 
 json::object approval_json(const Approval& a) {
