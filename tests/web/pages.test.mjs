@@ -2,23 +2,16 @@
 // any page; screenshots go to build/web-artifacts.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  demoDatabase, startServer, launchBrowser, signIn, axe, screenshot, fitsPhone, errorLinksResolve, assertInWords, api,
+import { demoServerAndBrowser, stopAll,
+  signIn, axe, screenshot, fitsPhone, errorLinksResolve, assertInWords, api,
   missingCount, plural,
 } from './support.mjs';
 
 let server;
 let browser;
 
-before(async () => {
-  server = await startServer(demoDatabase());
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+before(async () => ({ server, browser } = await demoServerAndBrowser()));
+after(() => stopAll({ server, browser }));
 
 // Every page: no axe-core violation, error summary links that lead somewhere, and no sideways scrolling on a
 // 390 px phone (screenshots at 1280 and 390 px).

@@ -4,20 +4,13 @@
 // NHS.UK components started from /assets.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { demoDatabase, startServer, launchBrowser, password } from './support.mjs';
+import { demoServerAndBrowser, stopAll, password } from './support.mjs';
 
 let server;
 let browser;
 
-before(async () => {
-  server = await startServer(demoDatabase());
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+before(async () => ({ server, browser } = await demoServerAndBrowser()));
+after(() => stopAll({ server, browser }));
 
 async function signInWithNext(next) {
   const page = await browser.newPage();

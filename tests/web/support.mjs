@@ -119,3 +119,14 @@ export async function missingCount(page, url, id, party) {
 }
 
 export const plural = (n) => `${n} item${n === 1 ? '' : 's'}`;
+
+// A demo database served by `tom serve`, and Debian's Chromium: what every browser test file starts from.
+export async function demoServerAndBrowser() {
+  const server = await startServer(demoDatabase());
+  const browser = await launchBrowser();
+  return { server, browser };
+}
+export async function stopAll({ server, browser }) {
+  await browser?.close();
+  await server?.stop();
+}

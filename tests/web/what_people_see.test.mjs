@@ -3,23 +3,16 @@
 // person's CSRF token anywhere but their own forms. Expected values come from the JSON API, not from here.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  demoDatabase, startServer, launchBrowser, signIn, axe, screenshot, fitsPhone, errorLinksResolve, assertInWords,
+import { demoServerAndBrowser, stopAll,
+  signIn, axe, screenshot, fitsPhone, errorLinksResolve, assertInWords,
   api, missingCount, plural,
 } from './support.mjs';
 
 let server;
 let browser;
 
-before(async () => {
-  server = await startServer(demoDatabase());
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+before(async () => ({ server, browser } = await demoServerAndBrowser()));
+after(() => stopAll({ server, browser }));
 
 async function signedIn(email) {
   const context = await browser.newContext();
