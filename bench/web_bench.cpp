@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "api/api.hpp"
+#include "app/directory.hpp"
 #include "io/template_file.hpp"
 #include "web/web.hpp"
 
@@ -19,10 +20,11 @@ using namespace tom;
 int main() {
   std::string db = (std::filesystem::temp_directory_path() / "tom-web-bench.db").string();
   for (const char* s : {"", "-wal", "-shm"}) std::filesystem::remove(db + s);
-  auto store = store::open_store(db);
-  if (!store) return std::printf("cannot open %s\n", db.c_str()), 1;
-  service::Workbench wb(**store);
-  service::Identity identity(**store);
+  auto opened = app::Workbench::open(db, app::Workbench::default_audit_key_file(db));
+  if (!opened) return std::printf("cannot open %s\n", db.c_str()), 1;
+  app::Workbench& wb = **opened;
+  app::Identity identity(wb);
+  const domain::Caller bench = domain::local_operator("bench");
   http::Metrics metrics;
   api::Api api(wb, identity, metrics);
   web::add_pages(api);
@@ -46,14 +48,14 @@ int main() {
        "central}}\n";
   auto t = io::parse_template_yaml(y, "bench300.yaml");
   if (!t || !wb.add_template(*t, "bench").ok()) return std::printf("bad template\n"), 1;
-  auto org = (*store)->add_organisation({0, "Bench Supplier", "", "supplier"}, "bench");
+  auto org = app::add_organisation(wb, bench, {0, "Bench Supplier", "", "supplier"});
   domain::Assessment a;
   a.template_id = "bench300";
   a.template_version = "1";
   a.product = "Bench";
   a.custodian = "supplier";
   a.participants.push_back({"supplier", org->id});
-  auto created = (*store)->create_assessment(a, "bench");
+  auto created = wb.create_assessment(a, "bench");
   const char* values[] = {"Compliant", "Semi-compliant", "Non-compliant", "N/a"};
   for (int i = 0; i < 300; ++i)
     (void)wb.answer(created->id, "R-" + std::to_string(i), values[i % 4],

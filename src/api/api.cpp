@@ -1,9 +1,7 @@
 #include "api/api.hpp"
 
-#include <sodium.h>
-
+#include "app/views.hpp"
 #include "core/text.hpp"
-#include "service/views.hpp"
 
 namespace tom::api {
 
@@ -138,13 +136,12 @@ Response created(const json::value& v) {
   return Response::json(201, v);
 }
 
-Api::Api(service::Workbench& workbench, service::Identity& identity, http::Metrics& metrics,
-         ApiOptions options)
-    : wb_(workbench), store_(workbench.store()), identity_(identity), metrics_(metrics), options_(options) {
+Api::Api(app::Workbench& workbench, app::Identity& identity, http::Metrics& metrics, ApiOptions options)
+    : wb_(workbench), identity_(identity), metrics_(metrics), options_(options) {
   public_route("GET", "/health", "Liveness: the process answers and its database responds", [this](Request&) {
-    auto t = store_.list_templates();
-    if (!t.ok()) return Response::error(503, "unavailable", "the database does not respond");
-    return Response::json(200, json::object{{"status", "ok"}, {"database", store_.kind()}});
+    auto kind = app::health(wb_);
+    if (!kind) return Response::error(kind.error());
+    return Response::json(200, json::object{{"status", "ok"}, {"database", *kind}});
   });
   public_route("GET", "/metrics", "Counters and latencies in the Prometheus text format", [this](Request&) {
     return Response::text(200, metrics_.render(), "text/plain; version=0.0.4");
@@ -198,20 +195,15 @@ void Api::route(const std::string& method, const std::string& pattern, const std
   router_.add(std::move(r));
 }
 
-Result<service::Authenticated> Api::caller_of(Request& req, bool unsafe) {
-  if (auto* admitted = std::any_cast<service::Authenticated>(&req.admitted)) return *admitted;
+Result<app::Authenticated> Api::caller_of(Request& req, bool unsafe) {
+  if (auto* admitted = std::any_cast<app::Authenticated>(&req.admitted)) return *admitted;
   std::string bearer;
   std::string authz = req.header("authorization");
   if (authz.rfind("Bearer ", 0) == 0) bearer = authz.substr(7);
   TOM_ASSIGN(auto auth, identity_.authenticate(req.cookie("tom_session"), bearer));
   // Cookies ride along with cross-site requests; a change needs the session's CSRF token too.
-  if (unsafe && auth.kind == "session") {
-    std::string sent = req.header("x-csrf-token");
-    const std::string& want = auth.csrf_token;
-    if (sent.size() != want.size() || sodium_memcmp(sent.data(), want.data(), want.size()) != 0)
-      return Error{
-          ErrorCode::kForbidden, "the request lacks the session's CSRF token (X-CSRF-Token)", {}, {}};
-  }
+  if (unsafe && !app::Identity::csrf_matches(auth, req.header("x-csrf-token")))
+    return Error::forbidden("the request lacks the session's CSRF token (X-CSRF-Token)");
   return auth;
 }
 
@@ -241,18 +233,23 @@ http::Admission Api::admit(Request& req) {
 Result<Loaded> Api::readable(Call& call, const std::string& param) {
   auto id = id_param(call.req, param);
   if (!id) return std::move(id).error();
-  auto a = store_.get_assessment(*id);
-  if (!a.ok() || !domain::may_read(call.caller(), *a))
-    return Error::not_found("there is no assessment " + std::to_string(*id) + " you can see");
-  TOM_ASSIGN(auto t, wb_.load_template(a->template_id, a->template_version));
-  return Loaded{std::move(a).value(), std::move(t)};
+  return app::open_assessment(wb_, call.caller(), *id);
 }
 
-Result<std::shared_ptr<const service::CheckReport>> Api::check_of(const Loaded& l,
-                                                                  const domain::CompletenessFilter& f) {
+std::string Api::session_cookie(const std::string& token) const {
+  return "tom_session=" + token + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=43200" +
+         (options_.secure_cookies ? "; Secure" : "");
+}
+
+std::string Api::cleared_session_cookie() {
+  return "tom_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0";
+}
+
+Result<std::shared_ptr<const app::CheckReport>> Api::check_of(const Loaded& l,
+                                                              const domain::CompletenessFilter& f) {
   if (f.phase.empty() && f.party.empty()) return wb_.check_cached(l.assessment.id);
-  TOM_ASSIGN(service::CheckReport r, wb_.check(l.assessment.id, f));
-  return std::make_shared<const service::CheckReport>(std::move(r));
+  TOM_ASSIGN(app::CheckReport r, wb_.check(l.assessment.id, f));
+  return std::make_shared<const app::CheckReport>(std::move(r));
 }
 
 }  // namespace tom::api

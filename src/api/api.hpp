@@ -1,5 +1,5 @@
 #pragma once
-// The JSON API (docs/api.md): a pure Request -> Response function over the workbench, identity and store. The
+// The JSON API (docs/api.md): a pure Request -> Response function over the application layer (src/app). The
 // transport (http/server) calls handle(); nothing here does network I/O. Handlers are grouped by resource in
 // api_*.cpp; this file holds what they share: authentication, CSRF, strict JSON bodies, access checks.
 #include <boost/json.hpp>
@@ -10,10 +10,11 @@
 #include <optional>
 #include <string>
 
+#include "app/identity.hpp"
+#include "app/reading.hpp"
+#include "app/workbench.hpp"
 #include "http/metrics.hpp"
 #include "http/router.hpp"
-#include "service/identity.hpp"
-#include "service/workbench.hpp"
 
 namespace tom::api {
 
@@ -26,7 +27,7 @@ struct ApiOptions {
 // One authenticated call.
 struct Call {
   http::Request& req;
-  service::Authenticated auth;
+  app::Authenticated auth;
   const domain::Caller& caller() const { return auth.caller; }
   std::string actor() const { return auth.caller.user.email; }
 };
@@ -52,15 +53,11 @@ class Body {
 };
 
 // An assessment the caller may read, with its template and rules.
-struct Loaded {
-  domain::Assessment assessment;
-  service::LoadedTemplate tmpl;
-};
+using Loaded = app::Opened;
 
 class Api {
  public:
-  Api(service::Workbench& workbench, service::Identity& identity, http::Metrics& metrics,
-      ApiOptions options = {});
+  Api(app::Workbench& workbench, app::Identity& identity, http::Metrics& metrics, ApiOptions options = {});
 
   http::Response handle(http::Request& req);
   // The transport's check from the header alone: the route's body limit, or the answer without reading the
@@ -70,12 +67,16 @@ class Api {
   static constexpr size_t kAnonymousBodyLimit = 16 * 1024;
   // The caller: the one admit() authenticated, else from the session cookie or bearer token. A change made
   // with a session cookie needs the session's CSRF token in X-CSRF-Token. Errors are the API's responses.
-  Result<service::Authenticated> caller_of(http::Request& req, bool unsafe);
+  Result<app::Authenticated> caller_of(http::Request& req, bool unsafe);
   const http::Router& router() const { return router_; }
-  // Lets the web pages (src/web) share the router, store and identity.
+  // The Set-Cookie value that starts a session (Secure unless the server was started with
+  // --insecure-cookies), the same for the API's sign-in and the sign-in page.
+  std::string session_cookie(const std::string& token) const;
+  static std::string cleared_session_cookie();
+  // Lets the web pages (src/web) share the router, workbench and identity.
   void add_route(http::Route r) { router_.add(std::move(r)); }
-  service::Workbench& workbench() { return wb_; }
-  service::Identity& identity() { return identity_; }
+  app::Workbench& workbench() { return wb_; }
+  app::Identity& identity() { return identity_; }
   json::object openapi() const;
 
  private:
@@ -93,10 +94,10 @@ class Api {
 
   // 404 when the assessment does not exist or the caller may not read it (no existence leak).
   Result<Loaded> readable(Call& call, const std::string& id_param);
-  // Findings as the rules and people left them, merged (service::merge_findings).
+  // Findings as the rules and people left them, merged (app::merge_findings).
   // Unfiltered checks are shared from the workbench's cache (valid until anything is written).
-  Result<std::shared_ptr<const service::CheckReport>> check_of(const Loaded& l,
-                                                               const domain::CompletenessFilter& f = {});
+  Result<std::shared_ptr<const app::CheckReport>> check_of(const Loaded& l,
+                                                           const domain::CompletenessFilter& f = {});
   json::object assessment_detail(Call& call, const Loaded& l);
 
   // Rendered sections (everything but the caller's `editable` flags), reused until anything is written.
@@ -111,9 +112,8 @@ class Api {
   std::mutex section_mu_;
   std::map<std::pair<int64_t, std::string>, std::shared_ptr<const RenderedSection>> sections_;
 
-  service::Workbench& wb_;
-  store::Store& store_;
-  service::Identity& identity_;
+  app::Workbench& wb_;
+  app::Identity& identity_;
   http::Metrics& metrics_;
   ApiOptions options_;
   http::Router router_;

@@ -1,9 +1,9 @@
 // Assessments: list, create, read, sections, answers (with optimistic concurrency) and the completeness
 // check.
 #include "api/api.hpp"
+#include "app/views.hpp"
 #include "core/clock.hpp"
 #include "domain/workflow.hpp"
-#include "service/views.hpp"
 
 namespace tom::api {
 
@@ -34,15 +34,13 @@ Result<int64_t> if_match(const Request& r) {
 
 json::object Api::assessment_detail(Call& call, const Loaded& l) {
   const Template& t = *l.tmpl.tmpl;
-  json::object o = service::assessment_json(l.assessment);
+  json::object o = app::assessment_json(l.assessment);
   json::array parts;
-  for (const auto& p : l.assessment.participants) {
-    auto org = store_.get_organisation(p.organisation_id);
+  for (const auto& p : app::participants(wb_, l.assessment))
     parts.push_back(json::object{{"party", p.party},
                                  {"organisation_id", p.organisation_id},
-                                 {"organisation", org ? org->name : ""},
-                                 {"ods_code", org ? org->ods_code : ""}});
-  }
+                                 {"organisation", p.organisation.name},
+                                 {"ods_code", p.organisation.ods_code}});
   o["participants"] = std::move(parts);
   json::array custody;
   for (const auto& p : t.custody) custody.emplace_back(p);
@@ -62,10 +60,10 @@ json::object Api::assessment_detail(Call& call, const Loaded& l) {
       ph.push_back(json::object{{"phase", s.phase->id},
                                 {"name", s.phase->name},
                                 {"state", to_string(s.state)},
-                                {"changed_since_approval", service::changes_json(s.changed)}});
+                                {"changed_since_approval", app::changes_json(s.changed)}});
     o["phases"] = std::move(ph);
     std::vector<GateFinding> gf;
-    for (const auto& f : service::merge_findings(**report, today_utc()))
+    for (const auto& f : app::merge_findings(**report, today_utc()))
       gf.push_back({f.key, f.kind, f.title, f.status == "accepted" || f.status == "resolved"});
     Gate g = go_live_gate(t, phases, (*report)->answers, gf);
     json::array reasons;
@@ -77,16 +75,15 @@ json::object Api::assessment_detail(Call& call, const Loaded& l) {
 
 void Api::assessment_routes() {
   route("GET", "/api/v1/assessments", "The assessments you may read, with completeness", [this](Call& call) {
-    auto list = store_.list_assessments();
+    auto list = app::list_assessments(wb_, call.caller());
     if (!list) return Response::error(list.error());
     json::array out;
-    for (const auto& a : *list) {
-      if (!may_read(call.caller(), a)) continue;
-      json::object o = service::assessment_json(a);
-      if (auto r = wb_.check(a.id, {}); r.ok()) {
-        o["complete"] = r->completeness.complete();
-        o["required"] = r->completeness.required;
-        o["answered"] = r->completeness.answered;
+    for (const auto& row : *list) {
+      json::object o = app::assessment_json(row.assessment);
+      if (row.checked) {
+        o["complete"] = row.complete;
+        o["required"] = row.required;
+        o["answered"] = row.answered;
       }
       out.push_back(std::move(o));
     }
@@ -173,7 +170,7 @@ void Api::assessment_routes() {
             return Response::error(
                 404, "not_found",
                 "template " + t.ref() + " has no section '" + call.req.params["section"] + "'");
-          auto revision = store_.revision();
+          auto revision = app::revision(wb_);
           if (!revision) return Response::error(revision.error());
           std::shared_ptr<const RenderedSection> rendered;
           auto key = std::make_pair(l->assessment.id, s->id);
@@ -216,7 +213,7 @@ void Api::assessment_routes() {
               o["in_scope"] = (*report)->evaluation.out_of_scope.count(item.id) == 0;
               auto a = (*report)->answers.find(item.id);
               o["answer"] = a == (*report)->answers.end() ? json::value(nullptr)
-                                                          : json::value(service::answer_json(a->second));
+                                                          : json::value(app::answer_json(a->second));
               o["missing"] = missing.count(item.id) ? json::value(missing[item.id]) : json::value(nullptr);
               json::array results;
               for (const auto* f : by_item[item.id])
@@ -253,10 +250,10 @@ void Api::assessment_routes() {
   route("GET", "/api/v1/assessments/{id}/answers", "Every answer", [this](Call& call) {
     auto l = readable(call, "id");
     if (!l) return Response::error(l.error());
-    auto answers = store_.get_answers(l->assessment.id);
+    auto answers = app::answers(wb_, *l);
     if (!answers) return Response::error(answers.error());
     json::array out;
-    for (const auto& [_, a] : *answers) out.push_back(service::answer_json(a));
+    for (const auto& [_, a] : *answers) out.push_back(app::answer_json(a));
     return Response::json(200, out);
   });
 
@@ -267,12 +264,12 @@ void Api::assessment_routes() {
           const std::string& item = call.req.params["item"];
           if (!l->tmpl.tmpl->find_item(item))
             return Response::error(404, "not_found", "template has no item '" + item + "'");
-          auto answers = store_.get_answers(l->assessment.id);
+          auto answers = app::answers(wb_, *l);
           if (!answers) return Response::error(answers.error());
           auto it = answers->find(item);
           if (it == answers->end())
             return Response::error(404, "not_found", "item " + item + " is not answered yet");
-          return Response::json(200, service::answer_json(it->second)).with("ETag", etag(it->second.version));
+          return Response::json(200, app::answer_json(it->second)).with("ETag", etag(it->second.version));
         });
 
   route(
@@ -294,23 +291,21 @@ void Api::assessment_routes() {
         if (auto st = body->done(); !st) return Response::error(st.error());
         auto expected = if_match(call.req);
         if (!expected) return Response::error(expected.error());
-        if (std::string why = why_not_answer(call.caller(), t, l->assessment, *item); !why.empty())
-          return Response::error(403, "forbidden", why);
-        auto saved = wb_.answer(l->assessment.id, item_id, value, note, reference, *expected, call.actor());
+        auto saved = app::answer(wb_, call.caller(), *l, item_id, value, note, reference, *expected);
         if (!saved) {
           Response r = Response::error(saved.error());
           if (saved.error().code == ErrorCode::kConflict) {
             // Show what is there now, so the person can choose.
-            auto answers = store_.get_answers(l->assessment.id);
+            auto answers = app::answers(wb_, *l);
             json::value body_json = json::parse(r.body);
             if (answers && answers->count(item_id)) {
-              body_json.as_object()["current"] = service::answer_json(answers->at(item_id));
+              body_json.as_object()["current"] = app::answer_json(answers->at(item_id));
               r = Response::json(409, body_json).with("ETag", etag(answers->at(item_id).version));
             }
           }
           return r;
         }
-        return Response::json(200, service::answer_json(*saved)).with("ETag", etag(saved->version));
+        return Response::json(200, app::answer_json(*saved)).with("ETag", etag(saved->version));
       },
       "json");
 
@@ -321,7 +316,7 @@ void Api::assessment_routes() {
           CompletenessFilter f{call.req.query["phase"], call.req.query["party"]};
           auto report = check_of(*l, f);
           if (!report) return Response::error(report.error());
-          return Response::json(200, service::check_json(**report));
+          return Response::json(200, app::check_json(**report));
         });
 }
 

@@ -1,6 +1,7 @@
 // Sign-in, the caller, API tokens, users and organisations.
 #include "api/api.hpp"
-#include "service/views.hpp"
+#include "app/directory.hpp"
+#include "app/views.hpp"
 
 namespace tom::api {
 
@@ -20,7 +21,7 @@ json::object user_json(const User& u) {
           {"roles", roles}};
 }
 
-json::object token_json(const service::TokenInfo& t) {
+json::object token_json(const app::TokenInfo& t) {
   return {{"id", t.id}, {"name", t.name}, {"created_at", t.created_at}, {"expires_at", t.expires_at}};
 }
 
@@ -41,9 +42,7 @@ void Api::identity_routes() {
             r.with("Retry-After", signed_in.error().detail);
           return r;
         }
-        std::string cookie = "tom_session=" + signed_in->token +
-                             "; Path=/; HttpOnly; SameSite=Strict; Max-Age=43200" +
-                             (options_.secure_cookies ? "; Secure" : "");
+        std::string cookie = session_cookie(signed_in->token);
         return Response::json(200, json::object{{"user", user_json(signed_in->user)},
                                                 {"csrf_token", signed_in->csrf_token}})
             .with("Set-Cookie", cookie);
@@ -51,16 +50,15 @@ void Api::identity_routes() {
       "json");
 
   route("DELETE", "/api/v1/session", "Sign out", [this](Call& call) {
-    (void)store_.delete_session(call.auth.token_hash);
-    return Response::empty(204).with("Set-Cookie",
-                                     "tom_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+    (void)identity_.sign_out(call.auth);
+    return Response::empty(204).with("Set-Cookie", cleared_session_cookie());
   });
 
   route("GET", "/api/v1/me", "The signed-in user and their organisation", [](Call& call) {
-    return Response::json(
-        200, json::object{{"user", user_json(call.caller().user)},
-                          {"organisation", service::organisation_json(call.caller().organisation)},
-                          {"csrf_token", call.auth.csrf_token}});
+    return Response::json(200,
+                          json::object{{"user", user_json(call.caller().user)},
+                                       {"organisation", app::organisation_json(call.caller().organisation)},
+                                       {"csrf_token", call.auth.csrf_token}});
   });
 
   route(
@@ -72,13 +70,13 @@ void Api::identity_routes() {
         std::string name = body->str("name", true);
         auto days = body->integer("expires_in_days");
         if (auto st = body->done(); !st) return Response::error(st.error());
-        if (days && (*days < 1 || *days > service::Identity::kMaxTokenDays))
+        if (days && (*days < 1 || *days > app::Identity::kMaxTokenDays))
           return Response::error(Error::invalid(
               "the request body is not valid",
               {Problem{{"", "", 0, "expires_in_days", ""},
-                       "must be from 1 to " + std::to_string(service::Identity::kMaxTokenDays) + " days"}}));
+                       "must be from 1 to " + std::to_string(app::Identity::kMaxTokenDays) + " days"}}));
         auto made = identity_.create_api_token(
-            call.caller().user, name, static_cast<int>(days.value_or(service::Identity::kDefaultTokenDays)));
+            call.caller().user, name, static_cast<int>(days.value_or(app::Identity::kDefaultTokenDays)));
         if (!made) return Response::error(made.error());
         json::object out = token_json(made->info);
         out["token"] = made->token;
@@ -102,19 +100,16 @@ void Api::identity_routes() {
   });
 
   route("GET", "/api/v1/users", "Users: your organisation's (administrators: everyone)", [this](Call& call) {
-    auto users = store_.list_users();
+    auto users = app::people(wb_, call.caller());
     if (!users) return Response::error(users.error());
     json::array out;
-    for (const auto& u : *users)
-      if (call.caller().admin() || u.organisation_id == call.caller().organisation.id)
-        out.push_back(user_json(u));
+    for (const auto& u : *users) out.push_back(user_json(u));
     return Response::json(200, out);
   });
 
   route(
       "POST", "/api/v1/users", "Add a user (administrators)",
       [this](Call& call) {
-        if (!call.caller().admin()) return Response::error(403, "forbidden", "only administrators add users");
         auto body = Body::parse(call.req, {"email", "name", "password", "organisation_id", "roles"});
         if (!body) return Response::error(body.error());
         User u;
@@ -124,40 +119,30 @@ void Api::identity_routes() {
         u.organisation_id = body->integer("organisation_id", true).value_or(0);
         u.roles = body->strs("roles");
         if (auto st = body->done(); !st) return Response::error(st.error());
-        auto added = identity_.create_user(u, password, call.actor());
+        auto added = app::add_person(identity_, call.caller(), u, password);
         if (!added) return Response::error(added.error());
         return created(user_json(*added));
       },
       "json");
 
   route("GET", "/api/v1/organisations", "Organisations that play parties", [this](Call&) {
-    auto orgs = store_.list_organisations();
+    auto orgs = app::organisations(wb_);
     if (!orgs) return Response::error(orgs.error());
     json::array out;
-    for (const auto& o : *orgs) out.push_back(service::organisation_json(o));
+    for (const auto& o : *orgs) out.push_back(app::organisation_json(o));
     return Response::json(200, out);
   });
 
   route(
       "POST", "/api/v1/organisations", "Add an organisation (administrators)",
       [this](Call& call) {
-        if (!call.caller().admin())
-          return Response::error(403, "forbidden", "only administrators add organisations");
         auto body = Body::parse(call.req, {"name", "ods_code", "type"});
         if (!body) return Response::error(body.error());
         Organisation o{0, body->str("name", true), body->str("ods_code"), body->str("type")};
         if (auto st = body->done(); !st) return Response::error(st.error());
-        static const std::set<std::string> types = {"supplier", "nhs-trust", "gp-practice", "icb", "central",
-                                                    "other",    ""};
-        if (!types.count(o.type))
-          return Response::error(
-              Error::invalid("the request body is not valid",
-                             {Problem{{"", "", 0, "type", ""},
-                                      "must be supplier, nhs-trust, gp-practice, icb, central or other"}}));
-        if (o.type.empty()) o.type = "other";
-        auto added = store_.add_organisation(o, call.actor());
+        auto added = app::add_organisation(wb_, call.caller(), o);
         if (!added) return Response::error(added.error());
-        return created(service::organisation_json(*added));
+        return created(app::organisation_json(*added));
       },
       "json");
 }

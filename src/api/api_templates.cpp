@@ -10,7 +10,7 @@ using http::Response;
 
 void Api::template_routes() {
   route("GET", "/api/v1/templates", "Template summaries", [this](Call&) {
-    auto list = store_.list_templates();
+    auto list = app::list_templates(wb_);
     if (!list) return Response::error(list.error());
     json::array out;
     for (const auto& t : *list)

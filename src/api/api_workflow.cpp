@@ -1,33 +1,15 @@
 // The workflow: findings, phases and decisions, the custody chain, the go-live gate, reuse, diff and audit.
 #include "api/api.hpp"
+#include "app/views.hpp"
+#include "app/workflow.hpp"
 #include "core/clock.hpp"
 #include "domain/workflow.hpp"
-#include "service/views.hpp"
-#include "service/workflow.hpp"
 
 namespace tom::api {
 
 using http::Request;
 using http::Response;
 using namespace tom::domain;
-
-namespace {
-
-json::object finding_view_json(const service::FindingView& f) {
-  json::object o{{"key", f.key},
-                 {"kind", f.kind},
-                 {"item", f.item_id},
-                 {"title", f.title},
-                 {"explanation", f.explanation},
-                 {"role", f.role},
-                 {"party", f.party},
-                 {"status", f.status},
-                 {"source", f.from_rules ? "rules" : "person"}};
-  if (f.stored) o["finding"] = service::finding_json(*f.stored);
-  return o;
-}
-
-}  // namespace
 
 void Api::workflow_routes() {
   route("GET", "/api/v1/assessments/{id}/findings", "The findings register: rule findings and people's",
@@ -37,8 +19,8 @@ void Api::workflow_routes() {
           auto report = check_of(*l);
           if (!report) return Response::error(report.error());
           json::array out;
-          for (const auto& f : service::merge_findings(**report, today_utc()))
-            out.push_back(finding_view_json(f));
+          for (const auto& f : app::merge_findings(**report, today_utc()))
+            out.push_back(app::finding_view_json(f));
           return Response::json(200, out);
         });
 
@@ -60,20 +42,9 @@ void Api::workflow_routes() {
         f.mitigation = body->str("mitigation");
         f.detail = body->str("detail");
         if (auto st = body->done(); !st) return Response::error(st.error());
-        if (!finding_kind_from(f.kind))
-          return Response::error(400, "invalid_input",
-                                 "kind must be non-compliance, risk, escalation or review");
-        if (!f.item_id.empty() && !l->tmpl.tmpl->find_item(f.item_id))
-          return Response::error(400, "invalid_input", "there is no item '" + f.item_id + "'");
-        if (std::string why = why_not_record_finding(call.caller(), l->assessment); !why.empty())
-          return Response::error(403, "forbidden", why);
-        f.key = "manual:" + now_utc_iso() + ":" + call.caller().user.email;
-        f.party = parties_of(call.caller(), l->assessment).empty()
-                      ? ""
-                      : parties_of(call.caller(), l->assessment).front();
-        auto saved = store_.save_finding(f, call.actor());
+        auto saved = app::record_finding(wb_, call.caller(), *l, f);
         if (!saved) return Response::error(saved.error());
-        return created(service::finding_json(*saved));
+        return created(app::finding_json(*saved));
       },
       "json");
 
@@ -84,10 +55,10 @@ void Api::workflow_routes() {
     if (!body) return Response::error(body.error());
     std::string by = body->str("by"), expires = body->str("expires_on"), mitigation = body->str("mitigation");
     if (auto st = body->done(); !st) return Response::error(st.error());
-    auto f = service::settle_finding(wb_, call.caller(), l->assessment,
-                                     {call.req.params["key"], accept, by, expires, mitigation});
+    auto f = app::settle_finding(wb_, call.caller(), l->assessment,
+                                 {call.req.params["key"], accept, by, expires, mitigation});
     if (!f) return Response::error(f.error());
-    return Response::json(200, service::finding_json(*f));
+    return Response::json(200, app::finding_json(*f));
   };
   route(
       "POST", "/api/v1/assessments/{id}/findings/{key}/accept",
@@ -97,33 +68,32 @@ void Api::workflow_routes() {
       "POST", "/api/v1/assessments/{id}/findings/{key}/resolve", "Mark a finding resolved",
       [settle](Call& call) { return settle(call, false); }, "json");
 
-  route("GET", "/api/v1/assessments/{id}/phases", "Each phase: state, areas and decisions",
-        [this](Call& call) {
-          auto l = readable(call, "id");
-          if (!l) return Response::error(l.error());
-          auto report = check_of(*l);
-          if (!report) return Response::error(report.error());
-          json::array out;
-          for (const auto& s : (*report)->phases()) {
-            json::array areas;
-            for (const auto& d : s.areas)
-              areas.push_back(
-                  json::object{{"area", d.area},
-                               {"decision", d.latest ? json::value(service::approval_json(*d.latest))
-                                                     : json::value(nullptr)}});
-            out.push_back(json::object{
-                {"phase", s.phase->id},
-                {"name", s.phase->name},
-                {"approver", s.phase->approver},
-                {"state", to_string(s.state)},
-                {"certificate", s.certificate},
-                {"submitted_at", s.submitted ? json::value(s.submitted->at) : json::value(nullptr)},
-                {"areas", areas},
-                {"reopened", s.reopened},
-                {"changed_since_approval", service::changes_json(s.changed)}});
-          }
-          return Response::json(200, out);
-        });
+  route(
+      "GET", "/api/v1/assessments/{id}/phases", "Each phase: state, areas and decisions", [this](Call& call) {
+        auto l = readable(call, "id");
+        if (!l) return Response::error(l.error());
+        auto report = check_of(*l);
+        if (!report) return Response::error(report.error());
+        json::array out;
+        for (const auto& s : (*report)->phases()) {
+          json::array areas;
+          for (const auto& d : s.areas)
+            areas.push_back(json::object{
+                {"area", d.area},
+                {"decision", d.latest ? json::value(app::approval_json(*d.latest)) : json::value(nullptr)}});
+          out.push_back(json::object{
+              {"phase", s.phase->id},
+              {"name", s.phase->name},
+              {"approver", s.phase->approver},
+              {"state", to_string(s.state)},
+              {"certificate", s.certificate},
+              {"submitted_at", s.submitted ? json::value(s.submitted->at) : json::value(nullptr)},
+              {"areas", areas},
+              {"reopened", s.reopened},
+              {"changed_since_approval", app::changes_json(s.changed)}});
+        }
+        return Response::json(200, out);
+      });
 
   route(
       "POST", "/api/v1/assessments/{id}/phases/{phase}/submit", "Submit a phase to its approver",
@@ -138,7 +108,7 @@ void Api::workflow_routes() {
           if (!body) return Response::error(body.error());
           if (auto st = body->done(); !st) return Response::error(st.error());
         }
-        auto s = service::submit_phase(wb_, call.caller(), l->assessment, *l->tmpl.tmpl, phase->id);
+        auto s = app::submit_phase(wb_, call.caller(), l->assessment, *l->tmpl.tmpl, phase->id);
         if (!s) return Response::error(s.error());
         return created(json::object{{"phase", phase->id}, {"submitted_at", s->at}, {"by", s->by}});
       },
@@ -169,16 +139,16 @@ void Api::workflow_routes() {
         auto d = decision_from(decision);
         if (!d) return Response::error(400, "invalid_input", "decision must be approved or rejected");
         ap.decision = *d;
-        auto decided = service::decide_phase(wb_, call.caller(), l->assessment, *l->tmpl.tmpl, ap);
+        auto decided = app::decide_phase(wb_, call.caller(), l->assessment, *l->tmpl.tmpl, ap);
         if (!decided) return Response::error(decided.error());
-        return created(service::approval_json(decided->approval));
+        return created(app::approval_json(decided->approval));
       },
       "json");
 
   route("GET", "/api/v1/assessments/{id}/handoffs", "The custody chain's hand-offs", [this](Call& call) {
     auto l = readable(call, "id");
     if (!l) return Response::error(l.error());
-    auto list = store_.list_handoffs(l->assessment.id);
+    auto list = app::handoffs(wb_, *l);
     if (!list) return Response::error(list.error());
     json::array out;
     for (const auto& h : *list)
@@ -200,7 +170,7 @@ void Api::workflow_routes() {
         if (!body) return Response::error(body.error());
         std::string to = body->str("to", true), note = body->str("note");
         if (auto st = body->done(); !st) return Response::error(st.error());
-        auto h = service::hand_off(wb_, call.caller(), l->assessment, *l->tmpl.tmpl, to, note);
+        auto h = app::hand_off(wb_, call.caller(), l->assessment, *l->tmpl.tmpl, to, note);
         if (!h) return Response::error(h.error());
         return created(json::object{
             {"from", h->from_party}, {"to", h->to_party}, {"note", h->note}, {"by", h->by}, {"at", h->at}});
@@ -226,13 +196,13 @@ void Api::workflow_routes() {
         int64_t org = body->integer("organisation_id", true).value_or(0);
         std::string title = body->str("title");
         if (auto st = body->done(); !st) return Response::error(st.error());
-        auto created_a = service::derive(wb_, call.caller(), l->assessment, *l->tmpl.tmpl, org, title);
+        auto created_a = app::derive(wb_, call.caller(), l->assessment, *l->tmpl.tmpl, org, title);
         if (!created_a) return Response::error(created_a.error());
         const auto& d = *created_a;
         json::array carried, reset;
         for (const auto& x : d.carried) carried.emplace_back(x);
         for (const auto& x : d.reset) reset.emplace_back(x);
-        return created(json::object{{"assessment", service::assessment_json(d.assessment)},
+        return created(json::object{{"assessment", app::assessment_json(d.assessment)},
                                     {"derived_from", l->assessment.id},
                                     {"carried", carried},
                                     {"reset_for_review", reset}});
@@ -245,10 +215,10 @@ void Api::workflow_routes() {
           if (!a) return Response::error(a.error());
           auto b = readable(call, "other");
           if (!b) return Response::error(b.error());
-          auto left = store_.get_answers(a->assessment.id), right = store_.get_answers(b->assessment.id);
-          if (!left || !right) return Response::error(Error::internal("cannot read the answers"));
+          auto differences = app::diff(wb_, *a, *b);
+          if (!differences) return Response::error(differences.error());
           json::array out;
-          for (const auto& d : diff_answers(*left, *right))
+          for (const auto& d : *differences)
             out.push_back(json::object{
                 {"item", d.item_id}, {"left", d.left}, {"right", d.right}, {"note_differs", d.note_differs}});
           return Response::json(
@@ -259,45 +229,37 @@ void Api::workflow_routes() {
   route("GET", "/api/v1/assessments/{id}/audit", "The assessment's audit trail", [this](Call& call) {
     auto l = readable(call, "id");
     if (!l) return Response::error(l.error());
-    store::AuditPage page;  // oldest first, 1000 at a time: ?after=SEQ gives the next page
+    domain::AuditPage page;  // oldest first, 1000 at a time: ?after=SEQ gives the next page
     auto after = call.req.query["after"];
     if (!after.empty() && after.find_first_not_of("0123456789") == std::string::npos && after.size() < 18)
       page.after_seq = std::stoll(after);
     page.limit = 1000;
-    auto events = store_.list_assessment_audit(l->assessment.id, page);
+    auto events = app::history(wb_, *l, page);
     if (!events) return Response::error(events.error());
     json::array out;
-    for (const auto& e : *events) out.push_back(service::audit_event_json(e));
+    for (const auto& e : *events) out.push_back(app::audit_event_json(e));
     return Response::json(200, out);
   });
 
   route("GET", "/api/v1/audit", "Every audit event (central reviewers, administrators)", [this](Call& call) {
-    if (!call.caller().admin() &&
-        !(call.caller().central() && call.caller().user.has_role("central-reviewer")))
-      return Response::error(403, "forbidden",
-                             "the whole audit trail is for central reviewers and administrators");
-    store::AuditFilter f;
+    domain::AuditFilter f;
     auto after = call.req.query["after"];
     if (!after.empty() && after.find_first_not_of("0123456789") == std::string::npos && after.size() < 18)
       f.after_seq = std::stoll(after);
     f.limit = 1000;
-    auto events = store_.list_audit(f);
+    auto events = app::whole_audit(wb_, call.caller(), f);
     if (!events) return Response::error(events.error());
     json::array out;
-    for (const auto& e : *events) out.push_back(service::audit_event_json(e));
+    for (const auto& e : *events) out.push_back(app::audit_event_json(e));
     return Response::json(200, out);
   });
 
   route("GET", "/api/v1/audit/verify", "Recompute the audit hash chain", [this](Call& call) {
-    if (!call.caller().admin() &&
-        !(call.caller().central() && call.caller().user.has_role("central-reviewer")))
-      return Response::error(403, "forbidden",
-                             "verifying the audit trail is for central reviewers and administrators");
-    auto report = store_.verify_audit();
+    auto report = app::verify_audit(wb_, call.caller());
     if (!report) return Response::error(report.error());
     json::array problems;
     for (const auto& p : report->problems) problems.emplace_back(p);
-    const store::AuditHead& h = report->head;  // signed: keep it elsewhere to anchor the log (docs/audit.md)
+    const domain::AuditHead& h = report->head;  // signed: keep it elsewhere to anchor the log (docs/audit.md)
     json::object head{{"events", h.events}, {"last_seq", h.last_seq}, {"last_hash", h.last_hash},
                       {"at", h.at},         {"key_id", h.key_id},     {"mac", h.mac}};
     return Response::json(200,

@@ -75,7 +75,6 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
               env("TOM_AUDIT_KEY_FILE"),
               out,
               err,
-              nullptr,
               nullptr};
   size_t i = 0;
   for (; i < args.size(); ++i) {
@@ -119,10 +118,9 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
 }
 
 Status Context::open() {
-  if (store) return ok_status();
-  if (audit_key.empty()) audit_key = store::default_audit_key_file(db);
-  TOM_ASSIGN(store, store::open_store(db, {audit_key}));
-  workbench = std::make_unique<service::Workbench>(*store);
+  if (workbench) return ok_status();
+  if (audit_key.empty()) audit_key = app::Workbench::default_audit_key_file(db);
+  TOM_ASSIGN(workbench, app::Workbench::open(db, audit_key));
   return ok_status();
 }
 
@@ -132,10 +130,7 @@ Result<domain::Caller> Context::caller(const std::string& email) {
         "say who is acting with --as EMAIL (a person in `tom user list`): their roles and "
         "organisation decide what they may do");
   TOM_TRY(open());
-  auto found = store->find_user_by_email(email);
-  if (!found) return Error::not_found("there is no person with the email " + email + " (see tom user list)");
-  TOM_ASSIGN(domain::Organisation org, store->get_organisation(found->first.organisation_id));
-  return domain::Caller{found->first, org};
+  return app::Identity(*workbench).caller_by_email(email);
 }
 
 int Context::fail(const Error& e) {

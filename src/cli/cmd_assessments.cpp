@@ -1,12 +1,12 @@
 // Commands over assessments: organisation, assessment, answer, check, export.
 #include <fstream>
 
+#include "app/views.hpp"
 #include "cli/context.hpp"
 #include "core/clock.hpp"
 #include "core/file.hpp"
 #include "io/assessment_json.hpp"
 #include "io/xlsx_export/assessment_xlsx.hpp"
-#include "service/views.hpp"
 
 namespace tom::cli {
 
@@ -56,7 +56,7 @@ bool wants_help(const std::vector<std::string>& a) {
 }
 
 std::string organisation_name(Context& ctx, int64_t id) {
-  auto o = ctx.store->get_organisation(id);
+  auto o = app::organisation(*ctx.workbench, id);
   return o ? o->name : "organisation " + std::to_string(id);
 }
 
@@ -69,11 +69,11 @@ int cmd_organisation(Context& ctx, const std::vector<std::string>& argv) {
   if (!args) return ctx.usage(args.error().message, kOrgHelp);
   if (auto st = ctx.open(); !st) return ctx.fail(st.error());
   if (argv[0] == "list") {
-    auto list = ctx.store->list_organisations();
+    auto list = app::organisations(*ctx.workbench);
     if (!list) return ctx.fail(list.error());
     if (args->flag("--json")) {
       json::array a;
-      for (const auto& o : *list) a.push_back(service::organisation_json(o));
+      for (const auto& o : *list) a.push_back(app::organisation_json(o));
       print_json(ctx.out, a);
     } else {
       for (const auto& o : *list)
@@ -85,7 +85,7 @@ int cmd_organisation(Context& ctx, const std::vector<std::string>& argv) {
   if (argv[0] == "add") {
     if (args->positional.size() != 1) return ctx.usage("organisation add takes one NAME", kOrgHelp);
     Organisation o{0, args->positional[0], args->value("--ods"), args->value("--type", "other")};
-    auto added = ctx.store->add_organisation(o, ctx.user);
+    auto added = app::add_organisation(*ctx.workbench, ctx.operator_caller(), o);
     if (!added) return ctx.fail(added.error());
     ctx.out << "Added organisation " << added->id << " " << added->name << "\n";
     return kExitOk;
@@ -105,17 +105,19 @@ int cmd_assessment(Context& ctx, const std::vector<std::string>& argv) {
   if (auto st = ctx.open(); !st) return ctx.fail(st.error());
   const std::string& sub = argv[0];
   if (sub == "list") {
-    auto list = ctx.store->list_assessments();
-    if (!list) return ctx.fail(list.error());
+    auto rows = app::list_assessments(*ctx.workbench, ctx.operator_caller());
+    if (!rows) return ctx.fail(rows.error());
+    std::vector<Assessment> all;
+    for (const auto& row : *rows) all.push_back(row.assessment);
+    const auto* list = &all;
     if (args->flag("--json")) {
       json::array a;
-      for (const auto& x : *list) {
-        json::object o = service::assessment_json(x);
-        auto report = ctx.workbench->check(x.id, {});
-        if (report) {
-          o["complete"] = report->completeness.complete();
-          o["required"] = report->completeness.required;
-          o["answered"] = report->completeness.answered;
+      for (const auto& row : *rows) {
+        json::object o = app::assessment_json(row.assessment);
+        if (row.checked) {
+          o["complete"] = row.complete;
+          o["required"] = row.required;
+          o["answered"] = row.answered;
         }
         a.push_back(std::move(o));
       }
@@ -171,10 +173,11 @@ int cmd_assessment(Context& ctx, const std::vector<std::string>& argv) {
     if (args->positional.size() != 1) return ctx.usage("assessment show takes ASSESSMENT", kAssessmentHelp);
     auto id = parse_id(args->positional[0], "assessment");
     if (!id) return ctx.fail(id.error());
-    auto a = ctx.store->get_assessment(*id);
-    if (!a) return ctx.fail(a.error());
+    auto opened = app::open_assessment(*ctx.workbench, ctx.operator_caller(), *id);
+    if (!opened) return ctx.fail(opened.error());
+    const Assessment* a = &opened->assessment;
     if (args->flag("--json")) {
-      print_json(ctx.out, service::assessment_json(*a));
+      print_json(ctx.out, app::assessment_json(*a));
       return kExitOk;
     }
     ctx.out << "Assessment " << a->id << ": " << a->product << " " << a->product_version << " ["
@@ -261,7 +264,7 @@ int cmd_check(Context& ctx, const std::vector<std::string>& argv) {
   const auto& r = *report;
   int rc = r.completeness.complete() ? kExitOk : kExitNegative;
   if (args->flag("--json")) {
-    print_json(ctx.out, service::check_json(r));
+    print_json(ctx.out, app::check_json(r));
     return rc;
   }
   const Template& t = *r.loaded.tmpl;
@@ -292,7 +295,7 @@ int cmd_check(Context& ctx, const std::vector<std::string>& argv) {
       ctx.out << "  " << d.name << " = " << (d.value.is_null() ? "-" : d.value.plain()) << "  ("
               << d.explanation << ")\n";
   }
-  auto findings = service::merge_findings(r, today_utc());
+  auto findings = app::merge_findings(r, today_utc());
   if (!findings.empty()) {
     ctx.out << "\nFindings:\n";
     for (const auto& f : findings) {

@@ -2,9 +2,10 @@
 // elsewhere, list events. See docs/audit.md.
 #include <optional>
 
+#include "app/views.hpp"
+#include "io/audit_head.hpp"
 #include "cli/context.hpp"
 #include "core/file.hpp"
-#include "service/views.hpp"
 
 namespace tom::cli {
 
@@ -32,7 +33,7 @@ bool wants_help(const std::vector<std::string>& a) {
   return false;
 }
 
-int print_broken(Context& ctx, const store::AuditReport& report) {
+int print_broken(Context& ctx, const domain::AuditReport& report) {
   ctx.out << "Audit trail BROKEN (" << report.checked << " events checked):\n";
   for (const auto& p : report.problems) ctx.out << "  " << p << "\n";
   return kExitNegative;
@@ -50,12 +51,12 @@ int cmd_audit(Context& ctx, const std::vector<std::string>& argv) {
     return ctx.usage("unknown audit command '" + sub + "'", kAuditHelp);
   if (!args->positional.empty()) return ctx.usage("audit " + sub + " takes no arguments", kAuditHelp);
 
-  std::optional<store::AuditHead> against;
+  std::optional<domain::AuditHead> against;
   if (sub == "verify" && !args->value("--against").empty()) {
     std::string path = args->value("--against");
     auto text = read_file_limited(path, kMaxHeadFile);
     if (!text) return ctx.fail(text.error());
-    auto head = store::parse_audit_head(*text);
+    auto head = io::parse_audit_head(*text);
     if (!head) {
       Error e = head.error();
       e.message = path + ": " + e.message;
@@ -67,11 +68,11 @@ int cmd_audit(Context& ctx, const std::vector<std::string>& argv) {
   if (auto st = ctx.open(); !st) return ctx.fail(st.error());
 
   if (sub == "verify" || sub == "head") {
-    auto report = ctx.store->verify_audit(against ? &*against : nullptr);
+    auto report = app::verify_audit(*ctx.workbench, ctx.operator_caller(), against ? &*against : nullptr);
     if (!report) return ctx.fail(report.error());
     if (!report->ok()) return print_broken(ctx, *report);
     if (sub == "head") {
-      std::string text = store::format_audit_head(report->head);
+      std::string text = io::format_audit_head(report->head);
       std::string file = args->value("-o");
       if (file.empty() || file == "-") {
         ctx.out << text;
@@ -97,14 +98,14 @@ int cmd_audit(Context& ctx, const std::vector<std::string>& argv) {
     return kExitOk;
   }
 
-  store::AuditFilter f;
+  domain::AuditFilter f;
   f.entity_prefix = args->value("--entity");
   f.limit = 100000;
-  auto events = ctx.store->list_audit(f);
+  auto events = app::whole_audit(*ctx.workbench, ctx.operator_caller(), f);
   if (!events) return ctx.fail(events.error());
   if (args->flag("--json")) {
     json::array a;
-    for (const auto& e : *events) a.push_back(service::audit_event_json(e));
+    for (const auto& e : *events) a.push_back(app::audit_event_json(e));
     print_json(ctx.out, a);
     return kExitOk;
   }

@@ -2,9 +2,9 @@
 #include <iostream>
 
 #include "api/api.hpp"
+#include "app/identity.hpp"
 #include "cli/context.hpp"
 #include "http/server.hpp"
-#include "service/identity.hpp"
 #include "web/web.hpp"
 
 namespace tom::cli {
@@ -55,7 +55,7 @@ int cmd_serve(Context& ctx, const std::vector<std::string>& argv) {
   options.threads = std::stoi(threads);
   if (auto st = ctx.open(); !st) return ctx.fail(st.error());
   if (auto st = add_bundled_templates(ctx); !st) return ctx.fail(st.error());
-  service::Identity identity(*ctx.store);
+  app::Identity identity(*ctx.workbench);
   http::Metrics metrics;
   api::Api api(*ctx.workbench, identity, metrics, {!args->flag("--insecure-cookies")});
   web::add_pages(api);
@@ -64,7 +64,7 @@ int cmd_serve(Context& ctx, const std::vector<std::string>& argv) {
       [&](http::Request& r) { return api.admit(r); }, metrics,
       [&](uint16_t bound) {
         ctx.out << "TOM Workbench listening on http://" << options.host << ":" << bound << " ("
-                << ctx.store->kind() << " database " << ctx.db << ")" << std::endl;
+                << ctx.workbench->database_kind() << " database " << ctx.db << ")" << std::endl;
       });
   if (!st) return ctx.fail(st.error());
   ctx.out << "TOM Workbench stopped" << std::endl;
@@ -79,7 +79,7 @@ int cmd_user(Context& ctx, const std::vector<std::string>& argv) {
   if (!args) return ctx.usage(args.error().message, kUserHelp);
   if (auto st = ctx.open(); !st) return ctx.fail(st.error());
   if (argv[0] == "list") {
-    auto users = ctx.store->list_users();
+    auto users = app::people(*ctx.workbench, ctx.operator_caller());
     if (!users) return ctx.fail(users.error());
     for (const auto& u : *users) {
       ctx.out << u.id << "  " << u.email << "  " << u.name << "  organisation " << u.organisation_id << "  ";
@@ -98,8 +98,8 @@ int cmd_user(Context& ctx, const std::vector<std::string>& argv) {
     else if (const char* p = std::getenv("TOM_PASSWORD"))
       password = p;
     domain::User u{0, args->positional[0], args->value("--name"), *org, args->all("--role")};
-    service::Identity identity(*ctx.store);
-    auto added = identity.create_user(u, password, ctx.user);
+    app::Identity identity(*ctx.workbench);
+    auto added = app::add_person(identity, ctx.operator_caller(), u, password);
     if (!added) return ctx.fail(added.error());
     ctx.out << "Added user " << added->id << " " << added->email << "\n";
     return kExitOk;

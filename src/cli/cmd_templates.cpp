@@ -1,6 +1,7 @@
 // Commands over the template library: init, template, rules, import.
 #include <fstream>
 
+#include "app/views.hpp"
 #include "cli/context.hpp"
 #include "domain/template_diff.hpp"
 #include "io/assessment_json.hpp"
@@ -9,7 +10,6 @@
 #include "io/template_json.hpp"
 #include "io/tom_import/template_import.hpp"
 #include "rules/rule_test.hpp"
-#include "service/views.hpp"
 
 namespace tom::cli {
 
@@ -91,10 +91,10 @@ int cmd_init(Context& ctx, const std::vector<std::string>& argv) {
   if (!args->positional.empty()) return ctx.usage("init takes no arguments", kInitHelp);
   if (auto st = ctx.open(); !st) return ctx.fail(st.error());
   if (auto st = add_bundled_templates(ctx); !st) return ctx.fail(st.error());
-  ctx.out << "Database ready: " << ctx.db << " (" << ctx.store->kind() << ")\n";
+  ctx.out << "Database ready: " << ctx.db << " (" << ctx.workbench->database_kind() << ")\n";
   ctx.out << "Audit key: " << ctx.audit_key
           << " (keep a copy elsewhere; every server of this database needs it)\n";
-  auto list = ctx.store->list_templates();
+  auto list = app::list_templates(*ctx.workbench);
   if (list) ctx.out << list->size() << " templates in the library\n";
   if (args->flag("--demo")) {
     if (auto st = create_demo(ctx); !st) return ctx.fail(st.error());
@@ -119,7 +119,7 @@ int cmd_template(Context& ctx, const std::vector<std::string>& argv) {
   }
   if (auto st = ctx.open(); !st) return ctx.fail(st.error());
   if (sub == "list") {
-    auto list = ctx.store->list_templates();
+    auto list = app::list_templates(*ctx.workbench);
     if (!list) return ctx.fail(list.error());
     if (args->flag("--json")) {
       json::array a;
@@ -202,7 +202,7 @@ int cmd_template(Context& ctx, const std::vector<std::string>& argv) {
     if (!b) return ctx.fail(b.error());
     TemplateDiff d = diff_templates(*a->tmpl, *b->tmpl);
     if (args->flag("--json")) {
-      print_json(ctx.out, service::diff_json(d));
+      print_json(ctx.out, app::diff_json(d));
       return kExitOk;
     }
     ctx.out << a->tmpl->ref() << " -> " << b->tmpl->ref() << ": " << d.added.size() << " added, "
@@ -356,12 +356,12 @@ int cmd_import(Context& ctx, const std::vector<std::string>& argv) {
                  (head->compare(0, 4, "PK\x03\x04") == 0 || head->compare(0, 4, "\xD0\xCF\x11\xE0") == 0);
     }
     if (workbook) {
-      if (!ctx.store && kind != "template")
+      if (!ctx.opened() && kind != "template")
         if (auto st = ctx.open(); !st) return ctx.fail(st.error());
       rc = std::max(rc, import_workbook(ctx, file, kind, *args));
       continue;
     }
-    if (!ctx.store)
+    if (!ctx.opened())
       if (auto st = ctx.open(); !st) return ctx.fail(st.error());
     if (kind == "template") {
       auto t = io::load_template_file(file);

@@ -1,8 +1,8 @@
 // Commands for findings and gateway approvals.
+#include "app/views.hpp"
+#include "app/workflow.hpp"
 #include "cli/context.hpp"
 #include "core/clock.hpp"
-#include "service/views.hpp"
-#include "service/workflow.hpp"
 
 namespace tom::cli {
 
@@ -55,25 +55,21 @@ int cmd_finding(Context& ctx, const std::vector<std::string>& argv) {
   auto id = parse_id(pos[0], "assessment");
   if (!id) return ctx.fail(id.error());
   if (auto st = ctx.open(); !st) return ctx.fail(st.error());
+  // Who acts: the person named by --as (their roles decide), else the local operator.
+  Result<domain::Caller> caller =
+      args->value("--as").empty() ? ctx.operator_caller() : ctx.caller(args->value("--as"));
+  if (!caller) return ctx.fail(caller.error());
+  auto opened = app::open_assessment(*ctx.workbench, *caller, *id);
+  if (!opened) return ctx.fail(opened.error());
   auto report = ctx.workbench->check(*id, {});
   if (!report) return ctx.fail(report.error());
-  auto views = service::merge_findings(*report, today_utc());
+  auto views = app::merge_findings(*report, today_utc());
   const std::string& sub = argv[0];
 
   if (sub == "list") {
     if (args->flag("--json")) {
       json::array a;
-      for (const auto& f : views) {
-        json::object o{{"key", f.key},
-                       {"kind", f.kind},
-                       {"item", f.item_id},
-                       {"title", f.title},
-                       {"explanation", f.explanation},
-                       {"role", f.role},
-                       {"status", f.status}};
-        if (f.stored) o["finding"] = service::finding_json(*f.stored);
-        a.push_back(std::move(o));
-      }
+      for (const auto& f : views) a.push_back(app::finding_view_json(f));
       print_json(ctx.out, a);
       return kExitOk;
     }
@@ -85,29 +81,21 @@ int cmd_finding(Context& ctx, const std::vector<std::string>& argv) {
   }
   if (sub == "add") {
     Finding f;
-    f.assessment_id = *id;
     f.kind = args->value("--kind");
-    if (!finding_kind_from(f.kind))
-      return ctx.usage("--kind must be non-compliance, risk, escalation or review", kFindingHelp);
     f.title = args->value("--title");
-    if (f.title.empty()) return ctx.usage("finding add needs --title", kFindingHelp);
     f.item_id = args->value("--item");
-    if (!f.item_id.empty() && !report->loaded.tmpl->find_item(f.item_id))
-      return ctx.fail(Error::not_found("no item '" + f.item_id + "' in " + report->loaded.tmpl->ref()));
     f.role = args->value("--role");
     f.owner = args->value("--owner");
     f.mitigation = args->value("--mitigation");
-    f.key = "manual:" + std::to_string(report->stored_findings.size() + 1) + "-" + now_utc_iso();
-    auto saved = ctx.store->save_finding(f, ctx.user);
+    auto saved = app::record_finding(*ctx.workbench, *caller, *opened, f);
     if (!saved) return ctx.fail(saved.error());
     ctx.out << "Recorded finding " << saved->key << "\n";
     return kExitOk;
   }
   if (sub == "accept" || sub == "resolve") {
     if (pos.size() != 2) return ctx.usage("finding " + sub + " takes ASSESSMENT KEY", kFindingHelp);
-    auto caller = ctx.caller(args->value("--as"));
-    if (!caller) return ctx.fail(caller.error());
-    auto settled = service::settle_finding(
+    if (args->value("--as").empty()) return ctx.fail(ctx.caller("").error());
+    auto settled = app::settle_finding(
         *ctx.workbench, *caller, report->assessment,
         {pos[1], sub == "accept", "", args->value("--expires"), args->value("--mitigation")});
     if (!settled) return ctx.fail(settled.error());
@@ -122,14 +110,13 @@ namespace {
 // The assessment and its template, for the workflow commands.
 struct Target {
   Assessment assessment;
-  service::LoadedTemplate loaded;
+  app::LoadedTemplate loaded;
 };
 Result<Target> target(Context& ctx, const std::string& id_text) {
   TOM_ASSIGN(int64_t id, parse_id(id_text, "assessment"));
   TOM_TRY(ctx.open());
-  TOM_ASSIGN(Assessment a, ctx.store->get_assessment(id));
-  TOM_ASSIGN(auto loaded, ctx.workbench->load_template(a.template_id, a.template_version));
-  return Target{a, loaded};
+  TOM_ASSIGN(auto opened, app::open_assessment(*ctx.workbench, ctx.operator_caller(), id));
+  return Target{opened.assessment, opened.tmpl};
 }
 }  // namespace
 
@@ -155,7 +142,7 @@ int cmd_approve(Context& ctx, const std::vector<std::string>& argv) {
   ap.outcome = args->value("--outcome");
   ap.certificate = args->value("--certificate");
   ap.override_reason = args->value("--override-reason");
-  auto decided = service::decide_phase(*ctx.workbench, *caller, t->assessment, *t->loaded.tmpl, ap);
+  auto decided = app::decide_phase(*ctx.workbench, *caller, t->assessment, *t->loaded.tmpl, ap);
   if (!decided) return ctx.fail(decided.error());
   const Approval& saved = decided->approval;
   ctx.out << "Recorded: phase " << saved.phase << (saved.area.empty() ? "" : " (" + saved.area + ")") << " "
@@ -173,8 +160,7 @@ int cmd_submit(Context& ctx, const std::vector<std::string>& argv) {
   if (!t) return ctx.fail(t.error());
   auto caller = ctx.caller(args->value("--as"));
   if (!caller) return ctx.fail(caller.error());
-  auto done =
-      service::submit_phase(*ctx.workbench, *caller, t->assessment, *t->loaded.tmpl, args->positional[1]);
+  auto done = app::submit_phase(*ctx.workbench, *caller, t->assessment, *t->loaded.tmpl, args->positional[1]);
   if (!done) return ctx.fail(done.error());
   ctx.out << "Submitted phase " << done->phase << " of assessment " << t->assessment.id << " as "
           << caller->user.name << "\n";

@@ -7,9 +7,11 @@
 #include <string>
 #include <vector>
 
+#include "app/directory.hpp"
+#include "app/reading.hpp"
+#include "app/workbench.hpp"
 #include "cli/args.hpp"
 #include "domain/access.hpp"
-#include "service/workbench.hpp"
 
 namespace tom::cli {
 
@@ -21,11 +23,13 @@ struct Context {
   std::string audit_key;  // the audit key file; empty: the default for db (set when the store opens)
   std::ostream& out;
   std::ostream& err;
-  std::unique_ptr<store::Store> store;
-  std::unique_ptr<service::Workbench> workbench;
+  std::unique_ptr<app::Workbench> workbench;  // owns the store; opened by open()
 
   // Opens the store (migrating it) on first call.
   Status open();
+  bool opened() const { return workbench != nullptr; }
+  // The local operator (domain::local_operator): who the commands without --as act as.
+  domain::Caller operator_caller() const { return domain::local_operator(user); }
   // The person a command acts as (`--as EMAIL`): their roles and organisation decide what they may do, as
   // when they sign in to the server.
   Result<domain::Caller> caller(const std::string& email);

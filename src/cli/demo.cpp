@@ -1,9 +1,9 @@
 // Demo data for `tom init --demo`: fictional organisations and assessments of the bundled templates at
 // different stages, so a newcomer sees the workflow at a glance.
+#include "app/identity.hpp"
+#include "app/views.hpp"
 #include "cli/context.hpp"
 #include "core/clock.hpp"
-#include "service/identity.hpp"
-#include "service/views.hpp"
 
 namespace tom::cli {
 
@@ -52,10 +52,10 @@ std::string demo_value(const Template& t, const Item& item) {
   return "Documented in the product's assurance pack, section " + item.id + ".";
 }
 
-store::AssessmentBundle make_bundle(const Template& t, const std::string& product, const std::string& version,
-                                    const std::string& title,
-                                    const std::vector<std::pair<std::string, Organisation>>& parts) {
-  store::AssessmentBundle b;
+domain::AssessmentBundle make_bundle(const Template& t, const std::string& product,
+                                     const std::string& version, const std::string& title,
+                                     const std::vector<std::pair<std::string, Organisation>>& parts) {
+  domain::AssessmentBundle b;
   b.assessment.template_id = t.id;
   b.assessment.template_version = t.version;
   b.assessment.product = product;
@@ -69,7 +69,8 @@ store::AssessmentBundle make_bundle(const Template& t, const std::string& produc
 }
 
 // Answers every answerable item owned by one of `parties` (all parties when empty), up to `limit` items.
-void fill(const Template& t, store::AssessmentBundle& b, const std::set<std::string>& parties, size_t limit) {
+void fill(const Template& t, domain::AssessmentBundle& b, const std::set<std::string>& parties,
+          size_t limit) {
   size_t n = 0;
   for (const auto& s : t.sections) {
     for (const auto& item : s.items) {
@@ -96,7 +97,7 @@ std::set<std::string> parties_with_role(const Template& t, std::initializer_list
 }
 
 // Switches the first answer of an IG mechanism item to "Other", to show a CHECK result and a SIRO review.
-void use_other_mechanism(const Template& t, store::AssessmentBundle& b) {
+void use_other_mechanism(const Template& t, domain::AssessmentBundle& b) {
   for (const auto& s : t.sections) {
     if (s.kind != SectionKind::kIgSecurity) continue;
     for (const auto& item : s.items) {
@@ -113,7 +114,7 @@ void use_other_mechanism(const Template& t, store::AssessmentBundle& b) {
 // Demo answers start from the first "positive" choice, but some questions are asked the other way round ("any
 // data leakage?"). Tries other choices for each answered item and keeps a change when the rules raise fewer
 // findings, so the finished demo TOM reads like a real approved one.
-void settle_findings(const service::LoadedTemplate& lt, store::AssessmentBundle& b) {
+void settle_findings(const app::LoadedTemplate& lt, domain::AssessmentBundle& b) {
   const Template& t = *lt.tmpl;
   // Lower is better: findings weigh most, then failing or checked results, then numeric levels.
   auto count = [&] {
@@ -171,7 +172,8 @@ void settle_findings(const service::LoadedTemplate& lt, store::AssessmentBundle&
 }  // namespace
 
 Status create_demo(Context& ctx) {
-  TOM_ASSIGN(auto existing, ctx.store->list_assessments());
+  const domain::Caller demo = domain::local_operator("demo");
+  TOM_ASSIGN(auto existing, app::list_assessments(*ctx.workbench, demo));
   if (!existing.empty()) {
     ctx.out << "Demo data not added: the database already has assessments.\n";
     return ok_status();
@@ -191,7 +193,7 @@ Status create_demo(Context& ctx) {
     settle_findings(*t, b);
     // The deploying organisation's named people have accepted what the rules still raise.
     for (const auto& rf : t->rules->evaluate(b.answers).findings) {
-      Finding f = service::finding_from_rule(rf, 0);
+      Finding f = app::finding_from_rule(rf, 0);
       f.status = FindingStatus::kAccepted;
       f.accepted_role = rf.spec.role;
       f.accepted_by = rf.spec.role == "siro" ? "Dr Sam Okafor (SIRO)" : "Jo Patel (Clinical Safety Officer)";
@@ -244,7 +246,7 @@ Status create_demo(Context& ctx) {
     ++created;
   }
   // People to sign in as, one per role, in the organisations above.
-  TOM_ASSIGN(auto orgs, ctx.store->list_organisations());
+  TOM_ASSIGN(auto orgs, app::organisations(*ctx.workbench));
   auto org_id = [&](const Organisation& o) {
     for (const auto& x : orgs)
       if (x.name == o.name) return x.id;
@@ -266,15 +268,15 @@ Status create_demo(Context& ctx) {
       {"jo.patel@lakeside.example", "Jo Patel", &kTrust, {"clinical-safety-officer", "editor"}},
       {"robin.hale@hillside.example", "Robin Hale", &kPractice, {"editor", "approver", "siro"}},
   };
-  service::Identity identity(*ctx.store);
+  app::Identity identity(*ctx.workbench);
   for (const auto& u : users) {
     int64_t id = org_id(*u.org);
     if (id == 0) {
-      TOM_ASSIGN(Organisation added, ctx.store->add_organisation(*u.org, "demo"));
+      TOM_ASSIGN(Organisation added, app::add_organisation(*ctx.workbench, demo, *u.org));
       id = added.id;
       orgs.push_back(added);
     }
-    TOM_TRY(identity.create_user(User{0, u.email, u.name, id, u.roles}, kDemoPassword, "demo"));
+    TOM_TRY(app::add_person(identity, demo, User{0, u.email, u.name, id, u.roles}, kDemoPassword));
   }
   ctx.out << "Demo data: " << created << " assessments at different stages (see `tom assessment list`)\n";
   ctx.out << "Demo sign-in (password for everyone: " << kDemoPassword << "):\n";

@@ -56,6 +56,12 @@ struct Error {
   static Error conflict(std::string msg, std::vector<Problem> problems = {}) {
     return Error{ErrorCode::kConflict, std::move(msg), {}, std::move(problems)};
   }
+  // A person who is known but may not do this; the message says why, in words they can act on.
+  static Error forbidden(std::string why) { return Error{ErrorCode::kForbidden, std::move(why), {}, {}}; }
+  // Nobody is signed in (or the session or token is not valid any more).
+  static Error unauthorized(std::string msg) {
+    return Error{ErrorCode::kUnauthorized, std::move(msg), {}, {}};
+  }
   static Error too_large(std::string msg) { return Error{ErrorCode::kTooLarge, std::move(msg), {}, {}}; }
   static Error internal(std::string detail) {
     return Error{ErrorCode::kInternal, "An internal error occurred.", std::move(detail), {}};

@@ -108,6 +108,27 @@ std::string why_not_record_finding(const Caller& c, const Assessment& a) {
   return "";
 }
 
+Caller local_operator(const std::string& name) {
+  Caller c;
+  c.user.email = name;
+  c.user.name = name + " (local operator)";
+  c.user.roles = {"administrator"};
+  c.organisation.name = "local operator";
+  return c;
+}
+
+bool may_see_whole_audit(const Caller& c) {
+  return c.admin() || (c.central() && c.user.has_role("central-reviewer"));
+}
+
+std::string why_not_manage_directory(const Caller& c, const std::string& what) {
+  return c.admin() ? "" : "only administrators add " + what;
+}
+
+bool may_see_person(const Caller& c, const User& u) {
+  return c.admin() || u.organisation_id == c.organisation.id;
+}
+
 const std::vector<std::string>& organisation_types() {
   static const std::vector<std::string> types = {"supplier", "nhs-trust", "gp-practice",
                                                  "icb",      "central",   "other"};

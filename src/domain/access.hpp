@@ -35,6 +35,19 @@ std::string why_not_accept(const Caller& c, const Assessment& a, const std::stri
 std::string why_not_create(const Caller& c, const Template& t, const Assessment& a);
 std::string why_not_record_finding(const Caller& c, const Assessment& a);
 
+// The person at the machine running the CLI against a database they can open (its file, or its URL and
+// password): whoever can open the database can change it anyway, so they may do what an administrator may.
+// They are named in the audit trail by `name` (--user, else the login name).
+Caller local_operator(const std::string& name);
+
+// The whole audit trail (every assessment's events) and its verification: central reviewers of the central
+// body, and administrators. Everyone else sees the history of the assessments they may read.
+bool may_see_whole_audit(const Caller& c);
+// Adding organisations and people: administrators only.
+std::string why_not_manage_directory(const Caller& c, const std::string& what);
+// People listed to the caller: administrators see everyone, others the people of their own organisation.
+bool may_see_person(const Caller& c, const User& u);
+
 // The organisation types there are. "central" is the central body (NHS Digital): one organisation, configured
 // once.
 const std::vector<std::string>& organisation_types();

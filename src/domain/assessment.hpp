@@ -57,8 +57,9 @@ enum class FindingStatus { kOpen, kAccepted, kResolved };
 struct Finding {
   int64_t id = 0;
   int64_t assessment_id = 0;
-  std::string key;      // "rule:<rule-id>[:<item-id>]" for findings the rules raise, "manual:<n>" otherwise
-  std::string kind;     // non-compliance | risk | escalation | review
+  std::string key;   // "rule:<rule-id>[:<item-id>]" for findings the rules raise, "manual:<time>:<email>" for
+                     // a person's (app::record_finding)
+  std::string kind;  // non-compliance | risk | escalation | review
   std::string item_id;  // may be empty
   std::string title;
   std::string detail;  // explanation

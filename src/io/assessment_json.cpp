@@ -9,7 +9,7 @@ namespace tom::io {
 namespace json = boost::json;
 using namespace tom::domain;
 
-json::object assessment_bundle_to_json(const store::AssessmentBundle& b) {
+json::object assessment_bundle_to_json(const domain::AssessmentBundle& b) {
   const Assessment& a = b.assessment;
   json::array parts;
   for (const auto& [party, o] : b.participants)
@@ -134,7 +134,7 @@ class Doc {
 
 }  // namespace
 
-Result<store::AssessmentBundle> assessment_bundle_from_json(std::string_view text, const std::string& file) {
+Result<domain::AssessmentBundle> assessment_bundle_from_json(std::string_view text, const std::string& file) {
   boost::system::error_code ec;
   json::parse_options opts;
   opts.max_depth = 32;
@@ -145,7 +145,7 @@ Result<store::AssessmentBundle> assessment_bundle_from_json(std::string_view tex
   if (!root) return Error::invalid("the assessment file is not valid", std::move(d.problems));
   if (d.str(*root, "format", "", true) != "tom-assessment/1") d.bad("format", "must be \"tom-assessment/1\"");
   d.only(*root, {"format", "assessment", "participants", "answers", "findings", "approvals"}, "");
-  store::AssessmentBundle b;
+  domain::AssessmentBundle b;
   auto ait = root->find("assessment");
   if (ait == root->end()) {
     d.bad("assessment", "is required");

@@ -6,12 +6,12 @@
 #include <string>
 
 #include "core/error.hpp"
-#include "store/store.hpp"
+#include "domain/records.hpp"
 
 namespace tom::io {
 
-boost::json::object assessment_bundle_to_json(const store::AssessmentBundle& b);
+boost::json::object assessment_bundle_to_json(const domain::AssessmentBundle& b);
 // Validates the whole document first; every problem names its place (e.g. answers[3].value).
-Result<store::AssessmentBundle> assessment_bundle_from_json(std::string_view text, const std::string& file);
+Result<domain::AssessmentBundle> assessment_bundle_from_json(std::string_view text, const std::string& file);
 
 }  // namespace tom::io

@@ -166,7 +166,7 @@ Result<std::pair<SessionRecord, User>> SqlStore::find_session(const std::string&
   using R = std::pair<SessionRecord, User>;
   return read<R>([&](sql::Connection& c) -> Result<R> {
     TOM_ASSIGN(auto rows, c.query(kSessionFind, {token_hash, now}));
-    if (rows.empty()) return Error{ErrorCode::kUnauthorized, "sign in again: the session has ended", {}, {}};
+    if (rows.empty()) return Error::unauthorized("sign in again: the session has ended");
     const auto& r = rows[0];
     SessionRecord s{text(r, 0), integer(r, 1), text(r, 2), text(r, 3), text(r, 4), text(r, 5), text(r, 6)};
     return R{s, user_from(r, 7)};

@@ -8,6 +8,9 @@
 #include <unordered_map>
 
 #include "api/api.hpp"
+#include "app/dashboard.hpp"
+#include "app/directory.hpp"
+#include "app/reading.hpp"
 #include "domain/next_steps.hpp"
 #include "io/tom_import/sheet_layout.hpp"
 #include "web/render.hpp"
@@ -32,6 +35,8 @@ http::Response redirect(const std::string& to);
 std::string safe_next(const std::string& next);
 
 const char* tag_class(const std::string& state);
+// An error as one sentence for a page: its message, its first problem, a capital and a full stop.
+std::string sentence(const Error& e);
 
 // A bounded multipart/form-data reader for the workbook upload form (pages_more.cpp).
 struct Part {
@@ -47,15 +52,14 @@ std::string multipart_field(const std::string& content_type, const std::string& 
 
 class Pages {
  public:
-  explicit Pages(api::Api& api)
-      : api_(api), wb_(api.workbench()), store_(wb_.store()), identity_(api.identity()) {}
+  explicit Pages(api::Api& api) : api_(api), wb_(api.workbench()), identity_(api.identity()) {}
 
   // Adds the pages and the static assets to the API's router (web.cpp).
   void install();
 
  private:
   struct Session {
-    service::Authenticated auth;
+    app::Authenticated auth;
   };
   using PageHandler = std::function<Response(Request&, Session*)>;
 
@@ -72,6 +76,8 @@ class Pages {
   Data base(const std::string& title, const Session* s);
 
   Response error_page(int status, const std::string& heading, const std::string& message, const Session* s);
+  // The page for a use case's refusal or failure: 403 with why, 404, 400 / 409 with the problem, else 503.
+  Response failure_page(const Error& e, const Session& s);
 
   Response sign_in_form(Request& r, const std::string& email, const std::string& email_error,
                         const std::string& password_error, int status = 200);
@@ -148,7 +154,7 @@ class Pages {
     size_t answered = 0, required = 0;
     std::vector<ResultView> results;  // derived results built from this section's items
   };
-  SectionBody section_body(const api::Loaded& l, const Section& sec, const service::CheckReport& rep,
+  SectionBody section_body(const api::Loaded& l, const Section& sec, const app::CheckReport& rep,
                            const Caller& caller, const std::map<std::string, ItemProblem>& problems,
                            const std::map<std::string, std::pair<std::string, std::string>>& submitted,
                            Data& errors);
@@ -167,9 +173,8 @@ class Pages {
   std::unordered_map<std::string, std::string> item_html_;  // rendered items by everything they show
 
   api::Api& api_;
-  service::Workbench& wb_;
-  store::Store& store_;
-  service::Identity& identity_;
+  app::Workbench& wb_;
+  app::Identity& identity_;
 };
 
 }  // namespace tom::web

@@ -1,10 +1,10 @@
 // The assessment overview, section pages (viewing and saving answers) and the history.
 #include <algorithm>
 
+#include "app/views.hpp"
 #include "core/clock.hpp"
 #include "domain/next_steps.hpp"
 #include "domain/workflow.hpp"
-#include "service/views.hpp"
 #include "web/pages.hpp"
 #include "web/words.hpp"
 
@@ -95,7 +95,7 @@ Response Pages::overview(Request& r, Session& s) {
   d.set("phases", ph);
   std::vector<GateFinding> gf;
   int open = 0, settled = 0;
-  for (const auto& f : service::merge_findings(rep, today_utc())) {
+  for (const auto& f : app::merge_findings(rep, today_utc())) {
     bool done = f.status == "accepted" || f.status == "resolved";
     (done ? settled : open)++;
     gf.push_back({f.key, f.kind, f.title, done});
@@ -118,13 +118,12 @@ Response Pages::overview(Request& r, Session& s) {
   d.set("result_parts", parts_of);
   d.set("next", next_steps(t, a, whats_waiting(t, a, phases, rep.completeness), rep.completeness, s));
   Data parts = list();
-  for (const auto& p : a.participants) {
-    auto org = store_.get_organisation(p.organisation_id);
+  for (const auto& p : app::participants(wb_, a)) {
     Data x = object();
     x.set("party", party_name(t, p.party));
-    x.set("organisation", org ? org->name : "");
-    x.set("ods", opt(org ? org->ods_code : ""));
-    x.set("has_ods", org && !org->ods_code.empty());
+    x.set("organisation", p.organisation.name);
+    x.set("ods", opt(p.organisation.ods_code));
+    x.set("has_ods", !p.organisation.ods_code.empty());
     parts.push_back(x);
   }
   d.set("participants", parts);
@@ -135,7 +134,7 @@ Response Pages::overview(Request& r, Session& s) {
 }
 
 Pages::SectionBody Pages::section_body(
-    const api::Loaded& l, const Section& sec, const service::CheckReport& rep, const Caller& caller,
+    const api::Loaded& l, const Section& sec, const app::CheckReport& rep, const Caller& caller,
     const std::map<std::string, ItemProblem>& problems,
     const std::map<std::string, std::pair<std::string, std::string>>& submitted, Data& errors) {
   const Template& t = *l.tmpl.tmpl;
@@ -291,7 +290,7 @@ Response Pages::section(Request& r, Session& s, const std::map<std::string, Item
   std::string cache_key;
   std::optional<SectionBody> body;
   if (plain_view) {
-    auto revision = store_.revision();
+    auto revision = app::revision(wb_);
     if (!revision)
       return error_page(503, "Sorry, there is a problem with the service", "Try again later.", &s);
     cache_key = std::to_string(l->assessment.id) + "/" + sec->id + "/" + std::to_string(*revision) + "/";
@@ -346,11 +345,6 @@ Response Pages::save_section(Request& r, Session& s) {
     std::string value = field(f, "value." + item.id), note = field(f, "note." + item.id);
     if (value == field(f, "was." + item.id) && note == field(f, "wasnote." + item.id)) continue;  // unchanged
     submitted[item.id] = {value, note};
-    std::string why = why_not_answer(s.auth.caller, t, l->assessment, item);
-    if (!why.empty()) {
-      problems[item.id].error = item.id + ": " + why;
-      continue;
-    }
     std::string vtext = field(f, "version." + item.id);
     int64_t version =
         vtext.empty() || vtext.size() > 18 || vtext.find_first_not_of("0123456789") != std::string::npos
@@ -360,7 +354,7 @@ Response Pages::save_section(Request& r, Session& s) {
       problems[item.id].error = item.id + ": the form was damaged; reload the page";
       continue;
     }
-    auto result = wb_.answer(l->assessment.id, item.id, value, note, "", version, s.auth.caller.user.email);
+    auto result = app::answer(wb_, s.auth.caller, *l, item.id, value, note, "", version);
     if (result) {
       ++saved;
       submitted.erase(item.id);
@@ -368,10 +362,12 @@ Response Pages::save_section(Request& r, Session& s) {
     }
     ItemProblem& p = problems[item.id];
     if (result.error().code == ErrorCode::kConflict) {
-      auto now = store_.get_answers(l->assessment.id);
+      auto now = app::answers(wb_, *l);
       if (now && now->count(item.id)) p.theirs = now->at(item.id);
       p.conflict = true;
       p.mine = value;
+    } else if (result.error().code == ErrorCode::kForbidden) {
+      p.error = item.id + ": " + result.error().message;
     } else {
       p.error = result.error().message;
     }
@@ -388,13 +384,13 @@ Response Pages::history(Request& r, Session& s) {
   auto l = load(r, s, &fail);
   if (!l) return fail;
   constexpr int64_t kPerPage = 200;
-  store::AuditPage page;  // newest first; ?before=SEQ continues with older changes
+  domain::AuditPage page;  // newest first; ?before=SEQ continues with older changes
   page.newest_first = true;
   page.limit = kPerPage + 1;  // one more tells whether there are older changes
   auto before = r.query["before"];
   if (!before.empty() && before.find_first_not_of("0123456789") == std::string::npos && before.size() < 18)
     page.before_seq = std::stoll(before);
-  auto events = store_.list_assessment_audit(l->assessment.id, page);
+  auto events = app::history(wb_, *l, page);
   if (!events) return error_page(503, "Sorry, there is a problem with the service", "Try again later.", &s);
   Data d = assessment_page("History", *l, s);
   auto names = people();

@@ -1,14 +1,14 @@
 // Pages for reuse and comparison, the central audit dashboard, the template library and organisations.
 #include <algorithm>
 
+#include "app/views.hpp"
+#include "app/workflow.hpp"
 #include "core/clock.hpp"
 #include "core/csv.hpp"
 #include "domain/template_diff.hpp"
 #include "domain/workflow.hpp"
 #include "io/tom_import/template_import.hpp"
 #include "io/workbook/workbook.hpp"
-#include "service/views.hpp"
-#include "service/workflow.hpp"
 #include "web/pages.hpp"
 
 namespace tom::web {
@@ -92,7 +92,7 @@ Response Pages::derive_form(Request& r, Session& s, const std::string& error, in
     d.set("has_errors", true);
     d.set("errors", one_error("organisation", error));
   }
-  auto orgs = store_.list_organisations();
+  auto orgs = app::organisations(wb_);
   Data rows = list();
   if (orgs)
     for (const auto& o : *orgs) {
@@ -124,7 +124,7 @@ Response Pages::derive(Request& r, Session& s) {
   if (org.empty() || org.size() > 18 || org.find_first_not_of("0123456789") != std::string::npos)
     return derive_form(r, s, "Choose the deploying organisation", 400);
   auto created =
-      service::derive(wb_, s.auth.caller, l->assessment, *l->tmpl.tmpl, std::stoll(org), field(f, "title"));
+      app::derive(wb_, s.auth.caller, l->assessment, *l->tmpl.tmpl, std::stoll(org), field(f, "title"));
   if (!created) return derive_form(r, s, created.error().message, http_status(created.error().code));
   return redirect("/assessments/" + std::to_string(l->assessment.id) + "/diff/" +
                   std::to_string(created->assessment.id));
@@ -138,9 +138,8 @@ Response Pages::diff(Request& r, Session& s) {
   other.params["id"] = r.params["other"];
   auto b = load(other, s, &fail);
   if (!b) return fail;
-  auto left = store_.get_answers(a->assessment.id), right = store_.get_answers(b->assessment.id);
-  if (!left || !right)
-    return error_page(503, "Sorry, there is a problem with the service", "Try again later.", &s);
+  auto differences = app::diff(wb_, *a, *b);
+  if (!differences) return failure_page(differences.error(), s);
   Data d = base("What differs", &s);
   d.set("breadcrumbs", crumbs({{"/", "Your assessments"}}));
   auto name = [](const Assessment& x) { return x.product + (x.title.empty() ? "" : " (" + x.title + ")"); };
@@ -149,7 +148,7 @@ Response Pages::diff(Request& r, Session& s) {
   d.set("left_name", name(a->assessment));
   d.set("right_name", name(b->assessment));
   Data rows = list();
-  auto diffs = diff_answers(*left, *right);
+  const auto& diffs = *differences;
   for (const auto& x : diffs) {
     Data row = object();
     row.set("item", opt(x.item_id));
@@ -166,65 +165,21 @@ Response Pages::diff(Request& r, Session& s) {
 
 namespace {
 
-struct AuditRow {
-  int64_t id;
-  std::string product, template_name, template_id, organisation, rag, why;
-  int percent;
-  int open;
-};
+app::AuditQuery audit_query(const Request& r) {
+  return {r.query.count("template") ? r.query.at("template") : "",
+          r.query.count("rag") ? r.query.at("rag") : ""};
+}
 
 }  // namespace
 
-// Central reviewers and administrators see every TOM; its RAG status says how far it is from go-live.
-static std::vector<AuditRow> audit_rows(service::Workbench& wb, store::Store& store, const Request& r) {
-  std::vector<AuditRow> out;
-  auto all = store.list_assessments();
-  if (!all) return out;
-  auto want_template = r.query.count("template") ? r.query.at("template") : "";
-  auto want_rag = r.query.count("rag") ? r.query.at("rag") : "";
-  for (const auto& a : *all) {
-    auto t = wb.load_template(a.template_id, a.template_version);
-    auto report = wb.check_cached(a.id);
-    if (!t || !report) continue;
-    const auto& rep = **report;
-    int percent = rep.completeness.required == 0
-                      ? 100
-                      : static_cast<int>(100 * rep.completeness.answered / rep.completeness.required);
-    int open = 0;
-    bool escalation = false;
-    for (const auto& f : service::merge_findings(rep, today_utc()))
-      if (f.status == "open" || f.status == "lapsed") {
-        ++open;
-        escalation = escalation || f.kind == "escalation";
-      }
-    std::string rag = "Green", why = "complete, nothing open";
-    if (escalation)
-      rag = "Red", why = "an escalation is open";
-    else if (percent < 50)
-      rag = "Red", why = "less than half answered";
-    else if (percent < 100 || open > 0)
-      rag = "Amber", why = percent < 100 ? "not complete yet" : "findings open";
-    std::string org;
-    for (const auto& p : a.participants)
-      if (const Party* party = t->tmpl->find_party(p.party); party && party->role == PartyRole::kEndUser)
-        if (auto o = store.get_organisation(p.organisation_id)) org = o->name;
-    if (!want_template.empty() && a.template_id != want_template) continue;
-    if (!want_rag.empty() && rag != want_rag) continue;
-    out.push_back({a.id, a.product, t->tmpl->name, a.template_id, org, rag, why, percent, open});
-  }
-  return out;
-}
-
 Response Pages::audit_dashboard(Request& r, Session& s) {
-  if (!s.auth.caller.admin() && !(s.auth.caller.central() && s.auth.caller.user.has_role("central-reviewer")))
-    return error_page(403, "You cannot see this page",
-                      "The central audit is for the central body's reviewers.", &s);
-  auto rows = audit_rows(wb_, store_, r);
+  auto rows = app::audit_dashboard(wb_, s.auth.caller, audit_query(r));
+  if (!rows) return failure_page(rows.error(), s);
   Data d = base("Central audit", &s);
   d.set("breadcrumbs", crumbs({{"/", "Your assessments"}}));
   Data table = list();
   std::map<std::string, int> counts{{"Red", 0}, {"Amber", 0}, {"Green", 0}};
-  for (const auto& x : rows) {
+  for (const auto& x : *rows) {
     ++counts[x.rag];
     Data row = object();
     row.set("id", std::to_string(x.id));
@@ -242,7 +197,7 @@ Response Pages::audit_dashboard(Request& r, Session& s) {
   }
   d.set("rows", table);
   Data chart = list();
-  int total = std::max<int>(1, static_cast<int>(rows.size()));
+  int total = std::max<int>(1, static_cast<int>(rows->size()));
   for (const char* label : {"Red", "Amber", "Green"}) {
     Data c = object();
     c.set("label", label);
@@ -255,7 +210,7 @@ Response Pages::audit_dashboard(Request& r, Session& s) {
   }
   d.set("chart", chart);
   Data templates = list();
-  if (auto list_t = store_.list_templates())
+  if (auto list_t = app::list_templates(wb_))
     for (const auto& t : *list_t) {
       Data x = object();
       x.set("id", t.id);
@@ -279,12 +234,11 @@ Response Pages::audit_dashboard(Request& r, Session& s) {
 }
 
 Response Pages::audit_csv(Request& r, Session& s) {
-  if (!s.auth.caller.admin() && !(s.auth.caller.central() && s.auth.caller.user.has_role("central-reviewer")))
-    return error_page(403, "You cannot see this page",
-                      "The central audit is for the central body's reviewers.", &s);
+  auto rows = app::audit_dashboard(wb_, s.auth.caller, audit_query(r));
+  if (!rows) return failure_page(rows.error(), s);
   std::string out =
       "assessment,product,template,deploying_organisation,percent_complete,open_findings,status,why\r\n";
-  for (const auto& x : audit_rows(wb_, store_, r))
+  for (const auto& x : *rows)
     out += std::to_string(x.id) + "," + csv_cell(x.product) + "," + csv_cell(x.template_name) + "," +
            csv_cell(x.organisation) + "," + std::to_string(x.percent) + "," + std::to_string(x.open) + "," +
            x.rag + "," + csv_cell(x.why) + "\r\n";
@@ -297,7 +251,7 @@ Response Pages::templates(Request&, Session& s, const std::string& error, const 
   Data d = base("Template library", &s);
   d.set("breadcrumbs", crumbs({{"/", "Your assessments"}}));
   Data rows = list();
-  if (auto all = store_.list_templates())
+  if (auto all = app::list_templates(wb_))
     for (const auto& t : *all) {
       Data x = object();
       x.set("id", t.id);
@@ -395,8 +349,8 @@ Response Pages::organisations(Request&, Session& s, const std::string& error, in
                               const std::string& user_error) {
   Data d = base("Organisations and people", &s);
   d.set("breadcrumbs", crumbs({{"/", "Your assessments"}}));
-  auto orgs = store_.list_organisations();
-  auto users = store_.list_users();
+  auto orgs = app::organisations(wb_);
+  auto users = app::people(wb_, s.auth.caller);
   Data rows = list();
   if (orgs)
     for (const auto& o : *orgs) {
@@ -406,7 +360,7 @@ Response Pages::organisations(Request&, Session& s, const std::string& error, in
       x.set("ods", opt(o.ods_code));
       x.set("type", o.type);
       std::string people;
-      if (users && (s.auth.caller.admin() || o.id == s.auth.caller.organisation.id))
+      if (users)
         for (const auto& u : *users)
           if (u.organisation_id == o.id) people += (people.empty() ? "" : ", ") + u.name;
       x.set("people", people);
@@ -433,19 +387,17 @@ Response Pages::organisations(Request&, Session& s, const std::string& error, in
 }
 
 Response Pages::add_organisation(Request& r, Session& s) {
-  if (!s.auth.caller.admin())
-    return error_page(403, "You cannot do this", "Only administrators add organisations.", &s);
   Form f = parse_form(r.body);
   Organisation o{0, field(f, "name"), field(f, "ods_code"), field(f, "type")};
-  if (o.name.empty()) return organisations(r, s, "Enter the organisation's name", 400);
-  auto added = store_.add_organisation(o, s.auth.caller.user.email);
-  if (!added) return organisations(r, s, added.error().message, http_status(added.error().code));
+  auto added = app::add_organisation(wb_, s.auth.caller, o);
+  if (!added && added.error().code == ErrorCode::kForbidden) return failure_page(added.error(), s);
+  if (!added) return organisations(r, s, sentence(added.error()), http_status(added.error().code));
   return redirect("/organisations");
 }
 
 Response Pages::add_user(Request& r, Session& s) {
-  if (!s.auth.caller.admin())
-    return error_page(403, "You cannot do this", "Only administrators add people.", &s);
+  if (std::string why = why_not_manage_directory(s.auth.caller, "people"); !why.empty())
+    return failure_page(Error::forbidden(why), s);
   Form f = parse_form(r.body);
   User u;
   u.email = field(f, "email");
@@ -455,11 +407,8 @@ Response Pages::add_user(Request& r, Session& s) {
     return organisations(r, s, "", 400, "Choose the person's organisation");
   u.organisation_id = std::stoll(org);
   for (auto [it, end] = f.equal_range("roles"); it != end; ++it) u.roles.push_back(it->second);
-  if (u.email.find('@') == std::string::npos)
-    return organisations(r, s, "", 400, "Enter an email address, like name@example.org");
-  if (u.name.empty()) return organisations(r, s, "", 400, "Enter the person's name");
-  auto added = identity_.create_user(u, field(f, "password"), s.auth.caller.user.email);
-  if (!added) return organisations(r, s, "", http_status(added.error().code), added.error().message);
+  auto added = app::add_person(identity_, s.auth.caller, u, field(f, "password"));
+  if (!added) return organisations(r, s, "", http_status(added.error().code), sentence(added.error()));
   return redirect("/organisations");
 }
 

@@ -1,10 +1,10 @@
 // Findings, approvals and the hand-off: the workflow's pages over service/workflow.
 #include <algorithm>
 
+#include "app/views.hpp"
+#include "app/workflow.hpp"
 #include "core/clock.hpp"
 #include "domain/workflow.hpp"
-#include "service/views.hpp"
-#include "service/workflow.hpp"
 #include "web/pages.hpp"
 #include "web/words.hpp"
 
@@ -43,7 +43,7 @@ Response Pages::findings(Request& r, Session& s, const std::string& error, int s
   Data rows = list();
   int n = 0, open_count = 0, settled_count = 0;
   std::string error_field = "maincontent";
-  for (const auto& f : service::merge_findings(**report, today_utc())) {
+  for (const auto& f : app::merge_findings(**report, today_utc())) {
     Data x = object();
     x.set("n", std::to_string(++n));
     x.set("assessment", std::to_string(l->assessment.id));
@@ -103,8 +103,8 @@ Response Pages::accept(Request& r, Session& s) {
   if (!l) return fail;
   Form f = parse_form(r.body);
   auto done =
-      service::settle_finding(wb_, s.auth.caller, l->assessment,
-                              {field(f, "key"), true, "", field(f, "expires_on"), field(f, "mitigation")});
+      app::settle_finding(wb_, s.auth.caller, l->assessment,
+                          {field(f, "key"), true, "", field(f, "expires_on"), field(f, "mitigation")});
   if (!done) return findings(r, s, in_words(done.error()), http_status(done.error().code));
   return redirect("/assessments/" + std::to_string(l->assessment.id) + "/findings");
 }
@@ -191,8 +191,8 @@ Response Pages::submit(Request& r, Session& s) {
   Response fail;
   auto l = load(r, s, &fail);
   if (!l) return fail;
-  auto done = service::submit_phase(wb_, s.auth.caller, l->assessment, *l->tmpl.tmpl,
-                                    field(parse_form(r.body), "phase"));
+  auto done =
+      app::submit_phase(wb_, s.auth.caller, l->assessment, *l->tmpl.tmpl, field(parse_form(r.body), "phase"));
   if (!done) return approvals(r, s, done.error().message, http_status(done.error().code));
   return redirect("/assessments/" + std::to_string(l->assessment.id) + "/approvals");
 }
@@ -212,7 +212,7 @@ Response Pages::decide(Request& r, Session& s) {
   ap.outcome = field(f, "outcome");
   ap.certificate = field(f, "certificate");
   ap.override_reason = field(f, "override_reason");
-  auto done = service::decide_phase(wb_, s.auth.caller, l->assessment, *l->tmpl.tmpl, ap);
+  auto done = app::decide_phase(wb_, s.auth.caller, l->assessment, *l->tmpl.tmpl, ap);
   if (!done) return approvals(r, s, in_words(done.error()), http_status(done.error().code));
   return redirect("/assessments/" + std::to_string(l->assessment.id) + "/approvals");
 }
@@ -244,7 +244,7 @@ Response Pages::handoff(Request& r, Session& s, const std::string& error, int st
     d.set("choice_error", opt(first_target.empty() ? "" : error));
     d.set("errors", one_error(first_target.empty() ? "handoff-heading" : "to-" + first_target, error));
   }
-  auto chain = store_.list_handoffs(l->assessment.id);
+  auto chain = app::handoffs(wb_, *l);
   Data rows = list();
   auto names = people();
   if (chain)
@@ -269,7 +269,7 @@ Response Pages::do_handoff(Request& r, Session& s) {
   Form f = parse_form(r.body);
   if (field(f, "to").empty()) return handoff(r, s, "Choose who should hold the TOM next", 400);
   auto done =
-      service::hand_off(wb_, s.auth.caller, l->assessment, *l->tmpl.tmpl, field(f, "to"), field(f, "note"));
+      app::hand_off(wb_, s.auth.caller, l->assessment, *l->tmpl.tmpl, field(f, "to"), field(f, "note"));
   if (!done) return handoff(r, s, done.error().message, http_status(done.error().code));
   return redirect("/assessments/" + std::to_string(l->assessment.id));
 }

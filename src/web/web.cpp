@@ -2,16 +2,14 @@
 
 #include "web/pages.hpp"
 
-#include <sodium.h>
-
 #include <algorithm>
 
+#include "app/views.hpp"
+#include "app/workflow.hpp"
 #include "core/clock.hpp"
 #include "core/text.hpp"
 #include "domain/next_steps.hpp"
 #include "domain/workflow.hpp"
-#include "service/views.hpp"
-#include "service/workflow.hpp"
 #include "web/assets.hpp"
 #include "web/render.hpp"
 
@@ -106,9 +104,8 @@ void Pages::install() {
   page("GET", "/sign-in", true, [this](Request& r, Session*) { return sign_in_form(r, "", "", ""); });
   page("POST", "/sign-in", true, [this](Request& r, Session*) { return sign_in(r); });
   page("POST", "/sign-out", false, [this](Request&, Session* s) {
-    (void)store_.delete_session(s->auth.token_hash);
-    return redirect("/sign-in")
-        .with("Set-Cookie", "tom_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+    (void)identity_.sign_out(s->auth);
+    return redirect("/sign-in").with("Set-Cookie", api::Api::cleared_session_cookie());
   });
   page("GET", "/", false, [this](Request&, Session* s) { return home(*s); });
   page("GET", "/assessments/{id}", false, [this](Request& r, Session* s) { return overview(r, *s); });
@@ -178,7 +175,7 @@ void Pages::page(const std::string& method, const std::string& pattern, bool is_
       return h(req, nullptr);
     }
     std::optional<Session> s;
-    if (auto* admitted = std::any_cast<service::Authenticated>(&req.admitted)) {
+    if (auto* admitted = std::any_cast<app::Authenticated>(&req.admitted)) {
       s = Session{*admitted};
     } else {
       auto auth = identity_.authenticate(req.cookie("tom_session"), "");
@@ -238,8 +235,7 @@ bool Pages::multipart(const Request& req) {
 }
 
 bool Pages::csrf_matches(const Session& s, const std::string& sent) {
-  const std::string& want = s.auth.csrf_token;
-  return sent.size() == want.size() && sodium_memcmp(sent.data(), want.data(), want.size()) == 0;
+  return app::Identity::csrf_matches(s.auth, sent);
 }
 
 Data Pages::base(const std::string& title, const Session* s) {
@@ -251,8 +247,7 @@ Data Pages::base(const std::string& title, const Session* s) {
     u.set("name", s->auth.caller.user.name);
     u.set("organisation", s->auth.caller.organisation.name);
     u.set("csrf", s->auth.csrf_token);
-    u.set("central", s->auth.caller.admin() ||
-                         (s->auth.caller.central() && s->auth.caller.user.has_role("central-reviewer")));
+    u.set("central", may_see_whole_audit(s->auth.caller));
     d.set("user", u);
     d.set("csrf", s->auth.csrf_token);
   }
@@ -266,6 +261,30 @@ Response Pages::error_page(int status, const std::string& heading, const std::st
   d.set("heading", heading);
   d.set("message", message);
   return html(status, render_page("error", d));
+}
+
+Response Pages::failure_page(const Error& e, const Session& s) {
+  switch (e.code) {
+    case ErrorCode::kForbidden:
+      return error_page(403, "You cannot do this", sentence(e), &s);
+    case ErrorCode::kNotFound:
+      return error_page(404, "Page not found", sentence(e), &s);
+    case ErrorCode::kInvalidInput:
+    case ErrorCode::kConflict:
+      return error_page(http_status(e.code), "There is a problem", sentence(e), &s);
+    default:
+      return error_page(503, "Sorry, there is a problem with the service", "Try again later.", &s);
+  }
+}
+
+std::string sentence(const Error& e) {
+  std::string out = e.message;
+  if (!e.problems.empty() && out.find(e.problems.front().message) == std::string::npos)
+    out += ": " + (e.problems.front().where.field.empty() ? "" : e.problems.front().where.field + " ") +
+           e.problems.front().message;
+  if (!out.empty()) out[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(out[0])));
+  if (!out.empty() && out.back() != '.') out += '.';
+  return out;
 }
 
 Response Pages::sign_in_form(Request& r, const std::string& email, const std::string& email_error,
@@ -304,8 +323,8 @@ Response Pages::sign_in(Request& r) {
     int status = http_status(signed_in.error().code);
     return sign_in_form(r, email, "", signed_in.error().message, status);
   }
-  std::string cookie =
-      "tom_session=" + signed_in->token + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=43200; Secure";
+  // The same cookie as the API's sign-in: Secure unless the server runs with --insecure-cookies.
+  std::string cookie = api_.session_cookie(signed_in->token);
   return redirect(safe_next(field(f, "next"))).with("Set-Cookie", cookie);
 }
 
@@ -315,10 +334,7 @@ std::string Pages::party_name(const Template& t, const std::string& id) {
 }
 
 std::map<std::string, std::string> Pages::people() {
-  std::map<std::string, std::string> out;
-  if (auto users = store_.list_users())
-    for (const auto& u : *users) out[u.email] = u.name;
-  return out;
+  return app::names_by_email(wb_);
 }
 
 std::string Pages::person_name(const std::string& email) {
@@ -341,7 +357,7 @@ Data Pages::next_steps(const Template& t, const Assessment& a, const Waiting& w,
     // The organisation's name when one plays the party (that is who people know), else the party's.
     std::string who = party_name(t, step.party);
     if (int64_t org = a.organisation_for(step.party))
-      if (auto o = store_.get_organisation(org)) who = o->name;
+      if (auto o = app::organisation(wb_, org)) who = o->name;
     x.set("who", who);
     std::string href = base_href;
     switch (step.kind) {
@@ -375,12 +391,12 @@ Response Pages::home(Session& s) {
   const Caller& c = s.auth.caller;
   Data d = base("Your assessments", &s);
   d.set("organisation", c.organisation.name);
-  auto all = store_.list_assessments();
-  if (!all) return error_page(503, "Sorry, there is a problem with the service", "Try again later.", &s);
+  auto all = app::list_assessments(wb_, c);
+  if (!all) return failure_page(all.error(), s);
   // Each TOM goes under what it waits for: the caller's organisation, someone else, or nobody (approved).
   Data for_you = list(), for_others = list(), approved = list();
-  for (const auto& a : *all) {
-    if (!may_read(c, a)) continue;
+  for (const auto& row_of : *all) {
+    const Assessment& a = row_of.assessment;
     auto t = wb_.load_template(a.template_id, a.template_version);
     auto report = wb_.check_cached(a.id);
     if (!t || !report) continue;
@@ -436,22 +452,19 @@ Response Pages::home(Session& s) {
 
 std::optional<api::Loaded> Pages::load(Request& r, Session& s, Response* fail) {
   auto id = api::id_param(r, "id");
-  std::optional<Assessment> a;
-  if (id) {
-    auto got = store_.get_assessment(*id);
-    if (got && may_read(s.auth.caller, *got)) a = std::move(got).value();
-  }
-  if (!a) {
+  if (!id) {
     *fail = error_page(404, "Page not found", "There is no assessment here that you can see.", &s);
     return std::nullopt;
   }
-  auto t = wb_.load_template(a->template_id, a->template_version);
-  if (!t) {
-    *fail = error_page(500, "Sorry, there is a problem with the service",
-                       "The assessment's template cannot be read.", &s);
+  auto opened = app::open_assessment(wb_, s.auth.caller, *id);
+  if (!opened) {
+    *fail = opened.error().code == ErrorCode::kNotFound
+                ? error_page(404, "Page not found", "There is no assessment here that you can see.", &s)
+                : error_page(500, "Sorry, there is a problem with the service",
+                             "The assessment's template cannot be read.", &s);
     return std::nullopt;
   }
-  return api::Loaded{std::move(*a), std::move(t).value()};
+  return std::move(opened).value();
 }
 
 Data Pages::crumbs(std::initializer_list<std::pair<std::string, std::string>> items) {

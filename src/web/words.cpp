@@ -246,7 +246,7 @@ std::vector<ResultView> result_views(const Template& t, const rules::Evaluation&
   return out;
 }
 
-EventWords event_in_words(const store::AuditEvent& e, const Template& t,
+EventWords event_in_words(const domain::AuditEvent& e, const Template& t,
                           const std::map<std::string, std::string>& people) {
   EventWords w;
   w.when = when_in_words(e.at);

@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "domain/records.hpp"
 #include "domain/template.hpp"
 #include "rules/engine.hpp"
-#include "store/store.hpp"
 
 namespace tom::web {
 
@@ -54,7 +54,7 @@ struct EventWords {
   std::string what;    // e.g. "Changed the answer to IG-16"
   std::string detail;  // e.g. "From No to Yes. Note: see the IG pack."
 };
-EventWords event_in_words(const store::AuditEvent& e, const domain::Template& t,
+EventWords event_in_words(const domain::AuditEvent& e, const domain::Template& t,
                           const std::map<std::string, std::string>& people);
 
 }  // namespace tom::web

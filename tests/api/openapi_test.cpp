@@ -9,10 +9,11 @@ namespace tom::api {
 namespace {
 
 TEST(OpenApi, EveryRouteDocumentedAndEveryDocumentedRouteServed) {
-  auto store = store::open_store(test::temp_path("openapi.db"));
-  ASSERT_TRUE(store.ok());
-  service::Workbench wb(**store);
-  service::Identity identity(**store);
+  std::string db = test::temp_path("openapi.db");
+  auto opened = app::Workbench::open(db, app::Workbench::default_audit_key_file(db));
+  ASSERT_TRUE(opened.ok());
+  app::Workbench& wb = **opened;
+  app::Identity identity(wb);
   http::Metrics metrics;
   Api api(wb, identity, metrics);
   json::object doc = api.openapi();
@@ -57,10 +58,11 @@ TEST(OpenApi, EveryRouteDocumentedAndEveryDocumentedRouteServed) {
 }
 
 TEST(OpenApi, UnknownPathsAndMethodsGet404And405) {
-  auto store = store::open_store(test::temp_path("openapi2.db"));
-  ASSERT_TRUE(store.ok());
-  service::Workbench wb(**store);
-  service::Identity identity(**store);
+  std::string db = test::temp_path("openapi2.db");
+  auto opened = app::Workbench::open(db, app::Workbench::default_audit_key_file(db));
+  ASSERT_TRUE(opened.ok());
+  app::Workbench& wb = **opened;
+  app::Identity identity(wb);
   http::Metrics metrics;
   Api api(wb, identity, metrics);
   http::Request nothing{"GET", "/api/v1/nothing", "/api/v1/nothing", {}, {}, "", "", {}, {}};

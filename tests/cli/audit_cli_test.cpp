@@ -127,7 +127,7 @@ TEST_F(AuditCli, EventsRewrittenWithRecomputedPlainHashesAreDetected) {
                                "FROM audit_events ORDER BY seq",
                                -1, &st, nullptr),
             SQLITE_OK);
-  std::vector<store::AuditEvent> events;
+  std::vector<domain::AuditEvent> events;
   auto col = [&](int i) { return std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, i))); };
   while (sqlite3_step(st) == SQLITE_ROW)
     events.push_back(

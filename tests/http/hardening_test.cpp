@@ -24,7 +24,7 @@
 
 #include "core/text.hpp"
 #include "http/message.hpp"
-#include "service/identity.hpp"
+#include "app/identity.hpp"
 #include "support/http_client.hpp"
 #include "support/test_support.hpp"
 #include "web/pages.hpp"
@@ -82,7 +82,7 @@ TEST(Text, Utf8AndNul) {
 TEST(SignInLimiter, AFloodOfOtherKeysNeverLiftsABlock) {
   // The old table was wiped once it held 100,000 keys, lifting every block. Here a small capacity stands in
   // for that size: the blocked key stays blocked however many others fail, and memory stays bounded.
-  tom::service::RateLimiter limiter(3, std::chrono::minutes(15), 100);
+  tom::app::RateLimiter limiter(3, std::chrono::minutes(15), 100);
   for (int i = 0; i < 3; ++i) limiter.failure("victim");
   ASSERT_GT(limiter.retry_after("victim"), 0);
   for (int i = 0; i < 20'000; ++i) limiter.failure("flood-" + std::to_string(i));
@@ -94,7 +94,7 @@ TEST(SignInLimiter, AFloodOfOtherKeysNeverLiftsABlock) {
 }
 
 TEST(SignInLimiter, FullOfBlocksItRefusesRatherThanForgets) {
-  tom::service::RateLimiter limiter(1, std::chrono::minutes(15), 2);
+  tom::app::RateLimiter limiter(1, std::chrono::minutes(15), 2);
   limiter.failure("a");
   limiter.failure("b");
   limiter.failure("c");  // no room to record this block
@@ -105,7 +105,7 @@ TEST(SignInLimiter, FullOfBlocksItRefusesRatherThanForgets) {
 }
 
 TEST(SignInLimiter, BlocksEndWithTheirWindowAndSuccessResets) {
-  tom::service::RateLimiter limiter(2, std::chrono::seconds(1), 10);
+  tom::app::RateLimiter limiter(2, std::chrono::seconds(1), 10);
   limiter.failure("k");
   limiter.failure("k");
   EXPECT_GT(limiter.retry_after("k"), 0);
@@ -118,7 +118,7 @@ TEST(SignInLimiter, BlocksEndWithTheirWindowAndSuccessResets) {
 }
 
 TEST(Passwords, WeakOnesAreRefusedAndTheDemoPasswordIsNot) {
-  using tom::service::check_password_strength;
+  using tom::app::check_password_strength;
   EXPECT_TRUE(check_password_strength("demo-password-2026").ok());
   EXPECT_TRUE(check_password_strength("a-long-password-2026").ok());
   EXPECT_TRUE(check_password_strength("correct horse battery").ok());

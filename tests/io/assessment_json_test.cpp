@@ -6,7 +6,7 @@ namespace tom::io {
 namespace {
 
 TEST(AssessmentJson, RoundTrips) {
-  store::AssessmentBundle b;
+  domain::AssessmentBundle b;
   b.assessment.template_id = "sms-client-tom";
   b.assessment.template_version = "0.10.0";
   b.assessment.product = "Riverside PAS";

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <thread>
 
+#include "io/audit_head.hpp"
 #include "store/audit.hpp"
 #include "store/store_fixture.hpp"
 
@@ -316,7 +317,7 @@ TEST_P(AuditSuite, RowsChangedWithNoEventAreNamed) {
 TEST_P(AuditSuite, AHeadStaysValidAsTheLogGrowsAndAForgedHeadIsRefused) {
   Journey j = journey();
   AuditHead head = verify().head;
-  auto parsed = parse_audit_head(format_audit_head(head));
+  auto parsed = io::parse_audit_head(io::format_audit_head(head));
   ASSERT_TRUE(parsed.ok()) << parsed.error().describe();
   EXPECT_EQ(parsed->mac, head.mac);
   EXPECT_EQ(parsed->last_hash, head.last_hash);
@@ -333,13 +334,13 @@ TEST_P(AuditSuite, AHeadStaysValidAsTheLogGrowsAndAForgedHeadIsRefused) {
   r = verify(&other);
   EXPECT_TRUE(names(r, "signed with another audit key")) << all(r);
 
-  auto bad = parse_audit_head("tom-audit-head v1\nevents x\nlast-seq 3\nat now\nkey-id 12\nmac zz\n");
+  auto bad = io::parse_audit_head("tom-audit-head v1\nevents x\nlast-seq 3\nat now\nkey-id 12\nmac zz\n");
   ASSERT_FALSE(bad.ok());
   std::string text = bad.error().describe();
   EXPECT_NE(text.find("events"), std::string::npos) << text;
   EXPECT_NE(text.find("last-hash"), std::string::npos) << text;  // missing
   EXPECT_NE(text.find("line 2: events: should be a number"), std::string::npos) << text;
-  EXPECT_FALSE(parse_audit_head("hello\n").ok());
+  EXPECT_FALSE(io::parse_audit_head("hello\n").ok());
 }
 
 TEST_P(AuditSuite, AKeyThiefsConsistentRewriteIsCaughtByTheHead) {

@@ -153,10 +153,16 @@ HttpResponse HttpClient::sign_in(const std::string& email, const std::string& pa
 ServerProcess::ServerProcess(const std::string& db) {
   out_path_ = temp_path("serve.out");
   err_path_ = temp_path("serve.err");
+  // Both files exist, empty, before the child starts, so nothing read below can predate this server.
+  for (const auto* path : {&out_path_, &err_path_}) {
+    int fd = ::open(path->c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (fd < 0) throw std::runtime_error("cannot create " + *path);
+    ::close(fd);
+  }
   pid_ = ::fork();
   if (pid_ == 0) {
-    int o = ::open(out_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    int e = ::open(err_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    int o = ::open(out_path_.c_str(), O_WRONLY, 0600);
+    int e = ::open(err_path_.c_str(), O_WRONLY, 0600);
     ::dup2(o, 1);
     ::dup2(e, 2);
     std::string bin = TOM_BINARY;
@@ -171,7 +177,8 @@ ServerProcess::ServerProcess(const std::string& db) {
   for (int i = 0; i < 400 && port_ == 0; ++i) {
     std::string out = read_text(out_path_);
     auto at = out.find("127.0.0.1:");
-    if (at != std::string::npos)
+    // Only a whole line: the port is followed by " (" and the database it serves.
+    if (at != std::string::npos && out.find(" (", at) != std::string::npos)
       port_ = std::stoi(out.substr(at + 10));
     else
       std::this_thread::sleep_for(std::chrono::milliseconds(25));
@@ -189,8 +196,8 @@ void ServerProcess::terminate() {
   int status = 0;
   ::waitpid(pid_, &status, 0);
   pid_ = -1;
-  // A server that crashed, or (in the sanitizer build) reported memory or undefined-behaviour errors, fails the
-  // test that used it even if every response it gave looked right.
+  // A server that crashed, or (in the sanitizer build) reported memory or undefined-behaviour errors, fails
+  // the test that used it even if every response it gave looked right.
   if (WIFSIGNALED(status) && WTERMSIG(status) != SIGTERM)
     ADD_FAILURE() << "tom serve died of signal " << WTERMSIG(status) << ":\n" << read_text(err_path_);
   std::string err = read_text(err_path_);

@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -17,10 +18,17 @@ namespace tom::test {
 namespace fs = std::filesystem;
 
 std::string temp_path(const std::string& name) {
+  // A directory of this process's own (mkdtemp): one named by the pid alone could be left from an earlier run
+  // whose pid was the same, and a stale server output in it was once read as this run's port.
   static const fs::path dir = [] {
-    fs::path d = fs::temp_directory_path() / ("tom-test-" + std::to_string(::getpid()));
-    fs::create_directories(d);
-    return d;
+    std::string pattern = (fs::temp_directory_path() / "tom-test-XXXXXX").string();
+    if (!::mkdtemp(pattern.data())) throw std::runtime_error("cannot make a temporary directory in /tmp");
+    static const std::string made = pattern;
+    std::atexit([] {
+      std::error_code ignored;
+      if (!std::getenv("TOM_KEEP_TEST_FILES")) fs::remove_all(made, ignored);
+    });
+    return fs::path(pattern);
   }();
   static int counter = 0;
   return (dir / (std::to_string(++counter) + "-" + name)).string();

@@ -98,7 +98,7 @@ TEST(Words, ResultViewsKnowTheOverallResultsAndTheItemsBehindThem) {
 TEST(Words, HistoryEventsSayWhatChangedByWhomAndWhen) {
   Template t = ig();
   std::map<std::string, std::string> people{{"alex@lakeside.example", "Alex Morgan"}};
-  store::AuditEvent e;
+  domain::AuditEvent e;
   e.at = "2026-12-01T20:18:00Z";
   e.actor = "alex@lakeside.example";
   e.action = "answer.save";

@@ -54,7 +54,7 @@ std::vector<std::map<std::string, std::string>> table(const wbk::Sheet& s) {
 Result<AssessmentImport> import_assessment(const wbk::Workbook& wb, const std::string& file,
                                            const Template& tmpl) {
   AssessmentImport out;
-  store::AssessmentBundle& b = out.bundle;
+  domain::AssessmentBundle& b = out.bundle;
   b.assessment.template_id = tmpl.id;
   b.assessment.template_version = tmpl.version;
   std::vector<Problem> problems;

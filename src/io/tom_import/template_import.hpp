@@ -8,7 +8,7 @@
 #include "domain/template.hpp"
 #include "io/tom_import/sheet_layout.hpp"
 #include "io/workbook/workbook.hpp"
-#include "store/store.hpp"
+#include "domain/records.hpp"
 
 namespace tom::io::tom_import {
 
@@ -34,7 +34,7 @@ Result<TemplateImport> import_template(const workbook::Workbook& wb, const std::
                                        const TemplateImportOptions& options);
 
 struct AssessmentImport {
-  store::AssessmentBundle bundle;
+  domain::AssessmentBundle bundle;
   std::vector<ImportNote> notes;
 };
 

@@ -136,7 +136,7 @@ void put(lxw_worksheet* ws, int row, int col, const std::string& text, lxw_forma
 
 }  // namespace
 
-Status write_assessment_xlsx(const std::string& path, const Template& t, const store::AssessmentBundle& b,
+Status write_assessment_xlsx(const std::string& path, const Template& t, const domain::AssessmentBundle& b,
                              const rules::Evaluation& ev) {
   std::string tmp = path + ".tmp";
   lxw_workbook* wb = workbook_new(tmp.c_str());
@@ -368,7 +368,7 @@ Status write_assessment_xlsx(const std::string& path, const Template& t, const s
   return ok_status();
 }
 
-std::string assessment_csv(const Template& t, const store::AssessmentBundle& b) {
+std::string assessment_csv(const Template& t, const domain::AssessmentBundle& b) {
   auto q = [](const std::string& s) { return csv_field(s); };
   std::string out = "section,item,party,obligation,value,note,reference,author,updated_at\r\n";
   for (const auto& s : t.sections)

@@ -8,15 +8,15 @@
 
 #include "core/error.hpp"
 #include "rules/engine.hpp"
-#include "store/store.hpp"
+#include "domain/records.hpp"
 
 namespace tom::io::xlsx_export {
 
 // Writes atomically to `path` (via PATH.tmp).
 Status write_assessment_xlsx(const std::string& path, const domain::Template& t,
-                             const store::AssessmentBundle& b, const rules::Evaluation& evaluation);
+                             const domain::AssessmentBundle& b, const rules::Evaluation& evaluation);
 
 // The answers as CSV (one row per answerable item), RFC 4180 quoting.
-std::string assessment_csv(const domain::Template& t, const store::AssessmentBundle& b);
+std::string assessment_csv(const domain::Template& t, const domain::AssessmentBundle& b);
 
 }  // namespace tom::io::xlsx_export

@@ -7,12 +7,16 @@
 #include <string>
 
 #include "domain/completeness.hpp"
+#include "domain/records.hpp"
 #include "domain/upgrade.hpp"
 #include "domain/workflow.hpp"
 #include "rules/engine.hpp"
-#include "store/store.hpp"
 
-namespace tom::service {
+namespace tom::store {
+class Store;
+}
+
+namespace tom::app {
 
 // A template with its compiled rules, immutable once loaded.
 struct LoadedTemplate {
@@ -39,9 +43,18 @@ struct CheckReport {
 
 class Workbench {
  public:
-  explicit Workbench(store::Store& store) : store_(store) {}
+  explicit Workbench(store::Store& store);
+  ~Workbench();
+  // Opens (and migrates) the database at `url` (store::open_store) and owns it: the front doors reach the
+  // store only through the application layer.
+  static Result<std::unique_ptr<Workbench>> open(const std::string& url, const std::string& audit_key_file);
+  // Where the audit key of `url` is kept unless another file is named (store::default_audit_key_file).
+  static std::string default_audit_key_file(const std::string& url);
 
+  // For the application layer's own use cases (src/app); front doors do not include store headers.
   store::Store& store() { return store_; }
+  // "sqlite" or "postgresql".
+  std::string database_kind() const;
 
   // Validates (rules included) and stores a template.
   Status add_template(const domain::Template& t, const std::string& actor);
@@ -62,10 +75,10 @@ class Workbench {
   // Validates the value against the item, then saves. expected_version < 0: use the current version (the
   // CLI's "last writer wins on purpose" mode); otherwise a stale version is a conflict. The whole assessment
   // with organisations by value, for export.
-  Result<store::AssessmentBundle> export_bundle(int64_t assessment);
+  Result<domain::AssessmentBundle> export_bundle(int64_t assessment);
   // Checks every answer against the template (items exist, values allowed) and every party, reporting all
   // problems; writes nothing unless all is valid, then imports in one transaction.
-  Result<domain::Assessment> import_bundle(const store::AssessmentBundle& b, const std::string& actor);
+  Result<domain::Assessment> import_bundle(const domain::AssessmentBundle& b, const std::string& actor);
 
   // Moves an assessment to another version of the same template; dry_run only reports.
   Result<domain::UpgradeReport> upgrade(int64_t assessment, const std::string& target_ref, bool dry_run,
@@ -76,6 +89,7 @@ class Workbench {
                                 int64_t expected_version, const std::string& actor);
 
  private:
+  std::unique_ptr<store::Store> owned_;  // set by open()
   store::Store& store_;
   std::mutex mu_;
   std::map<std::string, LoadedTemplate> cache_;
@@ -83,4 +97,4 @@ class Workbench {
       checks_;  // id -> revision, report
 };
 
-}  // namespace tom::service
+}  // namespace tom::app

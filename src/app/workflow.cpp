@@ -1,20 +1,15 @@
-#include "service/workflow.hpp"
+#include "app/workflow.hpp"
 
 #include <algorithm>
 
+#include "app/views.hpp"
 #include "core/clock.hpp"
 #include "domain/workflow.hpp"
-#include "service/views.hpp"
+#include "store/store.hpp"
 
-namespace tom::service {
+namespace tom::app {
 
 using namespace tom::domain;
-
-namespace {
-Error forbidden(const std::string& why) {
-  return Error{ErrorCode::kForbidden, why, {}, {}};
-}
-}  // namespace
 
 namespace {
 Problem field_problem(const std::string& field, const std::string& message) {
@@ -37,10 +32,10 @@ Result<Finding> settle_finding(Workbench& wb, const Caller& caller, const Assess
     if (v.key == r.key) view = &v;
   if (!view) return Error::not_found("there is no current finding '" + r.key + "'");
   if (std::string why = why_not_accept(caller, a, view->role, view->party); !why.empty())
-    return forbidden(why);
+    return Error::forbidden(why);
   if (r.accept && !r.by.empty() && r.by != caller.user.name)
-    return forbidden("a risk is accepted under your own name (" + caller.user.name + "), not as '" + r.by +
-                     "'");
+    return Error::forbidden("a risk is accepted under your own name (" + caller.user.name + "), not as '" +
+                            r.by + "'");
   if (r.accept) {
     std::vector<Problem> problems;
     if (blank(r.mitigation) && !(view->stored && !blank(view->stored->mitigation)))
@@ -72,7 +67,7 @@ Result<Submission> submit_phase(Workbench& wb, const Caller& caller, const Asses
                                 const std::string& phase_id) {
   const Phase* phase = t.find_phase(phase_id);
   if (!phase) return Error::not_found("there is no phase '" + phase_id + "'");
-  if (std::string why = why_not_submit(caller, t, a, *phase); !why.empty()) return forbidden(why);
+  if (std::string why = why_not_submit(caller, t, a, *phase); !why.empty()) return Error::forbidden(why);
   return wb.store().add_submission(Submission{0, a.id, phase->id, "", ""}, caller.user.email);
 }
 
@@ -86,7 +81,7 @@ Result<Decided> decide_phase(Workbench& wb, const Caller& caller, const Assessme
     return Error::invalid("a rejection needs a reason");
   if (phase->certificate && ap.decision == Decision::kApproved && ap.area.empty() && ap.certificate.empty())
     return Error::invalid("approving phase " + phase->id + " issues a certificate number");
-  if (std::string why = why_not_decide(caller, a, *phase); !why.empty()) return forbidden(why);
+  if (std::string why = why_not_decide(caller, a, *phase); !why.empty()) return Error::forbidden(why);
   TOM_ASSIGN(auto report, wb.check_cached(a.id));
   auto phases = report->phases();
   const PhaseStatus* st = nullptr;
@@ -99,8 +94,8 @@ Result<Decided> decide_phase(Workbench& wb, const Caller& caller, const Assessme
                            (now == "approved" ? "" : " (the party holding the TOM submits it first)"));
   }
   if (st->submitted->by == caller.user.email)
-    return forbidden("you submitted phase " + phase->id +
-                     "; another person with the approver role decides it");
+    return Error::forbidden("you submitted phase " + phase->id +
+                            "; another person with the approver role decides it");
   // An area approved since the submission is not decided again until the phase is resubmitted.
   for (const auto& d : st->areas)
     if (!ap.area.empty() && d.area == ap.area && d.latest && d.latest->decision == Decision::kApproved &&
@@ -159,7 +154,7 @@ Result<Decided> decide_phase(Workbench& wb, const Caller& caller, const Assessme
 
 Result<Handoff> hand_off(Workbench& wb, const Caller& caller, const Assessment& a, const Template& t,
                          const std::string& to, const std::string& note) {
-  if (std::string why = why_not_handoff(caller, t, a, to); !why.empty()) return forbidden(why);
+  if (std::string why = why_not_handoff(caller, t, a, to); !why.empty()) return Error::forbidden(why);
   return wb.store().add_handoff(Handoff{0, a.id, a.custodian, to, note, "", ""}, caller.user.email);
 }
 
@@ -170,7 +165,7 @@ Result<DerivedTom> derive(Workbench& wb, const Caller& caller, const Assessment&
     if (const Party* party = t.find_party(p))
       supplier = supplier || party->role == PartyRole::kProviderSupplier ||
                  party->role == PartyRole::kClientSupplier;
-  if (!supplier && !caller.admin()) return forbidden("a TOM is reused by its suppliers");
+  if (!supplier && !caller.admin()) return Error::forbidden("a TOM is reused by its suppliers");
   store::Store& store = wb.store();
   TOM_ASSIGN(auto approvals, store.list_approvals(a.id));
   TOM_ASSIGN(auto submissions, store.list_submissions(a.id));
@@ -182,7 +177,7 @@ Result<DerivedTom> derive(Workbench& wb, const Caller& caller, const Assessment&
     return Error::invalid("there is no organisation " + std::to_string(organisation));
   TOM_ASSIGN(auto answers, store.get_answers(a.id));
   Derivation d = derive_assessment(t, a, answers, organisation, title);
-  store::AssessmentBundle b;
+  domain::AssessmentBundle b;
   b.assessment = d.assessment;
   for (const auto& p : d.assessment.participants)
     if (auto o = store.get_organisation(p.organisation_id)) b.participants.emplace_back(p.party, *o);
@@ -191,4 +186,4 @@ Result<DerivedTom> derive(Workbench& wb, const Caller& caller, const Assessment&
   return DerivedTom{created, d.carried, d.reset};
 }
 
-}  // namespace tom::service
+}  // namespace tom::app

@@ -1,4 +1,4 @@
-#include "service/identity.hpp"
+#include "app/identity.hpp"
 
 #include <sodium.h>
 
@@ -8,8 +8,9 @@
 
 #include "core/clock.hpp"
 #include "core/text.hpp"
+#include "store/store.hpp"
 
-namespace tom::service {
+namespace tom::app {
 
 using namespace tom::domain;
 
@@ -210,15 +211,15 @@ Result<SignedIn> Identity::sign_in(const std::string& email, const std::string& 
     per_account_.failure(account_key);
     per_email_.failure(email_key);
     per_address_.failure(remote);
-    return Error{ErrorCode::kUnauthorized, "the email address or password is not right", {}, {}};
+    return Error::unauthorized("the email address or password is not right");
   }
   per_account_.reset(account_key);
   SignedIn out;
   out.token = random_hex(32);
   out.csrf_token = random_hex(16);
   out.user = found->first;
-  store::SessionRecord s{token_hash(out.token), out.user.id,   "session",         "",
-                         out.csrf_token,        now_utc_iso(), hours_from_now(12)};
+  domain::SessionRecord s{token_hash(out.token), out.user.id,   "session",         "",
+                          out.csrf_token,        now_utc_iso(), hours_from_now(12)};
   TOM_TRY(store_.add_session(s));
   return out;
 }
@@ -227,8 +228,26 @@ Status Identity::sign_out(const std::string& token) {
   return store_.delete_session(token_hash(token));
 }
 
+Result<domain::Caller> Identity::caller_by_email(const std::string& email) {
+  auto found = store_.find_user_by_email(email);
+  if (!found) return Error::not_found("there is no person with the email " + email + " (see tom user list)");
+  TOM_ASSIGN(domain::Organisation org, store_.get_organisation(found->first.organisation_id));
+  return domain::Caller{found->first, org};
+}
+
+Status Identity::sign_out(const Authenticated& auth) {
+  return store_.delete_session(auth.token_hash);
+}
+
+bool Identity::csrf_matches(const Authenticated& auth, const std::string& sent) {
+  if (auth.kind != "session") return true;
+  const std::string& want = auth.csrf_token;
+  return !want.empty() && sent.size() == want.size() &&
+         sodium_memcmp(sent.data(), want.data(), want.size()) == 0;
+}
+
 namespace {
-TokenInfo token_info(const store::SessionRecord& s) {
+TokenInfo token_info(const domain::SessionRecord& s) {
   return {s.token_hash.substr(0, 16), s.name, s.created_at, s.expires_at};
 }
 }  // namespace
@@ -241,8 +260,8 @@ Result<Identity::NewToken> Identity::create_api_token(const User& user, const st
   if (days < 1 || days > kMaxTokenDays)
     return Error::invalid("an API token lasts from 1 to " + std::to_string(kMaxTokenDays) + " days");
   std::string token = "tom_" + random_hex(32);
-  store::SessionRecord s{token_hash(token),        user.id, "token", name, "", now_utc_iso(),
-                         hours_from_now(24 * days)};
+  domain::SessionRecord s{token_hash(token),        user.id, "token", name, "", now_utc_iso(),
+                          hours_from_now(24 * days)};
   TOM_TRY(store_.add_session(s));
   return NewToken{token, token_info(s)};
 }
@@ -263,13 +282,12 @@ Status Identity::revoke_api_token(const User& user, const std::string& id) {
 Result<Authenticated> Identity::authenticate(const std::string& cookie_token,
                                              const std::string& bearer_token) {
   const std::string& token = !bearer_token.empty() ? bearer_token : cookie_token;
-  if (token.empty() || token.size() > 200) return Error{ErrorCode::kUnauthorized, "sign in first", {}, {}};
+  if (token.empty() || token.size() > 200) return Error::unauthorized("sign in first");
   TOM_ASSIGN(auto found, store_.find_session(token_hash(token), now_utc_iso()));
   auto& [session, user] = found;
   if (!bearer_token.empty() && session.kind != "token")
-    return Error{ErrorCode::kUnauthorized, "that is a session, not an API token", {}, {}};
-  if (bearer_token.empty() && session.kind != "session")
-    return Error{ErrorCode::kUnauthorized, "sign in first", {}, {}};
+    return Error::unauthorized("that is a session, not an API token");
+  if (bearer_token.empty() && session.kind != "session") return Error::unauthorized("sign in first");
   TOM_ASSIGN(Organisation org, store_.get_organisation(user.organisation_id));
   return Authenticated{Caller{user, org}, session.kind, session.csrf_token, session.token_hash};
 }
@@ -305,4 +323,4 @@ Result<User> Identity::create_user(const User& u, const std::string& password, c
   return store_.add_user(u, hash, actor);
 }
 
-}  // namespace tom::service
+}  // namespace tom::app

@@ -5,10 +5,10 @@
 #include <string>
 #include <vector>
 
+#include "app/workbench.hpp"
 #include "domain/access.hpp"
-#include "service/workbench.hpp"
 
-namespace tom::service {
+namespace tom::app {
 
 struct AcceptRequest {
   std::string key;
@@ -52,4 +52,4 @@ struct DerivedTom {
 Result<DerivedTom> derive(Workbench& wb, const domain::Caller& caller, const domain::Assessment& a,
                           const domain::Template& t, int64_t organisation, const std::string& title);
 
-}  // namespace tom::service
+}  // namespace tom::app

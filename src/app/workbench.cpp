@@ -1,14 +1,34 @@
-#include "service/workbench.hpp"
+#include "app/workbench.hpp"
 
 #include <boost/json.hpp>
 
 #include "core/text.hpp"
 #include "domain/access.hpp"
 #include "domain/template_validation.hpp"
+#include "store/store.hpp"
 
-namespace tom::service {
+namespace tom::app {
 
 using namespace tom::domain;
+
+Workbench::Workbench(store::Store& store) : store_(store) {}
+Workbench::~Workbench() = default;
+
+Result<std::unique_ptr<Workbench>> Workbench::open(const std::string& url,
+                                                   const std::string& audit_key_file) {
+  TOM_ASSIGN(auto opened, store::open_store(url, {audit_key_file}));
+  auto wb = std::make_unique<Workbench>(*opened);
+  wb->owned_ = std::move(opened);
+  return wb;
+}
+
+std::string Workbench::database_kind() const {
+  return store_.kind();
+}
+
+std::string Workbench::default_audit_key_file(const std::string& url) {
+  return store::default_audit_key_file(url);
+}
 
 Status Workbench::add_template(const Template& t, const std::string& actor) {
   auto problems = validate_template(t);
@@ -109,8 +129,8 @@ std::vector<PhaseStatus> CheckReport::phases() const {
   return phase_statuses(*loaded.tmpl, approvals, submissions, answers);
 }
 
-Result<store::AssessmentBundle> Workbench::export_bundle(int64_t assessment) {
-  store::AssessmentBundle b;
+Result<domain::AssessmentBundle> Workbench::export_bundle(int64_t assessment) {
+  domain::AssessmentBundle b;
   TOM_ASSIGN(b.assessment, store_.get_assessment(assessment));
   for (const auto& p : b.assessment.participants) {
     TOM_ASSIGN(Organisation o, store_.get_organisation(p.organisation_id));
@@ -122,7 +142,7 @@ Result<store::AssessmentBundle> Workbench::export_bundle(int64_t assessment) {
   return b;
 }
 
-Result<Assessment> Workbench::import_bundle(const store::AssessmentBundle& b, const std::string& actor) {
+Result<Assessment> Workbench::import_bundle(const domain::AssessmentBundle& b, const std::string& actor) {
   TOM_ASSIGN(LoadedTemplate loaded, load_template(b.assessment.template_id, b.assessment.template_version));
   const Template& t = *loaded.tmpl;
   std::vector<Problem> problems;
@@ -224,4 +244,4 @@ Result<Answer> Workbench::answer(int64_t assessment, const std::string& item_id,
   return store_.save_answer(assessment, ans, expected_version, actor);
 }
 
-}  // namespace tom::service
+}  // namespace tom::app

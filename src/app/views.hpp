@@ -2,10 +2,10 @@
 // JSON views of the core's values, shared by the CLI's --json output and the HTTP API.
 #include <boost/json.hpp>
 
+#include "app/workbench.hpp"
 #include "domain/template_diff.hpp"
-#include "service/workbench.hpp"
 
-namespace tom::service {
+namespace tom::app {
 
 boost::json::object organisation_json(const domain::Organisation& o);
 boost::json::object assessment_json(const domain::Assessment& a);
@@ -16,7 +16,7 @@ boost::json::object approval_json(const domain::Approval& a);
 boost::json::array changes_json(const std::vector<domain::ChangeSinceApproval>& changes);
 boost::json::object check_json(const CheckReport& r);
 boost::json::object diff_json(const domain::TemplateDiff& d);
-boost::json::object audit_event_json(const store::AuditEvent& e);
+boost::json::object audit_event_json(const domain::AuditEvent& e);
 
 // Rule findings merged with what people recorded against them: a stored finding with the same key carries the
 // acceptance; rule findings nobody recorded yet are open.
@@ -34,9 +34,13 @@ struct FindingView {
 };
 std::vector<FindingView> merge_findings(const CheckReport& r, const std::string& today);
 
+// A row of the findings register (API and `tom finding list --json`): the merged view, where it came from
+// (rules or a person) and the stored record when there is one.
+boost::json::object finding_view_json(const FindingView& f);
+
 // The finding to store for a view: the stored one (to update it), or a new record of what the rules raised.
 domain::Finding finding_to_store(const FindingView& v, int64_t assessment_id);
 // A new record of a finding the rules raised.
 domain::Finding finding_from_rule(const rules::RaisedFinding& f, int64_t assessment_id);
 
-}  // namespace tom::service
+}  // namespace tom::app

@@ -1,9 +1,10 @@
-#include "service/views.hpp"
+#include "app/views.hpp"
 
 #include "core/clock.hpp"
 #include "store/records.hpp"
+#include "store/store.hpp"
 
-namespace tom::service {
+namespace tom::app {
 
 namespace json = boost::json;
 using namespace tom::domain;
@@ -144,6 +145,20 @@ Finding finding_from_rule(const rules::RaisedFinding& rf, int64_t assessment_id)
   return f;
 }
 
+json::object finding_view_json(const FindingView& f) {
+  json::object o{{"key", f.key},
+                 {"kind", f.kind},
+                 {"item", f.item_id},
+                 {"title", f.title},
+                 {"explanation", f.explanation},
+                 {"role", f.role},
+                 {"party", f.party},
+                 {"status", f.status},
+                 {"source", f.from_rules ? "rules" : "person"}};
+  if (f.stored) o["finding"] = finding_json(*f.stored);
+  return o;
+}
+
 json::object check_json(const CheckReport& r) {
   const Template& t = *r.loaded.tmpl;
   json::array missing;
@@ -176,19 +191,7 @@ json::object check_json(const CheckReport& r) {
                      {"reads", std::move(reads)}});
   }
   json::array findings;
-  for (const auto& f : merge_findings(r, today_utc())) {
-    json::object o{{"key", f.key},
-                   {"kind", f.kind},
-                   {"item", f.item_id},
-                   {"title", f.title},
-                   {"explanation", f.explanation},
-                   {"role", f.role},
-                   {"party", f.party},
-                   {"status", f.status},
-                   {"source", f.from_rules ? "rules" : "person"}};
-    if (f.stored) o["finding"] = finding_json(*f.stored);
-    findings.push_back(std::move(o));
-  }
+  for (const auto& f : merge_findings(r, today_utc())) findings.push_back(finding_view_json(f));
   json::array out_of_scope =
       strings(std::vector<std::string>(r.evaluation.out_of_scope.begin(), r.evaluation.out_of_scope.end()));
   return {{"assessment", r.assessment.id},
@@ -216,7 +219,7 @@ json::object diff_json(const TemplateDiff& d) {
           {"unchanged", d.unchanged.size()}};
 }
 
-json::object audit_event_json(const store::AuditEvent& e) {
+json::object audit_event_json(const domain::AuditEvent& e) {
   auto parse = [](const std::string& s) -> json::value {
     if (s.empty()) return nullptr;
     boost::system::error_code ec;
@@ -228,4 +231,4 @@ json::object audit_event_json(const store::AuditEvent& e) {
           {"hash", e.hash}};
 }
 
-}  // namespace tom::service
+}  // namespace tom::app

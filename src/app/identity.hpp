@@ -9,10 +9,11 @@
 #include <unordered_map>
 #include <vector>
 
+#include "app/workbench.hpp"
 #include "domain/access.hpp"
-#include "store/store.hpp"
+#include "domain/records.hpp"
 
-namespace tom::service {
+namespace tom::app {
 
 std::string hash_password(const std::string& password);  // argon2id, libsodium's encoded string
 bool verify_password(const std::string& encoded, const std::string& password);
@@ -86,6 +87,7 @@ struct Authenticated {
 class Identity {
  public:
   explicit Identity(store::Store& store) : store_(store) {}
+  explicit Identity(Workbench& wb) : store_(wb.store()) {}
 
   // Refuses with kTooManyRequests (message says when to retry; detail holds the seconds) after repeated
   // failures: 5 for one email from one address (so one address cannot lock an account out everywhere), 50 for
@@ -94,6 +96,12 @@ class Identity {
   // 256 characters is refused as invalid before any of this.
   Result<SignedIn> sign_in(const std::string& email, const std::string& password, const std::string& remote);
   Status sign_out(const std::string& token);
+  // Ends the session (or token) the caller came with.
+  Status sign_out(const Authenticated& auth);
+  // Whether `sent` is the session's CSRF token (compared in constant time). Cookies ride along with
+  // cross-site requests, so every change made with a session cookie shows this token too; API tokens need
+  // none (always true for them).
+  static bool csrf_matches(const Authenticated& auth, const std::string& sent);
   // A new API token for scripts, valid for `days` (1 to 365; 30 by default). Returned once; only its hash is
   // kept.
   struct NewToken {
@@ -112,6 +120,10 @@ class Identity {
   Result<domain::User> create_user(const domain::User& u, const std::string& password,
                                    const std::string& actor);
 
+  // The person with this email as a caller (their roles and organisation), for the CLI's --as; kNotFound
+  // names the email.
+  Result<domain::Caller> caller_by_email(const std::string& email);
+
   static std::string token_hash(const std::string& token);
 
  private:
@@ -121,4 +133,4 @@ class Identity {
   RateLimiter per_address_{100, std::chrono::minutes(15)};  // address, over all emails
 };
 
-}  // namespace tom::service
+}  // namespace tom::app

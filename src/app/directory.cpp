@@ -1,0 +1,71 @@
+#include "app/directory.hpp"
+
+#include <algorithm>
+
+#include "core/text.hpp"
+#include "domain/access.hpp"
+#include "store/store.hpp"
+
+namespace tom::app {
+
+using namespace tom::domain;
+
+Result<std::vector<Organisation>> organisations(Workbench& wb) {
+  return wb.store().list_organisations();
+}
+
+Result<Organisation> organisation(Workbench& wb, int64_t id) {
+  return wb.store().get_organisation(id);
+}
+
+Result<Organisation> add_organisation(Workbench& wb, const Caller& caller, Organisation o) {
+  if (std::string why = why_not_manage_directory(caller, "organisations"); !why.empty())
+    return Error::forbidden(why);
+  std::vector<Problem> problems;
+  auto bad = [&](const char* field, std::string message) {
+    problems.push_back(Problem{{"", "", 0, field, ""}, std::move(message)});
+  };
+  for (auto [field, value] : {std::pair{"name", &o.name}, std::pair{"ods_code", &o.ods_code}})
+    if (auto why = text_problem(*value); !why.empty()) bad(field, why);
+  if (o.name.empty()) bad("name", "is required: enter the organisation's name");
+  if (utf8_length(o.name) > 200) bad("name", "has more than 200 characters");
+  if (utf8_length(o.ods_code) > 20) bad("ods_code", "has more than 20 characters");
+  if (o.type.empty()) o.type = "other";
+  const auto& types = organisation_types();
+  if (std::find(types.begin(), types.end(), o.type) == types.end()) {
+    std::string list;
+    for (const auto& t : types) list += (list.empty() ? "" : ", ") + t;
+    bad("type", "'" + o.type + "' is not a type of organisation (" + list + ")");
+  }
+  if (!problems.empty()) {
+    std::string first =
+        "the organisation cannot be added: " + problems.front().where.field + " " + problems.front().message;
+    return Error::invalid(std::move(first), std::move(problems));
+  }
+  o.id = 0;
+  return wb.store().add_organisation(o, caller.user.email);
+}
+
+Result<std::vector<User>> people(Workbench& wb, const Caller& caller) {
+  TOM_ASSIGN(auto all, wb.store().list_users());
+  std::vector<User> out;
+  for (auto& u : all)
+    if (may_see_person(caller, u)) out.push_back(std::move(u));
+  return out;
+}
+
+std::map<std::string, std::string> names_by_email(Workbench& wb) {
+  std::map<std::string, std::string> out;
+  if (auto users = wb.store().list_users())
+    for (const auto& u : *users) out[u.email] = u.name;
+  return out;
+}
+
+Result<User> add_person(Identity& identity, const Caller& caller, const User& u,
+                        const std::string& password) {
+  if (std::string why = why_not_manage_directory(caller, "people"); !why.empty())
+    return Error::forbidden(why);
+  return identity.create_user(u, password, caller.user.email);
+}
+
+}  // namespace tom::app

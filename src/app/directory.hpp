@@ -1,0 +1,29 @@
+#pragma once
+// Organisations and people: who may list and add them is decided here (domain/access), the same for the API,
+// the pages and the CLI.
+#include <map>
+#include <string>
+#include <vector>
+
+#include "app/identity.hpp"
+#include "app/workbench.hpp"
+
+namespace tom::app {
+
+// Every organisation (any signed-in person may see who plays parties).
+Result<std::vector<domain::Organisation>> organisations(Workbench& wb);
+Result<domain::Organisation> organisation(Workbench& wb, int64_t id);
+// Adds an organisation: administrators only; the name is required and the type is one of
+// domain::organisation_types() (empty: "other"); there is one central body. Every problem is named by field.
+Result<domain::Organisation> add_organisation(Workbench& wb, const domain::Caller& caller,
+                                              domain::Organisation o);
+
+// The people the caller may see (domain::may_see_person).
+Result<std::vector<domain::User>> people(Workbench& wb, const domain::Caller& caller);
+// Names by email of everyone, for showing who did something by name rather than by address.
+std::map<std::string, std::string> names_by_email(Workbench& wb);
+// Adds a person: administrators only; then as Identity::create_user (email, name, password, roles checked).
+Result<domain::User> add_person(Identity& identity, const domain::Caller& caller, const domain::User& u,
+                                const std::string& password);
+
+}  // namespace tom::app

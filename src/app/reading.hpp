@@ -1,0 +1,77 @@
+#pragma once
+// What a person reads about assessments, with the read check made here once: an `Opened` assessment is the
+// proof that the caller may read it, so the functions taking one need not ask again. Front doors (api, web,
+// cli) call these and never the store.
+#include <string>
+#include <vector>
+
+#include "app/workbench.hpp"
+#include "domain/access.hpp"
+#include "domain/records.hpp"
+#include "domain/workflow.hpp"
+
+namespace tom::app {
+
+// An assessment the caller may read, with its template and compiled rules.
+struct Opened {
+  domain::Assessment assessment;
+  LoadedTemplate tmpl;
+};
+
+// kNotFound both when there is no such assessment and when the caller may not read it: whether an
+// assessment exists is not told to those who may not see it.
+Result<Opened> open_assessment(Workbench& wb, const domain::Caller& caller, int64_t id);
+
+// One line of the caller's list of assessments, with its completeness (unknown when it could not be checked).
+struct AssessmentRow {
+  domain::Assessment assessment;
+  bool checked = false;
+  bool complete = false;
+  size_t required = 0, answered = 0;
+};
+// The assessments the caller may read, oldest first.
+Result<std::vector<AssessmentRow>> list_assessments(Workbench& wb, const domain::Caller& caller);
+
+// Who plays each party, with the organisation by value (an organisation that is gone shows with its id only).
+struct ParticipantView {
+  std::string party;
+  int64_t organisation_id = 0;
+  domain::Organisation organisation;
+};
+std::vector<ParticipantView> participants(Workbench& wb, const domain::Assessment& a);
+
+Result<domain::AnswerSet> answers(Workbench& wb, const Opened& o);
+Result<std::vector<domain::Handoff>> handoffs(Workbench& wb, const Opened& o);
+// Items whose answers differ between two assessments the caller opened.
+Result<std::vector<domain::AnswerDifference>> diff(Workbench& wb, const Opened& left, const Opened& right);
+
+// One page of the assessment's history (an indexed read: any number of events).
+Result<std::vector<domain::AuditEvent>> history(Workbench& wb, const Opened& o,
+                                                const domain::AuditPage& page);
+// Every assessment's events, and their verification: central reviewers and administrators
+// (domain::may_see_whole_audit), kForbidden for anyone else.
+Result<std::vector<domain::AuditEvent>> whole_audit(Workbench& wb, const domain::Caller& caller,
+                                                    const domain::AuditFilter& filter);
+Result<domain::AuditReport> verify_audit(Workbench& wb, const domain::Caller& caller,
+                                         const domain::AuditHead* against = nullptr);
+
+// A number that changes whenever anything is written: views built from the store stay valid while it holds.
+Result<int64_t> revision(Workbench& wb);
+// The database's kind ("sqlite", "postgresql") when it answers; kUnavailable when it does not.
+Result<std::string> health(Workbench& wb);
+Result<std::vector<domain::TemplateSummary>> list_templates(Workbench& wb);
+
+// Answers an item: the caller must be allowed to answer it (domain::why_not_answer: their party's item, while
+// their party holds the TOM), then the value is checked against the item and saved. expected_version as in
+// Workbench::answer; a stale one is kConflict and changes nothing.
+Result<domain::Answer> answer(Workbench& wb, const domain::Caller& caller, const Opened& o,
+                              const std::string& item_id, const std::string& value, const std::string& note,
+                              const std::string& reference, int64_t expected_version);
+
+// A finding a person records (not raised by the rules): kind, title and (optionally) the item it is about are
+// checked; the caller must take part (domain::why_not_record_finding). The key and the party are set here,
+// the same whichever front door asked.
+Result<domain::Finding> record_finding(Workbench& wb, const domain::Caller& caller, const Opened& o,
+                                       domain::Finding f);
+
+}  // namespace tom::app
