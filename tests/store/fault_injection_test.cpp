@@ -24,11 +24,10 @@ class StoreFaults : public FaultSuite {
   }
 
   int64_t organisation(const std::string& type) {
-    auto o = store_->add_organisation({0, type + " " + fresh(), "X" + fresh_str(), type}, "t");
+    auto o = store_->add_organisation({0, type + " " + fresh(), "X" + fresh(), type}, "t");
     EXPECT_TRUE(o.ok()) << (o.ok() ? "" : o.error().describe());
     return o.ok() ? o->id : 0;
   }
-  std::string fresh_str() { return std::to_string(fresh_); }
 
   // There is one central body: made once.
   Organisation central() {
@@ -82,8 +81,8 @@ class StoreFaults : public FaultSuite {
   }
 
   Caller caller(const Organisation& org, std::vector<std::string> roles) {
-    return Caller{
-        User{0, "caller" + fresh() + "@example.org", "Caller " + fresh_str(), org.id, std::move(roles)}, org};
+    return Caller{User{0, "caller" + fresh() + "@example.org", "Caller " + fresh(), org.id, std::move(roles)},
+                  org};
   }
 
   // A bundle with an organisation that exists (matched by name), one that does not, answers, a finding and
@@ -96,7 +95,7 @@ class StoreFaults : public FaultSuite {
     b.assessment.product = "Imported " + fresh();
     b.assessment.custodian = "smsc";
     b.participants = {{"smsc", *store_->get_organisation(organisation("supplier"))},
-                      {"end-user", Organisation{0, "New trust " + fresh(), "N" + fresh_str(), "nhs-trust"}}};
+                      {"end-user", Organisation{0, "New trust " + fresh(), "N" + fresh(), "nhs-trust"}}};
     b.answers = {{"OR-01", answer("OR-01", "Yes")}, {"OR-02", answer("OR-02", "No")}};
     b.findings = {finding(0)};
     b.approvals = {approval(0, "1B")};
@@ -125,7 +124,7 @@ TEST_P(StoreFaults, PutTemplate) {
 
 TEST_P(StoreFaults, AddOrganisation) {
   exercise("add_organisation", [&]() -> Operation {
-    Organisation o{0, "Trust " + fresh(), "R" + fresh_str(), "nhs-trust"};
+    Organisation o{0, "Trust " + fresh(), "R" + fresh(), "nhs-trust"};
     return [this, o] { return status_of(store_->add_organisation(o, "t")); };
   });
 }
