@@ -179,8 +179,11 @@ Result<DerivedTom> derive(Workbench& wb, const Caller& caller, const Assessment&
   Derivation d = derive_assessment(t, a, answers, organisation, title);
   domain::AssessmentBundle b;
   b.assessment = d.assessment;
-  for (const auto& p : d.assessment.participants)
-    if (auto o = store.get_organisation(p.organisation_id)) b.participants.emplace_back(p.party, *o);
+  for (const auto& p : d.assessment.participants) {
+    // A failed read is an error, not a participant to leave out of the new TOM.
+    TOM_ASSIGN(Organisation o, store.get_organisation(p.organisation_id));
+    b.participants.emplace_back(p.party, std::move(o));
+  }
   b.answers = d.answers;
   TOM_ASSIGN(Assessment created, wb.import_bundle(b, caller.user.email));
   return DerivedTom{created, d.carried, d.reset};

@@ -17,6 +17,16 @@ using namespace tom::domain;
 class StoreSuite : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
+    choose_database();
+    if (IsSkipped() || HasFatalFailure()) return;
+    auto s = open_store(url_, {key_file_});
+    ASSERT_TRUE(s.ok()) << s.error().describe() << " " << s.error().detail;
+    store_ = std::move(s).value();
+  }
+
+  // Sets url_ (a fresh database of the backend under test) and key_file_; skips the test when PostgreSQL is
+  // not configured outside CI.
+  void choose_database() {
     if (GetParam() == "postgresql") {
       url_ = test::fresh_postgres_url();
       if (url_.empty()) {
@@ -28,9 +38,6 @@ class StoreSuite : public ::testing::TestWithParam<std::string> {
       url_ = test::temp_path("store.db");
     }
     key_file_ = test::temp_path("store.audit-key");
-    auto s = open_store(url_, {key_file_});
-    ASSERT_TRUE(s.ok()) << s.error().describe() << " " << s.error().detail;
-    store_ = std::move(s).value();
   }
 
   // A raw connection for what no Store method may do: tampering with the audit log.
