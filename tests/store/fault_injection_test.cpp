@@ -3,8 +3,8 @@
 // swallowed), leave every table row for row as it was, and leave an audit trail that verifies; without a
 // fault the operation must succeed. The store's own calls are exercised, and the application operations that
 // read before they write (decide_phase, derive, import_bundle, upgrade).
-#include "service/workbench.hpp"
-#include "service/workflow.hpp"
+#include "app/workbench.hpp"
+#include "app/workflow.hpp"
 #include "store/fault_fixture.hpp"
 
 namespace tom::store {
@@ -103,12 +103,12 @@ class StoreFaults : public FaultSuite {
   }
 
   // The application layer over the faulty store (made on first use: the store is opened in SetUp).
-  service::Workbench& wb() {
-    if (!wb_) wb_ = std::make_unique<service::Workbench>(*store_);
+  app::Workbench& wb() {
+    if (!wb_) wb_ = std::make_unique<app::Workbench>(*store_);
     return *wb_;
   }
 
-  std::unique_ptr<service::Workbench> wb_;
+  std::unique_ptr<app::Workbench> wb_;
   int fresh_ = 0;
   Organisation central_, supplier_, trust_;
 };
@@ -281,7 +281,7 @@ TEST_P(StoreFaults, DecidePhase) {
     ap.decision = Decision::kApproved;
     ap.outcome = "The usage and settings statement has been fully approved";
     ap.override_reason = "a test of faults";
-    return [this, reviewer, a, t, ap] { return status_of(service::decide_phase(wb(), reviewer, a, *t, ap)); };
+    return [this, reviewer, a, t, ap] { return status_of(app::decide_phase(wb(), reviewer, a, *t, ap)); };
   });
 }
 
@@ -299,7 +299,7 @@ TEST_P(StoreFaults, Derive) {
     auto t = loaded.ok() ? loaded->tmpl : nullptr;
     Caller supplier = caller(supplier_, {"editor"});
     return [this, supplier, a, t, other_trust] {
-      return status_of(service::derive(wb(), supplier, a, *t, other_trust, "Reused"));
+      return status_of(app::derive(wb(), supplier, a, *t, other_trust, "Reused"));
     };
   });
 }
