@@ -47,7 +47,7 @@ int main() {
        "when: 'value == \"Non-compliant\"', finding: {kind: escalation, title: Submit to NHS Digital, role: "
        "central}}\n";
   auto t = io::parse_template_yaml(y, "bench300.yaml");
-  if (!t || !wb.add_template(*t, "bench").ok()) return std::printf("bad template\n"), 1;
+  if (!t || !wb.add_template(*t, bench).ok()) return std::printf("bad template\n"), 1;
   auto org = app::add_organisation(wb, bench, {0, "Bench Supplier", "", "supplier"});
   domain::Assessment a;
   a.template_id = "bench300";
@@ -55,7 +55,7 @@ int main() {
   a.product = "Bench";
   a.custodian = "supplier";
   a.participants.push_back({"supplier", org->id});
-  auto created = wb.create_assessment(a, "bench");
+  auto created = wb.create_assessment(a, bench);
   const char* values[] = {"Compliant", "Semi-compliant", "Non-compliant", "N/a"};
   for (int i = 0; i < 300; ++i)
     (void)wb.answer(created->id, "R-" + std::to_string(i), values[i % 4],

@@ -122,9 +122,7 @@ void Api::assessment_routes() {
           }
         if (!problems.empty())
           return Response::error(Error::invalid("the request body is not valid", problems));
-        if (std::string why = why_not_create(call.caller(), t, a); !why.empty())
-          return Response::error(403, "forbidden", why);
-        auto created_a = wb_.create_assessment(a, call.actor());
+        auto created_a = wb_.create_assessment(a, call.caller());
         if (!created_a) return Response::error(created_a.error());
         Loaded l{*created_a, *loaded};
         return created(assessment_detail(call, l));

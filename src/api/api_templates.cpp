@@ -1,5 +1,6 @@
 // The template library.
 #include "api/api.hpp"
+#include "app/library.hpp"
 #include "io/template_file.hpp"
 #include "io/template_json.hpp"
 
@@ -37,15 +38,12 @@ void Api::template_routes() {
   route(
       "POST", "/api/v1/templates", "Add a template from its YAML file (administrators)",
       [this](Call& call) {
-        if (!call.caller().admin())
-          return Response::error(403, "forbidden", "only administrators add templates");
         std::string type = call.req.header("content-type");
         if (type.find("yaml") == std::string::npos)
           return Response::error(415, "unsupported",
                                  "send the template file as YAML (Content-Type: application/yaml)");
-        auto t = io::parse_template_yaml(call.req.body, "upload.yaml");
+        auto t = app::add_template_yaml(wb_, call.caller(), call.req.body, "upload.yaml");
         if (!t) return Response::error(t.error());
-        if (auto st = wb_.add_template(*t, call.actor()); !st) return Response::error(st.error());
         return created(json::object{{"id", t->id}, {"version", t->version}, {"items", t->item_count()}});
       },
       "yaml", io::kMaxTemplateFileBytes);

@@ -30,13 +30,14 @@ std::string Workbench::default_audit_key_file(const std::string& url) {
   return store::default_audit_key_file(url);
 }
 
-Status Workbench::add_template(const Template& t, const std::string& actor) {
+Status Workbench::add_template(const Template& t, const Caller& caller) {
+  if (std::string why = why_not_add_template(caller); !why.empty()) return Error::forbidden(why);
   auto problems = validate_template(t);
   if (!problems.empty())
     return Error::invalid("the template " + t.ref() + " is not valid", std::move(problems));
   auto compiled = rules::RuleSet::compile(std::make_shared<const Template>(t));
   if (!compiled) return std::move(compiled).error();
-  return store_.put_template(t, actor);
+  return store_.put_template(t, caller.user.email);
 }
 
 Result<LoadedTemplate> Workbench::load_template(const std::string& id, const std::string& version) {
@@ -87,8 +88,9 @@ void check_players(const Template& t, const std::vector<std::pair<std::string, O
 }
 }  // namespace
 
-Result<Assessment> Workbench::create_assessment(const Assessment& a, const std::string& actor) {
+Result<Assessment> Workbench::create_assessment(const Assessment& a, const Caller& caller) {
   TOM_ASSIGN(LoadedTemplate loaded, load_template(a.template_id, a.template_version));
+  if (std::string why = why_not_create(caller, *loaded.tmpl, a); !why.empty()) return Error::forbidden(why);
   std::vector<std::pair<std::string, Organisation>> players;
   std::vector<Problem> problems;
   for (const auto& p : a.participants) {
@@ -103,7 +105,7 @@ Result<Assessment> Workbench::create_assessment(const Assessment& a, const std::
   check_players(*loaded.tmpl, players, problems);
   if (!problems.empty())
     return Error::invalid("the assessment's participants are not valid", std::move(problems));
-  return store_.create_assessment(a, actor);
+  return store_.create_assessment(a, caller.user.email);
 }
 
 Result<CheckReport> Workbench::check(int64_t assessment, const CompletenessFilter& filter) {

@@ -6,6 +6,7 @@
 #include <mutex>
 #include <string>
 
+#include "domain/access.hpp"
 #include "domain/completeness.hpp"
 #include "domain/records.hpp"
 #include "domain/upgrade.hpp"
@@ -56,17 +57,18 @@ class Workbench {
   // "sqlite" or "postgresql".
   std::string database_kind() const;
 
-  // Validates (rules included) and stores a template.
-  Status add_template(const domain::Template& t, const std::string& actor);
+  // Validates (rules included) and stores a template: administrators only (domain::why_not_add_template).
+  Status add_template(const domain::Template& t, const domain::Caller& caller);
   // Loads a template with compiled rules; cached by id@version (version empty: newest, not cached).
   Result<LoadedTemplate> load_template(const std::string& id, const std::string& version);
   // "id" or "id@version".
   Result<LoadedTemplate> load_template_ref(const std::string& ref);
 
-  // Creates an assessment after checking that each participant's organisation exists and is of a type that
-  // may play its party (only the central body plays the central party); every problem is reported, nothing is
-  // written unless all is valid.
-  Result<domain::Assessment> create_assessment(const domain::Assessment& a, const std::string& actor);
+  // Creates an assessment: the caller must be allowed to start it (domain::why_not_create: an editor of the
+  // organisation playing the first party of the custody chain, or an administrator), then each participant's
+  // organisation must exist and be of a type that may play its party (only the central body plays the central
+  // party); every problem is reported, nothing is written unless all is valid.
+  Result<domain::Assessment> create_assessment(const domain::Assessment& a, const domain::Caller& caller);
 
   Result<CheckReport> check(int64_t assessment, const domain::CompletenessFilter& filter);
   // The unfiltered check, shared and reused until anything is written (store revision).

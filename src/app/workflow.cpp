@@ -160,12 +160,7 @@ Result<Handoff> hand_off(Workbench& wb, const Caller& caller, const Assessment& 
 
 Result<DerivedTom> derive(Workbench& wb, const Caller& caller, const Assessment& a, const Template& t,
                           int64_t organisation, const std::string& title) {
-  bool supplier = false;
-  for (const auto& p : parties_of(caller, a))
-    if (const Party* party = t.find_party(p))
-      supplier = supplier || party->role == PartyRole::kProviderSupplier ||
-                 party->role == PartyRole::kClientSupplier;
-  if (!supplier && !caller.admin()) return Error::forbidden("a TOM is reused by its suppliers");
+  if (std::string why = why_not_derive(caller, t, a); !why.empty()) return Error::forbidden(why);
   store::Store& store = wb.store();
   TOM_ASSIGN(auto approvals, store.list_approvals(a.id));
   TOM_ASSIGN(auto submissions, store.list_submissions(a.id));

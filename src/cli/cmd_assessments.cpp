@@ -164,7 +164,7 @@ int cmd_assessment(Context& ctx, const std::vector<std::string>& argv) {
       if (!id) return ctx.fail(id.error());
       a.participants.push_back({party, *id});
     }
-    auto created = ctx.workbench->create_assessment(a, ctx.user);
+    auto created = ctx.workbench->create_assessment(a, ctx.operator_caller());
     if (!created) return ctx.fail(created.error());
     ctx.out << "Created assessment " << created->id << " of " << t.ref() << " for " << a.product << "\n";
     return kExitOk;

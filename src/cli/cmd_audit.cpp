@@ -3,9 +3,9 @@
 #include <optional>
 
 #include "app/views.hpp"
-#include "io/audit_head.hpp"
 #include "cli/context.hpp"
 #include "core/file.hpp"
+#include "io/audit_head.hpp"
 
 namespace tom::cli {
 

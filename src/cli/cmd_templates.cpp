@@ -79,7 +79,7 @@ std::string obligation_label(Obligation o) {
 Status add_bundled_templates(Context& ctx) {
   for (const auto& f : io::bundled_templates()) {
     TOM_ASSIGN(Template t, io::parse_template_yaml(f.text, std::string("bundled:") + std::string(f.name)));
-    TOM_TRY(ctx.workbench->add_template(t, ctx.user));
+    TOM_TRY(ctx.workbench->add_template(t, ctx.operator_caller()));
   }
   return ok_status();
 }
@@ -185,7 +185,7 @@ int cmd_template(Context& ctx, const std::vector<std::string>& argv) {
         rc = ctx.fail(t.error());
         continue;
       }
-      if (auto st = ctx.workbench->add_template(*t, ctx.user); !st) {
+      if (auto st = ctx.workbench->add_template(*t, ctx.operator_caller()); !st) {
         rc = ctx.fail(st.error());
         continue;
       }
@@ -295,7 +295,7 @@ int import_workbook(Context& ctx, const std::string& file, const std::string& ki
             << " rules\n";
     print_notes(ctx, imported->notes);
     if (args.flag("--dry-run")) return kExitOk;
-    if (auto st = ctx.workbench->add_template(t, ctx.user); !st) return ctx.fail(st.error());
+    if (auto st = ctx.workbench->add_template(t, ctx.operator_caller()); !st) return ctx.fail(st.error());
     return kExitOk;
   }
   std::string ref = args.value("--template");
@@ -369,7 +369,7 @@ int cmd_import(Context& ctx, const std::vector<std::string>& argv) {
         rc = ctx.fail(t.error());
         continue;
       }
-      if (auto st = ctx.workbench->add_template(*t, ctx.user); !st) {
+      if (auto st = ctx.workbench->add_template(*t, ctx.operator_caller()); !st) {
         rc = ctx.fail(st.error());
         continue;
       }

@@ -117,6 +117,18 @@ Caller local_operator(const std::string& name) {
   return c;
 }
 
+std::string why_not_add_template(const Caller& c) {
+  return c.admin() ? "" : "only administrators add templates";
+}
+
+std::string why_not_derive(const Caller& c, const Template& t, const Assessment& a) {
+  if (c.admin()) return "";
+  for (const auto& p : parties_of(c, a))
+    if (const Party* party = t.find_party(p))
+      if (party->role == PartyRole::kProviderSupplier || party->role == PartyRole::kClientSupplier) return "";
+  return "a TOM is reused by its suppliers";
+}
+
 bool may_see_whole_audit(const Caller& c) {
   return c.admin() || (c.central() && c.user.has_role("central-reviewer"));
 }

@@ -43,6 +43,11 @@ Caller local_operator(const std::string& name);
 // The whole audit trail (every assessment's events) and its verification: central reviewers of the central
 // body, and administrators. Everyone else sees the history of the assessments they may read.
 bool may_see_whole_audit(const Caller& c);
+// Adding templates to the library: administrators only.
+std::string why_not_add_template(const Caller& c);
+// Reusing an approved TOM for another deploying organisation: its suppliers (the organisations playing a
+// supplier party), or an administrator.
+std::string why_not_derive(const Caller& c, const Template& t, const Assessment& a);
 // Adding organisations and people: administrators only.
 std::string why_not_manage_directory(const Caller& c, const std::string& what);
 // People listed to the caller: administrators see everyone, others the people of their own organisation.

@@ -1,6 +1,7 @@
 // Pages for reuse and comparison, the central audit dashboard, the template library and organisations.
 #include <algorithm>
 
+#include "app/library.hpp"
 #include "app/views.hpp"
 #include "app/workflow.hpp"
 #include "core/clock.hpp"
@@ -105,13 +106,9 @@ Response Pages::derive_form(Request& r, Session& s, const std::string& error, in
     }
   d.set("organisations", rows);
   const Template& t = *l->tmpl.tmpl;
-  bool supplier = false;
-  for (const auto& p : parties_of(s.auth.caller, l->assessment))
-    if (const Party* party = t.find_party(p))
-      supplier = supplier || party->role == PartyRole::kProviderSupplier ||
-                 party->role == PartyRole::kClientSupplier;
-  d.set("allowed", supplier || s.auth.caller.admin());
-  d.set("why", "A TOM is reused by its suppliers.");
+  std::string why = why_not_derive(s.auth.caller, t, l->assessment);
+  d.set("allowed", why.empty());
+  d.set("why", why.empty() ? "" : sentence(Error::forbidden(why)));
   return html(status, render_page("derive", d));
 }
 
@@ -286,8 +283,8 @@ Response Pages::templates(Request&, Session& s, const std::string& error, const 
 }
 
 Response Pages::upload_template(Request& r, Session& s) {
-  if (!s.auth.caller.admin())
-    return error_page(403, "You cannot do this", "Only administrators add templates.", &s);
+  if (std::string why = why_not_add_template(s.auth.caller); !why.empty())
+    return failure_page(Error::forbidden(why), s);  // before the upload is parsed
   auto parts = parse_multipart(r.header("content-type"), r.body);
   const Part* file = nullptr;
   std::string id, version;
@@ -298,12 +295,13 @@ Response Pages::upload_template(Request& r, Session& s) {
   }
   if (!file || file->body.empty())
     return templates(r, s, "Choose a workbook (.xlsx or .xls) to import", "", 400);
-  auto wb = io::workbook::read_workbook(file->body, file->filename.empty() ? "upload" : file->filename);
-  if (!wb) return templates(r, s, wb.error().message, "", http_status(wb.error().code));
-  auto imported = io::tom_import::import_template(*wb, file->filename, {id, version, ""});
-  if (!imported) return templates(r, s, imported.error().describe(), "", http_status(imported.error().code));
-  if (auto st = wb_.add_template(imported->tmpl, s.auth.caller.user.email); !st)
-    return templates(r, s, st.error().message, "", http_status(st.error().code));
+  auto imported = app::add_template_workbook(
+      wb_, s.auth.caller, file->body, file->filename.empty() ? "upload" : file->filename, {id, version, ""});
+  if (!imported) {
+    const Error& e = imported.error();
+    if (e.code == ErrorCode::kForbidden) return failure_page(e, s);
+    return templates(r, s, e.problems.empty() ? e.message : e.describe(), "", http_status(e.code));
+  }
   std::string notice = "Imported " + imported->tmpl.ref() + ": " +
                        std::to_string(imported->tmpl.sections.size()) + " sections, " +
                        std::to_string(imported->tmpl.item_count()) + " items. " +

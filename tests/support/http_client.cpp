@@ -150,7 +150,7 @@ HttpResponse HttpClient::sign_in(const std::string& email, const std::string& pa
   return r;
 }
 
-ServerProcess::ServerProcess(const std::string& db) {
+ServerProcess::ServerProcess(const std::string& db, const std::vector<std::string>& extra) {
   out_path_ = temp_path("serve.out");
   err_path_ = temp_path("serve.err");
   // Both files exist, empty, before the child starts, so nothing read below can predate this server.
@@ -167,6 +167,7 @@ ServerProcess::ServerProcess(const std::string& db) {
     ::dup2(e, 2);
     std::string bin = TOM_BINARY;
     std::vector<std::string> args = {bin, "--db", db, "serve", "--listen", "127.0.0.1:0"};
+    args.insert(args.end(), extra.begin(), extra.end());
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);

@@ -48,7 +48,8 @@ class HttpClient {
 class ServerProcess {
  public:
   // db: an SQLite path or postgresql:// URL, already initialised (e.g. `tom init --demo`).
-  explicit ServerProcess(const std::string& db);
+  // extra: more `tom serve` options (e.g. --insecure-cookies).
+  explicit ServerProcess(const std::string& db, const std::vector<std::string>& extra = {});
   ~ServerProcess();
   int port() const { return port_; }
   pid_t pid() const { return pid_; }
