@@ -14,13 +14,13 @@
 #include "rules/engine.hpp"
 #include "store/store.hpp"
 
-using Clock = std::chrono::steady_clock;
+using Steady = std::chrono::steady_clock;
 using namespace tom;
 
 namespace {
 
-double ms_since(Clock::time_point t) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
+double ms_since(Steady::time_point t) {
+  return std::chrono::duration<double, std::milli>(Steady::now() - t).count();
 }
 
 struct Stats {
@@ -88,7 +88,7 @@ void bench_template_load() {
   std::vector<double> times;
   size_t items = 0;
   for (int i = 0; i < 30; ++i) {
-    auto t0 = Clock::now();
+    auto t0 = Steady::now();
     auto t = io::parse_template_yaml(*text, largest);
     times.push_back(ms_since(t0));
     if (!t.ok()) {
@@ -119,7 +119,7 @@ void bench_rules(int n) {
   std::vector<double> times;
   size_t findings = 0;
   for (int i = 0; i < 200; ++i) {
-    auto t0 = Clock::now();
+    auto t0 = Steady::now();
     auto ev = rs->evaluate(answers);
     auto c = domain::assess_completeness(*shared, answers, ev.out_of_scope, {});
     times.push_back(ms_since(t0));
@@ -147,11 +147,11 @@ void bench_saves(const std::string& url, const std::string& label, int saves) {
   auto created = (*store)->create_assessment(a, "bench");
   std::vector<double> times;
   std::vector<int64_t> versions(500, 0);
-  auto start = Clock::now();
+  auto start = Steady::now();
   for (int i = 0; i < saves; ++i) {
     int item = i % 500;
     domain::Answer ans{"R-" + std::to_string(item), i % 2 ? "Compliant" : "N/a", "", "", "", "", 0};
-    auto t0 = Clock::now();
+    auto t0 = Steady::now();
     auto r = (*store)->save_answer(created->id, ans, versions[static_cast<size_t>(item)], "bench");
     times.push_back(ms_since(t0));
     if (!r.ok()) {

@@ -14,7 +14,7 @@
 #include "io/template_file.hpp"
 #include "web/web.hpp"
 
-using Clock = std::chrono::steady_clock;
+using Steady = std::chrono::steady_clock;
 using namespace tom;
 
 int main() {
@@ -71,9 +71,9 @@ int main() {
     req.path = "/assessments/" + std::to_string(created->id) + "/sections/reqs";
     req.target = req.path;
     req.headers["cookie"] = "tom_session=" + session->token;
-    auto t0 = Clock::now();
+    auto t0 = Steady::now();
     http::Response res = api.handle(req);
-    double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+    double ms = std::chrono::duration<double, std::milli>(Steady::now() - t0).count();
     if (res.status != 200 || res.body.find("R-299") == std::string::npos)
       std::printf("unexpected response %d\n", res.status);
     return std::pair{ms, res.body.size()};

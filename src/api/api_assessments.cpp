@@ -63,7 +63,7 @@ json::object Api::assessment_detail(Call& call, const Loaded& l) {
                                 {"changed_since_approval", app::changes_json(s.changed)}});
     o["phases"] = std::move(ph);
     std::vector<GateFinding> gf;
-    for (const auto& f : app::merge_findings(**report, today_utc()))
+    for (const auto& f : app::merge_findings(**report, wb_.clock().today()))
       gf.push_back({f.key, f.kind, f.title, f.status == "accepted" || f.status == "resolved"});
     Gate g = go_live_gate(t, phases, (*report)->answers, gf);
     json::array reasons;
@@ -314,7 +314,7 @@ void Api::assessment_routes() {
           CompletenessFilter f{call.req.query["phase"], call.req.query["party"]};
           auto report = check_of(*l, f);
           if (!report) return Response::error(report.error());
-          return Response::json(200, app::check_json(**report));
+          return Response::json(200, app::check_json(**report, wb_.clock().today()));
         });
 }
 

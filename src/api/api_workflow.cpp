@@ -19,7 +19,7 @@ void Api::workflow_routes() {
           auto report = check_of(*l);
           if (!report) return Response::error(report.error());
           json::array out;
-          for (const auto& f : app::merge_findings(**report, today_utc()))
+          for (const auto& f : app::merge_findings(**report, wb_.clock().today()))
             out.push_back(app::finding_view_json(f));
           return Response::json(200, out);
         });

@@ -13,7 +13,7 @@ Result<std::vector<AuditRow>> audit_dashboard(Workbench& wb, const Caller& calle
     return Error::forbidden("the central audit is for the central body's reviewers and administrators");
   TOM_ASSIGN(auto all, wb.store().list_assessments());
   std::vector<AuditRow> out;
-  std::string today = today_utc();
+  std::string today = wb.clock().today();
   for (const auto& a : all) {
     if (!query.template_id.empty() && a.template_id != query.template_id) continue;
     auto t = wb.load_template(a.template_id, a.template_version);

@@ -25,16 +25,6 @@ std::string random_hex(size_t bytes) {
   return hex;
 }
 
-// Now + `hours`, as the ISO text the store compares.
-std::string hours_from_now(int hours) {
-  std::time_t t = std::time(nullptr) + static_cast<std::time_t>(hours) * 3600;
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[40];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S.000Z", &tm);
-  return buf;
-}
-
 std::string lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
   return s;
@@ -218,8 +208,13 @@ Result<SignedIn> Identity::sign_in(const std::string& email, const std::string& 
   out.token = random_hex(32);
   out.csrf_token = random_hex(16);
   out.user = found->first;
-  domain::SessionRecord s{token_hash(out.token), out.user.id,   "session",         "",
-                          out.csrf_token,        now_utc_iso(), hours_from_now(12)};
+  domain::SessionRecord s{token_hash(out.token),
+                          out.user.id,
+                          "session",
+                          "",
+                          out.csrf_token,
+                          clock_.now_iso(),
+                          clock_.iso_after(std::chrono::hours(12))};
   TOM_TRY(store_.add_session(s));
   return out;
 }
@@ -260,14 +255,19 @@ Result<Identity::NewToken> Identity::create_api_token(const User& user, const st
   if (days < 1 || days > kMaxTokenDays)
     return Error::invalid("an API token lasts from 1 to " + std::to_string(kMaxTokenDays) + " days");
   std::string token = "tom_" + random_hex(32);
-  domain::SessionRecord s{token_hash(token),        user.id, "token", name, "", now_utc_iso(),
-                          hours_from_now(24 * days)};
+  domain::SessionRecord s{token_hash(token),
+                          user.id,
+                          "token",
+                          name,
+                          "",
+                          clock_.now_iso(),
+                          clock_.iso_after(std::chrono::hours(24 * days))};
   TOM_TRY(store_.add_session(s));
   return NewToken{token, token_info(s)};
 }
 
 Result<std::vector<TokenInfo>> Identity::list_api_tokens(const User& user) {
-  TOM_ASSIGN(auto records, store_.list_tokens(user.id, now_utc_iso()));
+  TOM_ASSIGN(auto records, store_.list_tokens(user.id, clock_.now_iso()));
   std::vector<TokenInfo> out;
   for (const auto& r : records) out.push_back(token_info(r));
   return out;
@@ -283,7 +283,7 @@ Result<Authenticated> Identity::authenticate(const std::string& cookie_token,
                                              const std::string& bearer_token) {
   const std::string& token = !bearer_token.empty() ? bearer_token : cookie_token;
   if (token.empty() || token.size() > 200) return Error::unauthorized("sign in first");
-  TOM_ASSIGN(auto found, store_.find_session(token_hash(token), now_utc_iso()));
+  TOM_ASSIGN(auto found, store_.find_session(token_hash(token), clock_.now_iso()));
   auto& [session, user] = found;
   if (!bearer_token.empty() && session.kind != "token")
     return Error::unauthorized("that is a session, not an API token");

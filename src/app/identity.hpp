@@ -86,8 +86,10 @@ struct Authenticated {
 
 class Identity {
  public:
-  explicit Identity(store::Store& store) : store_(store) {}
-  explicit Identity(Workbench& wb) : store_(wb.store()) {}
+  // Sessions and tokens start and end by `clock` (which must outlive this).
+  explicit Identity(store::Store& store, const Clock& clock = system_clock())
+      : store_(store), clock_(clock) {}
+  explicit Identity(Workbench& wb) : store_(wb.store()), clock_(wb.clock()) {}
 
   // Refuses with kTooManyRequests (message says when to retry; detail holds the seconds) after repeated
   // failures: 5 for one email from one address (so one address cannot lock an account out everywhere), 50 for
@@ -128,6 +130,7 @@ class Identity {
 
  private:
   store::Store& store_;
+  const Clock& clock_;
   RateLimiter per_account_{5, std::chrono::minutes(15)};    // email + address
   RateLimiter per_email_{50, std::chrono::minutes(15)};     // email, from anywhere
   RateLimiter per_address_{100, std::chrono::minutes(15)};  // address, over all emails

@@ -112,7 +112,7 @@ Result<Finding> record_finding(Workbench& wb, const Caller& caller, const Opened
   // A person's finding is keyed by when and by whom, so two front doors never key it two ways.
   f.id = 0;
   f.assessment_id = o.assessment.id;
-  f.key = "manual:" + now_utc_iso() + ":" + caller.user.email;
+  f.key = "manual:" + wb.clock().now_iso() + ":" + caller.user.email;
   auto parties = parties_of(caller, o.assessment);
   f.party = parties.empty() ? (caller.central() ? "central" : "") : parties.front();
   f.status = FindingStatus::kOpen;

@@ -159,7 +159,7 @@ json::object finding_view_json(const FindingView& f) {
   return o;
 }
 
-json::object check_json(const CheckReport& r) {
+json::object check_json(const CheckReport& r, const std::string& today) {
   const Template& t = *r.loaded.tmpl;
   json::array missing;
   for (const auto& m : r.completeness.missing) {
@@ -191,7 +191,7 @@ json::object check_json(const CheckReport& r) {
                      {"reads", std::move(reads)}});
   }
   json::array findings;
-  for (const auto& f : merge_findings(r, today_utc())) findings.push_back(finding_view_json(f));
+  for (const auto& f : merge_findings(r, today)) findings.push_back(finding_view_json(f));
   json::array out_of_scope =
       strings(std::vector<std::string>(r.evaluation.out_of_scope.begin(), r.evaluation.out_of_scope.end()));
   return {{"assessment", r.assessment.id},

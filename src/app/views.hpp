@@ -14,7 +14,8 @@ boost::json::object finding_json(const domain::Finding& f);
 boost::json::object approval_json(const domain::Approval& a);
 // Answers changed since a phase was approved: [{item, before, after}].
 boost::json::array changes_json(const std::vector<domain::ChangeSinceApproval>& changes);
-boost::json::object check_json(const CheckReport& r);
+// today: the date acceptances lapse by (the workbench clock's).
+boost::json::object check_json(const CheckReport& r, const std::string& today);
 boost::json::object diff_json(const domain::TemplateDiff& d);
 boost::json::object audit_event_json(const domain::AuditEvent& e);
 

@@ -11,13 +11,13 @@ namespace tom::app {
 
 using namespace tom::domain;
 
-Workbench::Workbench(store::Store& store) : store_(store) {}
+Workbench::Workbench(store::Store& store, const Clock& clock) : store_(store), clock_(clock) {}
 Workbench::~Workbench() = default;
 
-Result<std::unique_ptr<Workbench>> Workbench::open(const std::string& url,
-                                                   const std::string& audit_key_file) {
-  TOM_ASSIGN(auto opened, store::open_store(url, {audit_key_file}));
-  auto wb = std::make_unique<Workbench>(*opened);
+Result<std::unique_ptr<Workbench>> Workbench::open(const std::string& url, const std::string& audit_key_file,
+                                                   const Clock& clock) {
+  TOM_ASSIGN(auto opened, store::open_store(url, {audit_key_file, &clock}));
+  auto wb = std::make_unique<Workbench>(*opened, clock);
   wb->owned_ = std::move(opened);
   return wb;
 }

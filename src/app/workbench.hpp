@@ -6,6 +6,7 @@
 #include <mutex>
 #include <string>
 
+#include "core/clock.hpp"
 #include "domain/access.hpp"
 #include "domain/completeness.hpp"
 #include "domain/records.hpp"
@@ -44,11 +45,14 @@ struct CheckReport {
 
 class Workbench {
  public:
-  explicit Workbench(store::Store& store);
+  // `clock` decides what "today" is for expiries and must outlive the workbench (the store stamps its writes
+  // with its own, given to open_store / open()).
+  explicit Workbench(store::Store& store, const Clock& clock = system_clock());
   ~Workbench();
   // Opens (and migrates) the database at `url` (store::open_store) and owns it: the front doors reach the
   // store only through the application layer.
-  static Result<std::unique_ptr<Workbench>> open(const std::string& url, const std::string& audit_key_file);
+  static Result<std::unique_ptr<Workbench>> open(const std::string& url, const std::string& audit_key_file,
+                                                 const Clock& clock = system_clock());
   // Where the audit key of `url` is kept unless another file is named (store::default_audit_key_file).
   static std::string default_audit_key_file(const std::string& url);
 
@@ -56,6 +60,7 @@ class Workbench {
   store::Store& store() { return store_; }
   // "sqlite" or "postgresql".
   std::string database_kind() const;
+  const Clock& clock() const { return clock_; }
 
   // Validates (rules included) and stores a template: administrators only (domain::why_not_add_template).
   Status add_template(const domain::Template& t, const domain::Caller& caller);
@@ -93,6 +98,7 @@ class Workbench {
  private:
   std::unique_ptr<store::Store> owned_;  // set by open()
   store::Store& store_;
+  const Clock& clock_;
   std::mutex mu_;
   std::map<std::string, LoadedTemplate> cache_;
   std::map<int64_t, std::pair<int64_t, std::shared_ptr<const CheckReport>>>

@@ -26,7 +26,7 @@ bool blank(const std::string& s) {
 Result<Finding> settle_finding(Workbench& wb, const Caller& caller, const Assessment& a,
                                const AcceptRequest& r) {
   TOM_ASSIGN(auto report, wb.check_cached(a.id));
-  auto views = merge_findings(*report, today_utc());
+  auto views = merge_findings(*report, wb.clock().today());
   const FindingView* view = nullptr;
   for (const auto& v : views)
     if (v.key == r.key) view = &v;
@@ -45,7 +45,7 @@ Result<Finding> settle_finding(Workbench& wb, const Caller& caller, const Assess
     else if (!valid_iso_date(r.expires_on))
       problems.push_back(
           field_problem("expires_on", "the date the acceptance lapses must be a real date, YYYY-MM-DD"));
-    else if (r.expires_on <= today_utc())
+    else if (r.expires_on <= wb.clock().today())
       problems.push_back(field_problem("expires_on", "the date the acceptance lapses must be after today"));
     if (!problems.empty()) return Error::invalid("the acceptance is not complete", std::move(problems));
   }
@@ -55,7 +55,7 @@ Result<Finding> settle_finding(Workbench& wb, const Caller& caller, const Assess
     f.status = FindingStatus::kAccepted;
     f.accepted_by = caller.user.name;
     f.accepted_role = view->role.empty() ? "owner" : view->role;
-    f.accepted_at = now_utc_iso();
+    f.accepted_at = wb.clock().now_iso();
     f.expires_on = r.expires_on;
   } else {
     f.status = FindingStatus::kResolved;
@@ -122,7 +122,7 @@ Result<Decided> decide_phase(Workbench& wb, const Caller& caller, const Assessme
     if (missing.empty()) ap.override_reason.clear();
     if (phase->accepts_risks) {
       std::vector<Problem> open;
-      for (const auto& v : merge_findings(*report, today_utc())) {
+      for (const auto& v : merge_findings(*report, wb.clock().today())) {
         if ((v.status != "open" && v.status != "lapsed") || v.kind == "escalation") continue;
         Problem p;
         p.where.item = v.key;

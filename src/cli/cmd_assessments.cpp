@@ -264,7 +264,7 @@ int cmd_check(Context& ctx, const std::vector<std::string>& argv) {
   const auto& r = *report;
   int rc = r.completeness.complete() ? kExitOk : kExitNegative;
   if (args->flag("--json")) {
-    print_json(ctx.out, app::check_json(r));
+    print_json(ctx.out, app::check_json(r, ctx.workbench->clock().today()));
     return rc;
   }
   const Template& t = *r.loaded.tmpl;
@@ -295,7 +295,7 @@ int cmd_check(Context& ctx, const std::vector<std::string>& argv) {
       ctx.out << "  " << d.name << " = " << (d.value.is_null() ? "-" : d.value.plain()) << "  ("
               << d.explanation << ")\n";
   }
-  auto findings = app::merge_findings(r, today_utc());
+  auto findings = app::merge_findings(r, ctx.workbench->clock().today());
   if (!findings.empty()) {
     ctx.out << "\nFindings:\n";
     for (const auto& f : findings) {

@@ -63,7 +63,7 @@ int cmd_finding(Context& ctx, const std::vector<std::string>& argv) {
   if (!opened) return ctx.fail(opened.error());
   auto report = ctx.workbench->check(*id, {});
   if (!report) return ctx.fail(report.error());
-  auto views = app::merge_findings(*report, today_utc());
+  auto views = app::merge_findings(*report, ctx.workbench->clock().today());
   const std::string& sub = argv[0];
 
   if (sub == "list") {

@@ -7,11 +7,11 @@
 
 namespace tom {
 
-std::string now_utc_iso() {
+std::string iso_utc(Clock::TimePoint now) {
   using namespace std::chrono;
-  auto now = system_clock::now();
   auto ms = duration_cast<milliseconds>(now.time_since_epoch()).count() % 1000;
-  std::time_t t = system_clock::to_time_t(now);
+  if (ms < 0) ms += 1000;
+  std::time_t t = system_clock::to_time_t(time_point_cast<system_clock::duration>(now));
   std::tm tm{};
   gmtime_r(&t, &tm);
   char buf[64];
@@ -20,8 +20,34 @@ std::string now_utc_iso() {
   return buf;
 }
 
+std::string Clock::now_iso() const {
+  return iso_utc(now());
+}
+std::string Clock::today() const {
+  return now_iso().substr(0, 10);
+}
+std::string Clock::iso_after(std::chrono::seconds d) const {
+  return iso_utc(now() + d);
+}
+
+namespace {
+class SystemClock : public Clock {
+ public:
+  TimePoint now() const override { return std::chrono::system_clock::now(); }
+};
+}  // namespace
+
+const Clock& system_clock() {
+  static const SystemClock clock;
+  return clock;
+}
+
+std::string now_utc_iso() {
+  return system_clock().now_iso();
+}
+
 std::string today_utc() {
-  return now_utc_iso().substr(0, 10);
+  return system_clock().today();
 }
 
 bool valid_iso_date(const std::string& s) {

@@ -280,7 +280,7 @@ Result<AuditReport> verify_in_snapshot(sql::Connection& conn, const AuditHead* a
   report.head.events = static_cast<int64_t>(report.checked);
   report.head.last_seq = last_seq;
   report.head.last_hash = prev_hash;
-  report.head.at = now_utc_iso();
+  report.head.at = conn.now();
   report.head.key_id = audit_key_id(key);
   report.head.mac = head_mac(report.head, key);
   return report;
@@ -319,7 +319,7 @@ Status append_audit(sql::Connection& conn, AuditEvent e) {
   if (head.empty()) return Error::internal("audit head row is missing");
   e.seq = integer(head[0], 0) + 1;
   e.prev_hash = text(head[0], 1);
-  if (e.at.empty()) e.at = now_utc_iso();
+  if (e.at.empty()) e.at = conn.now();
   e.hash = audit_hash(e, conn.audit_key);
   TOM_TRY(conn.query(kInsert, {e.seq, e.at, e.actor, e.action, e.entity, e.entity_key, e.before, e.after,
                                e.prev_hash, e.hash, assessment_of_key(e.entity_key)}));

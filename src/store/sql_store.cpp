@@ -238,7 +238,7 @@ Status SqlStore::put_template(const Template& t, const std::string& actor) {
     }
     TOM_TRY(c.query(q::kTemplateInsert,
                     {t.id, t.version, t.name, t.family, body, digest, static_cast<int64_t>(t.sections.size()),
-                     static_cast<int64_t>(t.item_count()), now_utc_iso()}));
+                     static_cast<int64_t>(t.item_count()), c.now()}));
     TOM_TRY(audit(c, actor, "template.add", "template", t.ref(), "",
                   json::serialize(json::object{{"id", t.id}, {"version", t.version}, {"digest", digest}})));
     return true;
@@ -292,7 +292,7 @@ Result<Organisation> insert_organisation(sql::Connection& c, const Organisation&
       return Error::conflict("there is already a central body (" + text(central[0], 1) +
                              "); there is only one");
   }
-  TOM_ASSIGN(auto rows, c.query(q::kOrgInsert, {o.name, o.ods_code, o.type, now_utc_iso()}));
+  TOM_ASSIGN(auto rows, c.query(q::kOrgInsert, {o.name, o.ods_code, o.type, c.now()}));
   Organisation out = o;
   out.id = integer(rows.at(0), 0);
   TOM_TRY(audit(c, actor, "organisation.add", "organisation", "org/" + std::to_string(out.id), "",
@@ -305,7 +305,7 @@ Result<Assessment> insert_assessment(sql::Connection& c, const Assessment& a, co
   TOM_ASSIGN(auto t, c.query(q::kTemplateDigest, {a.template_id, a.template_version}));
   if (t.empty()) return Error::not_found("no template " + a.template_ref());
   Assessment out = a;
-  out.created_at = now_utc_iso();
+  out.created_at = c.now();
   out.created_by = actor;
   TOM_ASSIGN(auto rows,
              c.query(q::kAssessmentInsert, {a.template_id, a.template_version, a.product, a.product_version,
@@ -334,7 +334,7 @@ Result<Answer> upsert_answer(sql::Connection& c, int64_t assessment, const Answe
   TOM_ASSIGN(auto current, c.query(q::kAnswerGet, {assessment, a.item_id}));
   Answer out = a;
   out.author = a.author.empty() ? actor : a.author;
-  out.updated_at = a.updated_at.empty() ? now_utc_iso() : a.updated_at;
+  out.updated_at = a.updated_at.empty() ? c.now() : a.updated_at;
   std::string before;
   if (current.empty()) {
     if (expected_version != 0)
@@ -366,7 +366,7 @@ Result<Finding> upsert_finding(sql::Connection& c, const Finding& f, const std::
   Finding out = f;
   std::string before;
   if (f.id == 0) {
-    out.created_at = f.created_at.empty() ? now_utc_iso() : f.created_at;
+    out.created_at = f.created_at.empty() ? c.now() : f.created_at;
     TOM_ASSIGN(auto rows,
                c.query(q::kFindingInsert,
                        {f.assessment_id, f.key, f.kind, f.item_id, f.title, f.detail, f.role, f.party,
@@ -403,7 +403,7 @@ Result<Approval> insert_approval(sql::Connection& c, const Approval& a, const st
   if (exists.empty()) return Error::not_found("no assessment " + std::to_string(a.assessment_id));
   Approval out = a;
   out.decided_by = a.decided_by.empty() ? actor : a.decided_by;
-  out.decided_at = a.decided_at.empty() ? now_utc_iso() : a.decided_at;
+  out.decided_at = a.decided_at.empty() ? c.now() : a.decided_at;
   json::object basis;
   for (const auto& [item, value] : a.basis) basis[item] = value;
   std::string basis_text = a.basis.empty() ? "" : json::serialize(basis);
@@ -658,11 +658,15 @@ Result<std::unique_ptr<Store>> open_store(const std::string& url, const OpenOpti
   if (url.empty()) return Error::invalid("no database given: use --db PATH or set TOM_DB");
   std::string key_file =
       options.audit_key_file.empty() ? default_audit_key_file(url) : options.audit_key_file;
-  if (is_postgres_url(url)) {
-    TOM_ASSIGN(auto s, SqlStore::open([url] { return sql::open_postgres(url); }, "postgresql", 8, key_file));
-    return std::unique_ptr<Store>(std::move(s));
-  }
-  TOM_ASSIGN(auto s, SqlStore::open([url] { return sql::open_sqlite(url); }, "sqlite", 4, key_file));
+  const Clock* clock = options.clock ? options.clock : &system_clock();
+  bool pg = is_postgres_url(url);
+  // Every connection stamps its writes with the store's clock.
+  ConnectionFactory factory = [url, pg, clock]() -> Result<std::unique_ptr<sql::Connection>> {
+    TOM_ASSIGN(auto c, pg ? sql::open_postgres(url) : sql::open_sqlite(url));
+    c->clock = clock;
+    return c;
+  };
+  TOM_ASSIGN(auto s, SqlStore::open(std::move(factory), pg ? "postgresql" : "sqlite", pg ? 8 : 4, key_file));
   return std::unique_ptr<Store>(std::move(s));
 }
 

@@ -109,7 +109,7 @@ Result<User> SqlStore::add_user(const User& u, const std::string& password_hash,
     TOM_ASSIGN(auto existing, c.query(kUserByEmail, {u.email}));
     if (!existing.empty()) return Error::conflict("a user with email " + u.email + " already exists");
     TOM_ASSIGN(auto rows, c.query(kUserInsert, {u.email, u.name, u.organisation_id, join_roles(u.roles),
-                                                password_hash, now_utc_iso()}));
+                                                password_hash, c.now()}));
     User out = u;
     out.id = integer(rows.at(0), 0);
     TOM_TRY(audit_change(c, actor, "user.add", "user", "user/" + std::to_string(out.id), "",
@@ -215,7 +215,7 @@ Result<Handoff> SqlStore::add_handoff(const Handoff& h, const std::string& actor
     if (text(rows[0], 0) != h.from_party)
       return Error::conflict("the TOM is held by " + text(rows[0], 0) + ", not " + h.from_party);
     Handoff out = h;
-    out.at = now_utc_iso();
+    out.at = c.now();
     out.by = actor;
     TOM_ASSIGN(auto ids,
                c.query(kHandoffInsert, {h.assessment_id, h.from_party, h.to_party, h.note, actor, out.at}));
@@ -244,7 +244,7 @@ Result<Submission> SqlStore::add_submission(const Submission& s, const std::stri
     TOM_ASSIGN(auto exists, c.query(kAssessmentCustody, {s.assessment_id}));
     if (exists.empty()) return Error::not_found("no assessment " + std::to_string(s.assessment_id));
     Submission out = s;
-    out.at = now_utc_iso();
+    out.at = c.now();
     out.by = actor;
     TOM_ASSIGN(auto ids, c.query(kSubmissionInsert, {s.assessment_id, s.phase, actor, out.at}));
     out.id = integer(ids.at(0), 0);

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "core/clock.hpp"
 #include "core/error.hpp"
 #include "domain/assessment.hpp"
 #include "domain/records.hpp"
@@ -129,6 +130,9 @@ struct OpenOptions {
   // The file holding the audit key (kept outside the database; every server of one database uses the same
   // file). Empty: default_audit_key_file(url).
   std::string audit_key_file;
+  // The time writes are stamped with (audit events, created and decided times); null: the system clock. It
+  // must outlive the store.
+  const Clock* clock = nullptr;
 };
 
 // Beside an SQLite file: "<file>.audit-key"; for PostgreSQL: $XDG_CONFIG_HOME/tom/audit-key, else

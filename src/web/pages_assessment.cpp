@@ -95,7 +95,7 @@ Response Pages::overview(Request& r, Session& s) {
   d.set("phases", ph);
   std::vector<GateFinding> gf;
   int open = 0, settled = 0;
-  for (const auto& f : app::merge_findings(rep, today_utc())) {
+  for (const auto& f : app::merge_findings(rep, wb_.clock().today())) {
     bool done = f.status == "accepted" || f.status == "resolved";
     (done ? settled : open)++;
     gf.push_back({f.key, f.kind, f.title, done});

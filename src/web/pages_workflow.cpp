@@ -43,7 +43,7 @@ Response Pages::findings(Request& r, Session& s, const std::string& error, int s
   Data rows = list();
   int n = 0, open_count = 0, settled_count = 0;
   std::string error_field = "maincontent";
-  for (const auto& f : app::merge_findings(**report, today_utc())) {
+  for (const auto& f : app::merge_findings(**report, wb_.clock().today())) {
     Data x = object();
     x.set("n", std::to_string(++n));
     x.set("assessment", std::to_string(l->assessment.id));

@@ -8,6 +8,7 @@
 #include <variant>
 #include <vector>
 
+#include "core/clock.hpp"
 #include "core/error.hpp"
 
 namespace tom::store::sql {
@@ -41,6 +42,10 @@ class Connection {
   // The key audit events written through this connection are signed with (store/audit.hpp); the store that
   // opens the connection sets it. Kept here so every transaction-scoped write step can append its event.
   std::string audit_key;
+  // The time every write through this connection is stamped with (audit events, created / decided times);
+  // the store that opens the connection sets it (OpenOptions::clock), tests set a ManualClock.
+  const Clock* clock = &system_clock();
+  std::string now() const { return clock->now_iso(); }
 };
 
 // Text of a column, "" for NULL; number of a column, 0 for NULL.
