@@ -11,7 +11,7 @@ using http::Response;
 Result<Body> Body::parse(const Request& r, std::initializer_list<const char*> allowed) {
   std::string type = r.header("content-type");
   if (type.find("application/json") == std::string::npos)
-    return Error{ErrorCode::kUnsupported, "send the body as JSON (Content-Type: application/json)", {}, {}};
+    return Error::unsupported("send the body as JSON (Content-Type: application/json)");
   boost::system::error_code ec;
   json::parse_options opts;
   opts.max_depth = 16;

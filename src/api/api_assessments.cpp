@@ -261,12 +261,12 @@ void Api::assessment_routes() {
           if (!l) return Response::error(l.error());
           const std::string& item = call.req.params["item"];
           if (!l->tmpl.tmpl->find_item(item))
-            return Response::error(404, "not_found", "template has no item '" + item + "'");
+            return Response::error(Error::not_found("template has no item '" + item + "'"));
           auto answers = app::answers(wb_, *l);
           if (!answers) return Response::error(answers.error());
           auto it = answers->find(item);
           if (it == answers->end())
-            return Response::error(404, "not_found", "item " + item + " is not answered yet");
+            return Response::error(Error::not_found("item " + item + " is not answered yet"));
           return Response::json(200, app::answer_json(it->second)).with("ETag", etag(it->second.version));
         });
 
@@ -281,7 +281,7 @@ void Api::assessment_routes() {
         const std::string& item_id = call.req.params["item"];
         const Item* item = t.find_item(item_id);
         if (!item)
-          return Response::error(404, "not_found", "template " + t.ref() + " has no item '" + item_id + "'");
+          return Response::error(Error::not_found("template " + t.ref() + " has no item '" + item_id + "'"));
         auto body = Body::parse(call.req, {"value", "note", "reference"});
         if (!body) return Response::error(body.error());
         std::string value = body->str("value", true), note = body->str("note"),

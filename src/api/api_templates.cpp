@@ -40,8 +40,8 @@ void Api::template_routes() {
       [this](Call& call) {
         std::string type = call.req.header("content-type");
         if (type.find("yaml") == std::string::npos)
-          return Response::error(415, "unsupported",
-                                 "send the template file as YAML (Content-Type: application/yaml)");
+          return Response::error(
+              Error::unsupported("send the template file as YAML (Content-Type: application/yaml)"));
         auto t = app::add_template_yaml(wb_, call.caller(), call.req.body, "upload.yaml");
         if (!t) return Response::error(t.error());
         return created(json::object{{"id", t->id}, {"version", t->version}, {"items", t->item_count()}});

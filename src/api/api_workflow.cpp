@@ -102,7 +102,7 @@ void Api::workflow_routes() {
         if (!l) return Response::error(l.error());
         const Phase* phase = l->tmpl.tmpl->find_phase(call.req.params["phase"]);
         if (!phase)
-          return Response::error(404, "not_found", "there is no phase '" + call.req.params["phase"] + "'");
+          return Response::error(Error::not_found("there is no phase '" + call.req.params["phase"] + "'"));
         if (!call.req.body.empty()) {
           auto body = Body::parse(call.req, {});
           if (!body) return Response::error(body.error());
@@ -122,7 +122,7 @@ void Api::workflow_routes() {
         if (!l) return Response::error(l.error());
         const Phase* phase = l->tmpl.tmpl->find_phase(call.req.params["phase"]);
         if (!phase)
-          return Response::error(404, "not_found", "there is no phase '" + call.req.params["phase"] + "'");
+          return Response::error(Error::not_found("there is no phase '" + call.req.params["phase"] + "'"));
         auto body = Body::parse(call.req,
                                 {"decision", "area", "reason", "outcome", "certificate", "override_reason"});
         if (!body) return Response::error(body.error());
@@ -137,7 +137,7 @@ void Api::workflow_routes() {
         ap.override_reason = body->str("override_reason");
         if (auto st = body->done(); !st) return Response::error(st.error());
         auto d = decision_from(decision);
-        if (!d) return Response::error(400, "invalid_input", "decision must be approved or rejected");
+        if (!d) return Response::error(Error::invalid("decision must be approved or rejected"));
         ap.decision = *d;
         auto decided = app::decide_phase(wb_, call.caller(), l->assessment, *l->tmpl.tmpl, ap);
         if (!decided) return Response::error(decided.error());

@@ -62,6 +62,8 @@ struct Error {
   static Error unauthorized(std::string msg) {
     return Error{ErrorCode::kUnauthorized, std::move(msg), {}, {}};
   }
+  // A format or media type this build does not take.
+  static Error unsupported(std::string msg) { return Error{ErrorCode::kUnsupported, std::move(msg), {}, {}}; }
   static Error too_large(std::string msg) { return Error{ErrorCode::kTooLarge, std::move(msg), {}, {}}; }
   static Error internal(std::string detail) {
     return Error{ErrorCode::kInternal, "An internal error occurred.", std::move(detail), {}};
