@@ -100,15 +100,13 @@ class Api {
                                                            const domain::CompletenessFilter& f = {});
   json::object assessment_detail(Call& call, const Loaded& l);
 
-  // Rendered sections (everything but the caller's `editable` flags), reused until anything is written.
+  // Rendered sections (everything but the caller's `editable` flags), reused while their view is current.
   struct RenderedSection {
-    int64_t revision = -1;
-    // Owns the items that `items` points into: a later load of the template must not free them.
-    std::shared_ptr<const domain::Template> tmpl;
-    std::string head;  // {"id":..,"items":[
-    std::vector<std::pair<const domain::Item*, std::string>>
-        items;  // each item's JSON without its closing brace
+    std::shared_ptr<const app::SectionView> view;  // what it was rendered from (and keeps alive)
+    std::string head;                              // {"id":..,"items":[
+    std::vector<std::string> items;  // each item's JSON without its closing brace, in view order
   };
+  http::Response section(Call& call);
   std::mutex section_mu_;
   std::map<std::pair<int64_t, std::string>, std::shared_ptr<const RenderedSection>> sections_;
 

@@ -73,6 +73,77 @@ json::object Api::assessment_detail(Call& call, const Loaded& l) {
   return o;
 }
 
+// A section's JSON: everything but each item's `editable` flag is the same for every reader, so it is
+// rendered once per section view (app::section_view, shared until anything is written) and reused.
+http::Response Api::section(Call& call) {
+  auto l = readable(call, "id");
+  if (!l) return Response::error(l.error());
+  auto view = app::section_view(wb_, *l, call.req.params["section"]);
+  if (!view) return Response::error(view.error());
+  const Template& t = *(*view)->report->loaded.tmpl;
+  std::shared_ptr<const RenderedSection> rendered;
+  auto key = std::make_pair(l->assessment.id, (*view)->section->id);
+  {
+    std::lock_guard lock(section_mu_);
+    auto it = sections_.find(key);
+    if (it != sections_.end() && it->second->view == *view) rendered = it->second;
+  }
+  if (!rendered) {
+    auto fresh = std::make_shared<RenderedSection>();
+    fresh->view = *view;
+    const Section& s = *(*view)->section;
+    std::string head = json::serialize(json::object{
+        {"id", s.id}, {"title", s.title}, {"kind", to_string(s.kind)}, {"description", s.description}});
+    head.pop_back();  // reopen the object to append the items
+    fresh->head = head + ",\"items\":[";
+    for (const auto& iv : (*view)->items) {
+      const Item& item = *iv.item;
+      json::object o{{"id", item.id},
+                     {"kind", to_string(item.kind)},
+                     {"text", item.text},
+                     {"guidance", item.guidance},
+                     {"group", item.group},
+                     {"party", item.party},
+                     {"obligation", to_string(item.obligation)},
+                     {"answer_type", to_string(item.answer)},
+                     {"optional", item.optional}};
+      json::array choices;
+      if (const Vocabulary* v = t.vocabulary_of(item))
+        for (const auto& c : v->values) choices.emplace_back(c);
+      o["choices"] = std::move(choices);
+      o["in_scope"] = iv.in_scope;
+      o["answer"] = iv.answer ? json::value(app::answer_json(*iv.answer)) : json::value(nullptr);
+      o["missing"] = iv.missing.empty() ? json::value(nullptr) : json::value(iv.missing);
+      json::array results;
+      for (const auto* f : iv.results)
+        results.push_back(json::object{{"rule", f->rule_id},
+                                       {"kind", to_string(f->spec.kind)},
+                                       {"title", f->spec.title},
+                                       {"explanation", f->explanation}});
+      o["results"] = std::move(results);
+      std::string text = json::serialize(o);
+      text.pop_back();
+      fresh->items.push_back(std::move(text));
+    }
+    rendered = fresh;
+    std::lock_guard lock(section_mu_);
+    if (sections_.size() > 1024) sections_.clear();
+    sections_[key] = rendered;
+  }
+  // Only `editable` depends on who asks.
+  std::string body = rendered->head;
+  body.reserve(body.size() + rendered->items.size() * 512);
+  for (size_t i = 0; i < rendered->items.size(); ++i) {
+    if (i) body += ',';
+    body += rendered->items[i];
+    const Item& item = *(*view)->items[i].item;
+    bool editable = item.answerable() && why_not_answer(call.caller(), t, l->assessment, item).empty();
+    body += editable ? ",\"editable\":true}" : ",\"editable\":false}";
+  }
+  body += "]}";
+  return Response::text(200, std::move(body), "application/json");
+}
+
 void Api::assessment_routes() {
   route("GET", "/api/v1/assessments", "The assessments you may read, with completeness", [this](Call& call) {
     auto list = app::list_assessments(wb_, call.caller());
@@ -159,91 +230,7 @@ void Api::assessment_routes() {
   });
 
   route("GET", "/api/v1/assessments/{id}/sections/{section}",
-        "A section's items with answers and rule results", [this](Call& call) {
-          auto l = readable(call, "id");
-          if (!l) return Response::error(l.error());
-          const Template& t = *l->tmpl.tmpl;
-          const Section* s = t.find_section(call.req.params["section"]);
-          if (!s)
-            return Response::error(
-                404, "not_found",
-                "template " + t.ref() + " has no section '" + call.req.params["section"] + "'");
-          auto revision = app::revision(wb_);
-          if (!revision) return Response::error(revision.error());
-          std::shared_ptr<const RenderedSection> rendered;
-          auto key = std::make_pair(l->assessment.id, s->id);
-          {
-            std::lock_guard lock(section_mu_);
-            auto it = sections_.find(key);
-            if (it != sections_.end() && it->second->revision == *revision) rendered = it->second;
-          }
-          if (!rendered) {
-            auto report = check_of(*l);
-            if (!report) return Response::error(report.error());
-            auto fresh = std::make_shared<RenderedSection>();
-            fresh->revision = *revision;
-            fresh->tmpl = l->tmpl.tmpl;
-            std::map<std::string, std::vector<const rules::RaisedFinding*>> by_item;
-            for (const auto& f : (*report)->evaluation.findings)
-              if (!f.item_id.empty()) by_item[f.item_id].push_back(&f);
-            std::map<std::string, std::string> missing;
-            for (const auto& m : (*report)->completeness.missing) missing[m.item_id] = m.reason;
-            std::string head = json::serialize(json::object{{"id", s->id},
-                                                            {"title", s->title},
-                                                            {"kind", to_string(s->kind)},
-                                                            {"description", s->description}});
-            head.pop_back();  // reopen the object to append the items
-            fresh->head = head + ",\"items\":[";
-            for (const auto& item : s->items) {
-              json::object o{{"id", item.id},
-                             {"kind", to_string(item.kind)},
-                             {"text", item.text},
-                             {"guidance", item.guidance},
-                             {"group", item.group},
-                             {"party", item.party},
-                             {"obligation", to_string(item.obligation)},
-                             {"answer_type", to_string(item.answer)},
-                             {"optional", item.optional}};
-              json::array choices;
-              if (const Vocabulary* v = t.vocabulary_of(item))
-                for (const auto& c : v->values) choices.emplace_back(c);
-              o["choices"] = std::move(choices);
-              o["in_scope"] = (*report)->evaluation.out_of_scope.count(item.id) == 0;
-              auto a = (*report)->answers.find(item.id);
-              o["answer"] = a == (*report)->answers.end() ? json::value(nullptr)
-                                                          : json::value(app::answer_json(a->second));
-              o["missing"] = missing.count(item.id) ? json::value(missing[item.id]) : json::value(nullptr);
-              json::array results;
-              for (const auto* f : by_item[item.id])
-                results.push_back(json::object{{"rule", f->rule_id},
-                                               {"kind", to_string(f->spec.kind)},
-                                               {"title", f->spec.title},
-                                               {"explanation", f->explanation}});
-              o["results"] = std::move(results);
-              std::string text = json::serialize(o);
-              text.pop_back();
-              fresh->items.emplace_back(&item, std::move(text));
-            }
-            rendered = fresh;
-            std::lock_guard lock(section_mu_);
-            if (sections_.size() > 1024) sections_.clear();
-            sections_[key] = rendered;
-          }
-          // Only `editable` depends on who asks.
-          std::string body = rendered->head;
-          body.reserve(body.size() + rendered->items.size() * 512);
-          bool first = true;
-          for (const auto& [item, text] : rendered->items) {
-            if (!first) body += ',';
-            first = false;
-            body += text;
-            bool editable =
-                item->answerable() && why_not_answer(call.caller(), t, l->assessment, *item).empty();
-            body += editable ? ",\"editable\":true}" : ",\"editable\":false}";
-          }
-          body += "]}";
-          return Response::text(200, std::move(body), "application/json");
-        });
+        "A section's items with answers and rule results", [this](Call& call) { return section(call); });
 
   route("GET", "/api/v1/assessments/{id}/answers", "Every answer", [this](Call& call) {
     auto l = readable(call, "id");

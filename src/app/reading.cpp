@@ -58,6 +58,11 @@ Result<std::vector<AnswerDifference>> diff(Workbench& wb, const Opened& left, co
   return diff_answers(l, r);
 }
 
+Result<std::shared_ptr<const SectionView>> section_view(Workbench& wb, const Opened& o,
+                                                        const std::string& section_id) {
+  return wb.section_view(o.assessment.id, section_id);
+}
+
 Result<std::vector<AuditEvent>> history(Workbench& wb, const Opened& o, const AuditPage& page) {
   return wb.store().list_assessment_audit(o.assessment.id, page);
 }

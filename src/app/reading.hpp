@@ -45,6 +45,10 @@ Result<std::vector<domain::Handoff>> handoffs(Workbench& wb, const Opened& o);
 // Items whose answers differ between two assessments the caller opened.
 Result<std::vector<domain::AnswerDifference>> diff(Workbench& wb, const Opened& left, const Opened& right);
 
+// One section as everyone sees it (app/section_view.hpp), shared until anything is written.
+Result<std::shared_ptr<const SectionView>> section_view(Workbench& wb, const Opened& o,
+                                                        const std::string& section_id);
+
 // One page of the assessment's history (an indexed read: any number of events).
 Result<std::vector<domain::AuditEvent>> history(Workbench& wb, const Opened& o,
                                                 const domain::AuditPage& page);

@@ -220,6 +220,26 @@ Result<std::shared_ptr<const CheckReport>> Workbench::check_cached(int64_t asses
   return shared;
 }
 
+Result<std::shared_ptr<const SectionView>> Workbench::section_view(int64_t assessment,
+                                                                   const std::string& section_id) {
+  TOM_ASSIGN(auto report, check_cached(assessment));
+  const Section* section = report->loaded.tmpl->find_section(section_id);
+  if (!section)
+    return Error::not_found("template " + report->loaded.tmpl->ref() + " has no section '" + section_id +
+                            "'");
+  auto key = std::make_pair(assessment, section_id);
+  {
+    std::lock_guard lock(mu_);
+    auto it = sections_.find(key);
+    if (it != sections_.end() && it->second->report == report) return it->second;
+  }
+  auto view = std::make_shared<const SectionView>(build_section_view(report, *section));
+  std::lock_guard lock(mu_);
+  if (sections_.size() > 1024) sections_.clear();  // bounded
+  sections_[key] = view;
+  return view;
+}
+
 Result<Answer> Workbench::answer(int64_t assessment, const std::string& item_id, const std::string& value,
                                  const std::string& note, const std::string& reference,
                                  int64_t expected_version, const std::string& actor) {

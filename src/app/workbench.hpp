@@ -6,6 +6,7 @@
 #include <mutex>
 #include <string>
 
+#include "app/section_view.hpp"
 #include "core/clock.hpp"
 #include "domain/access.hpp"
 #include "domain/completeness.hpp"
@@ -78,6 +79,9 @@ class Workbench {
   Result<CheckReport> check(int64_t assessment, const domain::CompletenessFilter& filter);
   // The unfiltered check, shared and reused until anything is written (store revision).
   Result<std::shared_ptr<const CheckReport>> check_cached(int64_t assessment);
+  // The view of one section (app/section_view.hpp), built from check_cached() and reused while that report
+  // is current. The section must be one of the assessment's template's (kNotFound otherwise).
+  Result<std::shared_ptr<const SectionView>> section_view(int64_t assessment, const std::string& section_id);
 
   // Validates the value against the item, then saves. expected_version < 0: use the current version (the
   // CLI's "last writer wins on purpose" mode); otherwise a stale version is a conflict. The whole assessment
@@ -103,6 +107,7 @@ class Workbench {
   std::map<std::string, LoadedTemplate> cache_;
   std::map<int64_t, std::pair<int64_t, std::shared_ptr<const CheckReport>>>
       checks_;  // id -> revision, report
+  std::map<std::pair<int64_t, std::string>, std::shared_ptr<const SectionView>> sections_;
 };
 
 }  // namespace tom::app

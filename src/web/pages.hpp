@@ -154,8 +154,8 @@ class Pages {
     size_t answered = 0, required = 0;
     std::vector<ResultView> results;  // derived results built from this section's items
   };
-  SectionBody section_body(const api::Loaded& l, const Section& sec, const app::CheckReport& rep,
-                           const Caller& caller, const std::map<std::string, ItemProblem>& problems,
+  SectionBody section_body(const api::Loaded& l, const app::SectionView& view, const Caller& caller,
+                           const std::map<std::string, ItemProblem>& problems,
                            const std::map<std::string, std::pair<std::string, std::string>>& submitted,
                            Data& errors);
 
@@ -169,7 +169,8 @@ class Pages {
                   const Session& s);
 
   std::mutex body_mu_;
-  std::map<std::string, SectionBody> bodies_;               // by assessment/section/revision/editable items
+  // By assessment/section/editable items, each with the view it was rendered from (valid while current).
+  std::map<std::string, std::pair<std::shared_ptr<const app::SectionView>, SectionBody>> bodies_;
   std::unordered_map<std::string, std::string> item_html_;  // rendered items by everything they show
 
   api::Api& api_;

@@ -134,25 +134,20 @@ Response Pages::overview(Request& r, Session& s) {
 }
 
 Pages::SectionBody Pages::section_body(
-    const api::Loaded& l, const Section& sec, const app::CheckReport& rep, const Caller& caller,
+    const api::Loaded& l, const app::SectionView& view, const Caller& caller,
     const std::map<std::string, ItemProblem>& problems,
     const std::map<std::string, std::pair<std::string, std::string>>& submitted, Data& errors) {
-  const Template& t = *l.tmpl.tmpl;
+  const Template& t = *view.report->loaded.tmpl;
+  const Section& sec = *view.section;
   SectionBody body;
-  size_t index = static_cast<size_t>(&sec - &t.sections[0]);
-  body.answered = rep.completeness.sections[index].answered;
-  body.required = rep.completeness.sections[index].required;
-  std::map<std::string, std::string> missing;
-  for (const auto& m : rep.completeness.missing) missing[m.item_id] = m.reason;
-  std::map<std::string, std::vector<const rules::RaisedFinding*>> results;
-  for (const auto& f : rep.evaluation.findings)
-    if (!f.item_id.empty()) results[f.item_id].push_back(&f);
+  body.answered = view.answered;
+  body.required = view.required;
   std::string prev_group;
-  for (const auto& item : sec.items) {
-    auto a = rep.answers.find(item.id);
-    std::string value = a == rep.answers.end() ? "" : a->second.value;
-    std::string note = a == rep.answers.end() ? "" : a->second.note;
-    int64_t version = a == rep.answers.end() ? 0 : a->second.version;
+  for (const auto& iv : view.items) {
+    const Item& item = *iv.item;
+    std::string value = iv.answer ? iv.answer->value : "";
+    std::string note = iv.answer ? iv.answer->note : "";
+    int64_t version = iv.answer ? iv.answer->version : 0;
     bool editable = item.answerable() && why_not_answer(caller, t, l.assessment, item).empty();
     body.any_editable = body.any_editable || editable;
     bool group_start = item.group != prev_group && !item.group.empty();
@@ -164,11 +159,9 @@ Pages::SectionBody Pages::section_body(
     std::string key;
     if (prob == problems.end() && sub == submitted.end()) {
       key = std::to_string(l.assessment.id) + '\x1f' + item.id + '\x1f' + (editable ? '1' : '0') + '\x1f' +
-            std::to_string(version) + '\x1f' + value + '\x1f' + note + '\x1f' +
-            (missing.count(item.id) ? missing[item.id] : "") + '\x1f' +
-            (rep.evaluation.out_of_scope.count(item.id) ? "o" : "i") + '\x1f' +
-            (group_start ? item.group : "");
-      for (const auto* f : results[item.id]) key += '\x1f' + f->explanation;
+            std::to_string(version) + '\x1f' + value + '\x1f' + note + '\x1f' + iv.missing + '\x1f' +
+            (iv.in_scope ? "i" : "o") + '\x1f' + (group_start ? item.group : "");
+      for (const auto* f : iv.results) key += '\x1f' + f->explanation;
       std::lock_guard lock(body_mu_);
       auto hit = item_html_.find(key);
       if (hit != item_html_.end()) {
@@ -186,7 +179,7 @@ Pages::SectionBody Pages::section_body(
                             : item.obligation == Obligation::kShould ? "Should"
                                                                      : "May"));
     if (group_start) x.set("group_start", opt(item.group));
-    x.set("out_of_scope", rep.evaluation.out_of_scope.count(item.id) > 0);
+    x.set("out_of_scope", !iv.in_scope);
     x.set("answerable", item.answerable());
     x.set("editable", editable);
     // After a failed save the person's own input is shown again; the stored version stays the one they edited
@@ -196,7 +189,7 @@ Pages::SectionBody Pages::section_body(
     x.set("value", opt(shown_value));
     x.set("note", opt(shown_note));
     x.set("version", std::to_string(version));
-    if (missing.count(item.id) && item.answerable()) x.set("missing", opt(missing[item.id]));
+    if (!iv.missing.empty() && item.answerable()) x.set("missing", opt(iv.missing));
     if (prob != problems.end()) {
       if (prob->second.conflict) {
         x.set("conflict", true);
@@ -234,7 +227,7 @@ Pages::SectionBody Pages::section_body(
     }
     x.set("choices", choices);
     Data res = list();
-    for (const auto* f : results[item.id]) {
+    for (const auto* f : iv.results) {
       Data rr = object();
       rr.set("kind", to_string(f->spec.kind));
       std::string title = f->spec.title.empty() ? f->description : f->spec.title;
@@ -253,7 +246,7 @@ Pages::SectionBody Pages::section_body(
   }
   std::set<std::string> ids;
   for (const auto& item : sec.items) ids.insert(item.id);
-  for (auto& v : result_views(t, rep.evaluation))
+  for (auto& v : result_views(t, view.report->evaluation))
     if (std::any_of(v.items.begin(), v.items.end(), [&](const std::string& i) { return ids.count(i) > 0; }))
       body.results.push_back(std::move(v));
   return body;
@@ -286,29 +279,27 @@ Response Pages::section(Request& r, Session& s, const std::map<std::string, Item
     else if (!n.empty() && n.size() < 6 && n.find_first_not_of("0123456789") == std::string::npos)
       d.set("success", n == "1" ? "Your answer was saved." : "Your " + n + " answers were saved.");
   }
+  auto view = app::section_view(wb_, *l, sec->id);
+  if (!view) return failure_page(view.error(), s);
   bool plain_view = problems.empty() && submitted.empty();
   std::string cache_key;
   std::optional<SectionBody> body;
   if (plain_view) {
-    auto revision = app::revision(wb_);
-    if (!revision)
-      return error_page(503, "Sorry, there is a problem with the service", "Try again later.", &s);
-    cache_key = std::to_string(l->assessment.id) + "/" + sec->id + "/" + std::to_string(*revision) + "/";
+    cache_key = std::to_string(l->assessment.id) + "/" + sec->id + "/";
     for (const auto& item : sec->items)
       cache_key +=
           item.answerable() && why_not_answer(s.auth.caller, t, l->assessment, item).empty() ? '1' : '0';
     std::lock_guard lock(body_mu_);
-    if (auto hit = bodies_.find(cache_key); hit != bodies_.end()) body = hit->second;
+    if (auto hit = bodies_.find(cache_key); hit != bodies_.end() && hit->second.first == *view)
+      body = hit->second.second;
   }
   Data errors = list();
   if (!body) {
-    auto report = wb_.check_cached(l->assessment.id);
-    if (!report) return error_page(503, "Sorry, there is a problem with the service", "Try again later.", &s);
-    body = section_body(*l, *sec, **report, s.auth.caller, problems, submitted, errors);
+    body = section_body(*l, **view, s.auth.caller, problems, submitted, errors);
     if (plain_view) {
       std::lock_guard lock(body_mu_);
       if (bodies_.size() > 256) bodies_.clear();  // bounded
-      bodies_[cache_key] = *body;
+      bodies_[cache_key] = {*view, *body};
     }
   }
   d.set("progress", body->required == 0 ? std::string("Nothing to answer in this section.")
