@@ -38,7 +38,7 @@ const char* tag_class(const std::string& state);
 // An error as one sentence for a page: its message, its first problem, a capital and a full stop.
 std::string sentence(const Error& e);
 
-// A bounded multipart/form-data reader for the workbook upload form (pages_more.cpp).
+// A bounded multipart/form-data reader for the workbook upload form (pages_library.cpp).
 struct Part {
   std::map<std::string, std::string> headers;  // lower-case names
   std::string name, filename, body;
@@ -130,7 +130,8 @@ class Pages {
 
   Response do_handoff(Request& r, Session& s);
 
-  // Reuse and diff, the central audit, the template library, organisations and people: pages_more.cpp.
+  // Reuse and diff (pages_reuse.cpp), the central audit (pages_audit.cpp), the template library
+  // (pages_library.cpp), organisations and people (pages_directory.cpp).
   Response derive_form(Request& r, Session& s, const std::string& error, int status);
   Response derive(Request& r, Session& s);
   Response diff(Request& r, Session& s);
