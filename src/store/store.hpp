@@ -118,8 +118,10 @@ class Store {
   // Reads one consistent snapshot; writers are not held up.
   virtual Result<AuditReport> verify_audit(const AuditHead* against = nullptr) = 0;
 
-  // A number that changes whenever anything is written (the audit head): caches of derived views are valid
-  // while it stays the same, also across several servers on one database.
+  // A number that changes whenever anything audited is written (it is the audit head): caches of views built
+  // from templates, assessments, answers, findings, approvals, hand-offs and submissions are valid while it
+  // stays the same, also across several servers on one database. Sign-in sessions are not audited and do not
+  // move it (no view is built from them).
   virtual Result<int64_t> revision() = 0;
 
   // "sqlite" or "postgresql".

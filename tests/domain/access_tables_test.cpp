@@ -50,6 +50,10 @@ const Verb kActions[] = {
     {"create", 0, 0, Answers::kReason},
     {"record-finding", 0, 0, Answers::kReason},
     {"play", 1, 1, Answers::kReason},
+    {"reuse", 0, 0, Answers::kReason},
+    {"whole-audit", 0, 0, Answers::kYesNo},
+    {"add-template", 0, 0, Answers::kReason},
+    {"add-organisation", 0, 0, Answers::kReason},
 };
 // Rows without an actor: where the assessment stands (domain/workflow).
 const Verb kQueries[] = {
@@ -513,6 +517,14 @@ class Runner {
       why = why_not_create(c, *t_, a_);
     } else if (l.verb == "record-finding") {
       why = why_not_record_finding(c, a_);
+    } else if (l.verb == "reuse") {
+      why = why_not_derive(c, *t_, a_);
+    } else if (l.verb == "whole-audit") {
+      return check(l, may_see_whole_audit(c), "");
+    } else if (l.verb == "add-template") {
+      why = why_not_add_template(c);
+    } else if (l.verb == "add-organisation") {
+      why = why_not_manage_directory(c, "organisations");
     } else if (l.verb == "play") {
       const Party* p = t_->find_party(w[0]);
       if (!p) return "template " + t_->ref() + " has no party '" + w[0] + "'";
