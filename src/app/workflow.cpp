@@ -93,9 +93,8 @@ Result<Decided> decide_phase(Workbench& wb, const Caller& caller, const Assessme
                            ": only a submitted phase is decided" +
                            (now == "approved" ? "" : " (the party holding the TOM submits it first)"));
   }
-  if (st->submitted->by == caller.user.email)
-    return Error::forbidden("you submitted phase " + phase->id +
-                            "; another person with the approver role decides it");
+  if (std::string why = why_not_decide_own(caller, *phase, st->submitted->by); !why.empty())
+    return Error::forbidden(why);
   // An area approved since the submission is not decided again until the phase is resubmitted.
   for (const auto& d : st->areas)
     if (!ap.area.empty() && d.area == ap.area && d.latest && d.latest->decision == Decision::kApproved &&

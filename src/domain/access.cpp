@@ -75,6 +75,11 @@ std::string why_not_decide(const Caller& c, const Assessment& a, const Phase& ph
   return "";
 }
 
+std::string why_not_decide_own(const Caller& c, const Phase& phase, const std::string& submitted_by) {
+  if (submitted_by != c.user.email) return "";
+  return "you submitted phase " + phase.id + "; another person with the approver role decides it";
+}
+
 std::string why_not_accept(const Caller& c, const Assessment& a, const std::string& role,
                            const std::string& party) {
   if (parties_of(c, a).empty() && !c.central()) return "your organisation takes no part in this assessment";

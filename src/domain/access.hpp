@@ -28,6 +28,9 @@ std::string why_not_handoff(const Caller& c, const Template& t, const Assessment
                             const std::string& to_party);
 std::string why_not_submit(const Caller& c, const Template& t, const Assessment& a, const Phase& phase);
 std::string why_not_decide(const Caller& c, const Assessment& a, const Phase& phase);
+// Four eyes: nobody decides the submission they made themselves (`submitted_by`: the email of the person who
+// submitted the phase); another person with the approver role does.
+std::string why_not_decide_own(const Caller& c, const Phase& phase, const std::string& submitted_by);
 // A finding is accepted (or resolved) by a person holding its role in its party: the party's organisation
 // must be the caller's (for the central body's findings: the central body's reviewers).
 std::string why_not_accept(const Caller& c, const Assessment& a, const std::string& finding_role,

@@ -70,7 +70,7 @@ const Verb kScene[] = {
     {"org", 2, 2, Answers::kNothing},           {"participant", 2, 2, Answers::kNothing},
     {"custodian", 1, 1, Answers::kNothing},     {"title", 1, kAny, Answers::kNothing},
     {"answered", 1, kAny, Answers::kNothing},   {"unanswered", 1, 1, Answers::kNothing},
-    {"noted", 2, kAny, Answers::kNothing},      {"submitted", 1, 1, Answers::kNothing},
+    {"noted", 2, kAny, Answers::kNothing},      {"submitted", 1, 3, Answers::kNothing},
     {"approved", 1, kAny, Answers::kNothing},   {"rejected", 1, kAny, Answers::kNothing},
     {"on-change", 2, 2, Answers::kNothing},     {"finding", 4, kAny, Answers::kNothing},
     {"reused-for", 1, kAny, Answers::kNothing},
@@ -409,7 +409,15 @@ class Runner {
     }
     if (l.verb == "submitted") {
       if (!t_->find_phase(w[0])) return "no phase '" + w[0] + "' in " + t_->ref();
-      submissions_.push_back({static_cast<int64_t>(submissions_.size() + 1), a_.id, w[0], "table", tick()});
+      // "submitted PHASE by ORG": submitted by that organisation's person (as the rows name them).
+      std::string by = "table";
+      if (w.size() == 3 && w[1] == "by") {
+        if (!orgs_.count(w[2])) return "no organisation '" + w[2] + "'";
+        by = "someone@" + orgs_.at(w[2]).name;
+      } else if (w.size() != 1) {
+        return "submitted takes PHASE [by ORG]";
+      }
+      submissions_.push_back({static_cast<int64_t>(submissions_.size() + 1), a_.id, w[0], by, tick()});
       return "";
     }
     if (l.verb == "approved" || l.verb == "rejected") {
@@ -511,6 +519,13 @@ class Runner {
       const Phase* ph = t_->find_phase(w[0]);
       if (!ph) return "no phase '" + w[0] + "' in " + t_->ref();
       why = l.verb == "submit" ? why_not_submit(c, *t_, a_, *ph) : why_not_decide(c, a_, *ph);
+      // Deciding: also never one's own submission (the phase's latest).
+      if (l.verb == "decide" && why.empty())
+        for (auto it = submissions_.rbegin(); it != submissions_.rend(); ++it)
+          if (it->phase == ph->id) {
+            why = why_not_decide_own(c, *ph, it->by);
+            break;
+          }
     } else if (l.verb == "accept") {
       why = why_not_accept(c, a_, w[0] == "-" ? "" : w[0], w[1] == "-" ? "" : w[1]);
     } else if (l.verb == "create") {
