@@ -31,12 +31,7 @@ Result<Organisation> add_organisation(Workbench& wb, const Caller& caller, Organ
   if (utf8_length(o.name) > 200) bad("name", "has more than 200 characters");
   if (utf8_length(o.ods_code) > 20) bad("ods_code", "has more than 20 characters");
   if (o.type.empty()) o.type = "other";
-  const auto& types = organisation_types();
-  if (std::find(types.begin(), types.end(), o.type) == types.end()) {
-    std::string list;
-    for (const auto& t : types) list += (list.empty() ? "" : ", ") + t;
-    bad("type", "'" + o.type + "' is not a type of organisation (" + list + ")");
-  }
+  // The type is checked by the store, the last line before the database, in the same words.
   if (!problems.empty()) {
     std::string first =
         "the organisation cannot be added: " + problems.front().where.field + " " + problems.front().message;
