@@ -119,6 +119,13 @@ class Api {
 
 // Small shared helpers for the handlers.
 Result<int64_t> id_param(const http::Request& r, const std::string& name);
+// The filters, order and page of an assessment list from the request's query (docs/api.md, "Lists"):
+// template, version, status (Red | Amber | Green), phase, phase_state, organisation, custodian,
+// escalations=1, expiring (days), q (words), group, sort, cursor, limit (1-200, default 50). A bad value is
+// kInvalid naming the parameter.
+Result<domain::SummaryQuery> summary_query(const http::Request& r);
+// A page of summaries as the API lists it: {"items": [...], "total", "limit", "next_cursor"}.
+json::object summary_page_json(const domain::SummaryPage& page, int64_t limit);
 http::Response created(const json::value& v);
 
 }  // namespace tom::api

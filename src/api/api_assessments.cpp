@@ -145,21 +145,17 @@ http::Response Api::section(Call& call) {
 }
 
 void Api::assessment_routes() {
-  route("GET", "/api/v1/assessments", "The assessments you may read, with completeness", [this](Call& call) {
-    auto list = app::list_assessments(wb_, call.caller());
-    if (!list) return Response::error(list.error());
-    json::array out;
-    for (const auto& row : *list) {
-      json::object o = app::assessment_json(row.assessment);
-      if (row.checked) {
-        o["complete"] = row.complete;
-        o["required"] = row.required;
-        o["answered"] = row.answered;
-      }
-      out.push_back(std::move(o));
-    }
-    return Response::json(200, out);
-  });
+  route("GET", "/api/v1/assessments",
+        "One page of the assessments you may read, with completeness and status: filtered, ordered and paged "
+        "(template, version, status, phase, phase_state, organisation, custodian, escalations, expiring, q, "
+        "group, sort, cursor, limit)",
+        [this](Call& call) {
+          auto q = summary_query(call.req);
+          if (!q) return Response::error(q.error());
+          auto page = app::list_assessments(wb_, call.caller(), *q);
+          if (!page) return Response::error(page.error());
+          return Response::json(200, summary_page_json(*page, q->limit));
+        });
 
   route(
       "POST", "/api/v1/assessments", "Start an assessment of a template for a product",

@@ -16,22 +16,37 @@ Result<Opened> open_assessment(Workbench& wb, const Caller& caller, int64_t id) 
   return Opened{std::move(a).value(), std::move(t)};
 }
 
-Result<std::vector<AssessmentRow>> list_assessments(Workbench& wb, const Caller& caller) {
-  TOM_ASSIGN(auto all, wb.store().list_assessments());
-  std::vector<AssessmentRow> out;
-  for (auto& a : all) {
-    if (!may_read(caller, a)) continue;
-    AssessmentRow row;
-    if (auto r = wb.check_cached(a.id); r.ok()) {
-      row.checked = true;
-      row.complete = (*r)->completeness.complete();
-      row.required = (*r)->completeness.required;
-      row.answered = (*r)->completeness.answered;
-    }
-    row.assessment = std::move(a);
-    out.push_back(std::move(row));
+namespace {
+SummaryQuery as_seen_by(Workbench& wb, const Caller& caller, SummaryQuery q) {
+  q.visible_to = caller.central() || caller.admin() ? 0 : caller.organisation.id;
+  // Someone of no organisation sees nothing (organisation ids start at 1).
+  if (q.visible_to == 0 && !caller.central() && !caller.admin()) q.visible_to = -2;
+  q.today = wb.clock().today();
+  q.waiting_org = caller.organisation.id;
+  q.central = caller.central();
+  return q;
+}
+}  // namespace
+
+Result<SummaryPage> list_assessments(Workbench& wb, const Caller& caller, SummaryQuery query) {
+  TOM_TRY(wb.ensure_summaries());
+  return wb.store().list_summaries(as_seen_by(wb, caller, std::move(query)));
+}
+
+Status each_assessment(Workbench& wb, const Caller& caller, SummaryQuery query,
+                       const std::function<Status(const SummaryRow&)>& each) {
+  TOM_TRY(wb.ensure_summaries());
+  query = as_seen_by(wb, caller, std::move(query));
+  query.sort = "oldest";
+  query.cursor.clear();
+  query.limit = 500;
+  query.with_total = false;
+  while (true) {
+    TOM_ASSIGN(SummaryPage page, wb.store().list_summaries(query));
+    for (const auto& row : page.rows) TOM_TRY(each(row));
+    if (page.next_cursor.empty()) return ok_status();
+    query.cursor = page.next_cursor;
   }
-  return out;
 }
 
 std::vector<ParticipantView> participants(Workbench& wb, const Assessment& a) {

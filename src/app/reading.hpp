@@ -2,6 +2,7 @@
 // What a person reads about assessments, with the read check made here once: an `Opened` assessment is the
 // proof that the caller may read it, so the functions taking one need not ask again. Front doors (api, web,
 // cli) call these and never the store.
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -22,15 +23,15 @@ struct Opened {
 // assessment exists is not told to those who may not see it.
 Result<Opened> open_assessment(Workbench& wb, const domain::Caller& caller, int64_t id);
 
-// One line of the caller's list of assessments, with its completeness (unknown when it could not be checked).
-struct AssessmentRow {
-  domain::Assessment assessment;
-  bool checked = false;
-  bool complete = false;
-  size_t required = 0, answered = 0;
-};
-// The assessments the caller may read, oldest first.
-Result<std::vector<AssessmentRow>> list_assessments(Workbench& wb, const domain::Caller& caller);
+// One page of the assessments the caller may read, from the kept summaries (Store::list_summaries): filtered,
+// ordered and paged by `query`; who may see what, today's date and whose work is "mine" come from the caller
+// (the query's visible_to, today, waiting_org and central are set here, whatever they held).
+Result<domain::SummaryPage> list_assessments(Workbench& wb, const domain::Caller& caller,
+                                             domain::SummaryQuery query);
+// Every assessment the caller may read that matches the query, a page at a time, oldest first: nothing is
+// held whole. Stops at the first error `each` returns.
+Status each_assessment(Workbench& wb, const domain::Caller& caller, domain::SummaryQuery query,
+                       const std::function<Status(const domain::SummaryRow&)>& each);
 
 // Who plays each party, with the organisation by value (an organisation that is gone shows with its id only).
 struct ParticipantView {

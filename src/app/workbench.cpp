@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "app/summary.hpp"
 #include "core/text.hpp"
 #include "domain/access.hpp"
 #include "domain/template_validation.hpp"
@@ -11,8 +12,22 @@ namespace tom::app {
 
 using namespace tom::domain;
 
-Workbench::Workbench(store::Store& store, const Clock& clock) : store_(store), clock_(clock) {}
-Workbench::~Workbench() = default;
+Workbench::Workbench(store::Store& store, const Clock& clock) : store_(store), clock_(clock) {
+  store_.keep_summaries(summariser(*this), kSummaryFormat);
+}
+
+// The store may outlive the workbench (tests give one of their own): it must not call back into it.
+Workbench::~Workbench() {
+  store_.keep_summaries(nullptr, 0);
+}
+
+Status Workbench::ensure_summaries() {
+  std::lock_guard lock(summaries_mu_);
+  if (summaries_current_) return ok_status();
+  TOM_TRY(refresh_all_summaries(*this));
+  summaries_current_ = true;
+  return ok_status();
+}
 
 Result<std::unique_ptr<Workbench>> Workbench::open(const std::string& url, const std::string& audit_key_file,
                                                    const Clock& clock) {
@@ -41,12 +56,17 @@ Status Workbench::add_template(const Template& t, const Caller& caller) {
 }
 
 Result<LoadedTemplate> Workbench::load_template(const std::string& id, const std::string& version) {
+  return load_template_with(id, version, [&] { return store_.get_template(id, version); });
+}
+
+Result<LoadedTemplate> Workbench::load_template_with(const std::string& id, const std::string& version,
+                                                     const std::function<Result<Template>()>& fetch) {
   if (!version.empty()) {
     std::lock_guard lock(mu_);
     auto it = cache_.find(id + "@" + version);
     if (it != cache_.end()) return it->second;
   }
-  TOM_ASSIGN(Template t, store_.get_template(id, version));
+  TOM_ASSIGN(Template t, fetch());
   {
     // A template is immutable by id@version: the newest one, loaded again, is the one already cached, and the
     // cached copy stays the only one (views holding pointers into it stay valid).
@@ -108,23 +128,36 @@ Result<Assessment> Workbench::create_assessment(const Assessment& a, const Calle
   return store_.create_assessment(a, caller.user.email);
 }
 
-Result<CheckReport> Workbench::check(int64_t assessment, const CompletenessFilter& filter) {
+CheckReport build_report(Assessment a, LoadedTemplate loaded, AnswerSet answers,
+                         std::vector<Finding> findings, std::vector<Approval> approvals,
+                         std::vector<Submission> submissions, const CompletenessFilter& filter) {
   CheckReport r;
-  TOM_ASSIGN(r.assessment, store_.get_assessment(assessment));
-  TOM_ASSIGN(r.loaded, load_template(r.assessment.template_id, r.assessment.template_version));
-  const Template& t = *r.loaded.tmpl;
+  r.assessment = std::move(a);
+  r.loaded = std::move(loaded);
+  r.answers = std::move(answers);
+  r.stored_findings = std::move(findings);
+  r.approvals = std::move(approvals);
+  r.submissions = std::move(submissions);
+  r.evaluation = r.loaded.rules->evaluate(r.answers);
+  r.filter = filter;
+  r.completeness = assess_completeness(*r.loaded.tmpl, r.answers, r.evaluation.out_of_scope, filter);
+  return r;
+}
+
+Result<CheckReport> Workbench::check(int64_t assessment, const CompletenessFilter& filter) {
+  TOM_ASSIGN(Assessment a, store_.get_assessment(assessment));
+  TOM_ASSIGN(LoadedTemplate loaded, load_template(a.template_id, a.template_version));
+  const Template& t = *loaded.tmpl;
   if (!filter.phase.empty() && !t.find_phase(filter.phase))
     return Error::invalid("template " + t.ref() + " has no phase '" + filter.phase + "'");
   if (!filter.party.empty() && !t.find_party(filter.party))
     return Error::invalid("template " + t.ref() + " has no party '" + filter.party + "'");
-  TOM_ASSIGN(r.answers, store_.get_answers(assessment));
-  TOM_ASSIGN(r.stored_findings, store_.list_findings(assessment));
-  TOM_ASSIGN(r.approvals, store_.list_approvals(assessment));
-  TOM_ASSIGN(r.submissions, store_.list_submissions(assessment));
-  r.evaluation = r.loaded.rules->evaluate(r.answers);
-  r.filter = filter;
-  r.completeness = assess_completeness(t, r.answers, r.evaluation.out_of_scope, filter);
-  return r;
+  TOM_ASSIGN(AnswerSet answers, store_.get_answers(assessment));
+  TOM_ASSIGN(auto findings, store_.list_findings(assessment));
+  TOM_ASSIGN(auto approvals, store_.list_approvals(assessment));
+  TOM_ASSIGN(auto submissions, store_.list_submissions(assessment));
+  return build_report(std::move(a), std::move(loaded), std::move(answers), std::move(findings),
+                      std::move(approvals), std::move(submissions), filter);
 }
 
 std::vector<PhaseStatus> CheckReport::phases() const {

@@ -1,6 +1,7 @@
 #pragma once
 // Application services over a Store: the operations the CLI and the HTTP API share. Logic that needs no I/O
 // lives in domain/ and rules/; this layer loads, evaluates and saves.
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -44,6 +45,13 @@ struct CheckReport {
   std::vector<domain::PhaseStatus> phases() const;
 };
 
+// The check report of an assessment from its rows (pure: no I/O). Workbench::check and the summariser build
+// their reports with it.
+CheckReport build_report(domain::Assessment a, LoadedTemplate loaded, domain::AnswerSet answers,
+                         std::vector<domain::Finding> findings, std::vector<domain::Approval> approvals,
+                         std::vector<domain::Submission> submissions,
+                         const domain::CompletenessFilter& filter);
+
 class Workbench {
  public:
   // `clock` decides what "today" is for expiries and must outlive the workbench (the store stamps its writes
@@ -67,8 +75,17 @@ class Workbench {
   Status add_template(const domain::Template& t, const domain::Caller& caller);
   // Loads a template with compiled rules; cached by id@version (version empty: newest, not cached).
   Result<LoadedTemplate> load_template(const std::string& id, const std::string& version);
+  // The same cache, filled on a miss by `fetch` instead of a read of its own (the summariser fetches through
+  // the write transaction's connection).
+  Result<LoadedTemplate> load_template_with(const std::string& id, const std::string& version,
+                                            const std::function<Result<domain::Template>()>& fetch);
   // "id" or "id@version".
   Result<LoadedTemplate> load_template_ref(const std::string& ref);
+
+  // Before the first list is read in this process: rewrites the summaries that are missing or of an older
+  // format (a database written before summaries were kept, or by an older version). Later calls return at
+  // once; every write keeps its assessment's summary itself.
+  Status ensure_summaries();
 
   // Creates an assessment: the caller must be allowed to start it (domain::why_not_create: an editor of the
   // organisation playing the first party of the custody chain, or an administrator), then each participant's
@@ -104,6 +121,8 @@ class Workbench {
   store::Store& store_;
   const Clock& clock_;
   std::mutex mu_;
+  std::mutex summaries_mu_;
+  bool summaries_current_ = false;  // under summaries_mu_
   std::map<std::string, LoadedTemplate> cache_;
   std::map<int64_t, std::pair<int64_t, std::shared_ptr<const CheckReport>>>
       checks_;  // id -> revision, report

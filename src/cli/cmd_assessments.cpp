@@ -105,37 +105,32 @@ int cmd_assessment(Context& ctx, const std::vector<std::string>& argv) {
   if (auto st = ctx.open(); !st) return ctx.fail(st.error());
   const std::string& sub = argv[0];
   if (sub == "list") {
-    auto rows = app::list_assessments(*ctx.workbench, ctx.operator_caller());
-    if (!rows) return ctx.fail(rows.error());
-    std::vector<Assessment> all;
-    for (const auto& row : *rows) all.push_back(row.assessment);
-    const auto* list = &all;
-    if (args->flag("--json")) {
-      json::array a;
-      for (const auto& row : *rows) {
-        json::object o = app::assessment_json(row.assessment);
-        if (row.checked) {
-          o["complete"] = row.complete;
-          o["required"] = row.required;
-          o["answered"] = row.answered;
-        }
-        a.push_back(std::move(o));
-      }
-      print_json(ctx.out, a);
-      return kExitOk;
-    }
-    for (const auto& x : *list) {
-      auto report = ctx.workbench->check(x.id, {});
-      ctx.out << x.id << "  " << x.product << (x.product_version.empty() ? "" : " " + x.product_version)
-              << "  [" << x.template_ref() << "]";
-      if (!x.title.empty()) ctx.out << "  " << x.title;
-      if (report)
-        ctx.out << "  " << report->completeness.answered << "/" << report->completeness.required
-                << " answered";
-      if (!x.custodian.empty()) ctx.out << "  with " << x.custodian;
-      ctx.out << "\n";
-    }
-    if (list->empty()) ctx.out << "No assessments yet. Create one with `tom assessment new`.\n";
+    // A page at a time, printed as it comes: any number of assessments.
+    bool as_json = args->flag("--json"), any = false;
+    if (as_json) ctx.out << "[";
+    auto st = app::each_assessment(
+        *ctx.workbench, ctx.operator_caller(), {}, [&](const domain::SummaryRow& row) -> Status {
+          const Assessment& x = row.assessment;
+          if (as_json) {
+            json::object o = app::assessment_json(x);
+            o["complete"] = row.summary.required == row.summary.answered;
+            o["required"] = row.summary.required;
+            o["answered"] = row.summary.answered;
+            ctx.out << (any ? ",\n" : "\n") << json::serialize(o);
+          } else {
+            ctx.out << x.id << "  " << x.product << (x.product_version.empty() ? "" : " " + x.product_version)
+                    << "  [" << x.template_ref() << "]";
+            if (!x.title.empty()) ctx.out << "  " << x.title;
+            ctx.out << "  " << row.summary.answered << "/" << row.summary.required << " answered";
+            if (!x.custodian.empty()) ctx.out << "  with " << x.custodian;
+            ctx.out << "\n";
+          }
+          any = true;
+          return ok_status();
+        });
+    if (as_json) ctx.out << (any ? "\n]\n" : "]\n");
+    if (!st) return ctx.fail(st.error());
+    if (!any && !as_json) ctx.out << "No assessments yet. Create one with `tom assessment new`.\n";
     return kExitOk;
   }
   if (sub == "new") {

@@ -173,8 +173,8 @@ void settle_findings(const app::LoadedTemplate& lt, domain::AssessmentBundle& b)
 
 Status create_demo(Context& ctx) {
   const domain::Caller demo = domain::local_operator("demo");
-  TOM_ASSIGN(auto existing, app::list_assessments(*ctx.workbench, demo));
-  if (!existing.empty()) {
+  TOM_ASSIGN(auto existing, app::list_assessments(*ctx.workbench, demo, {}));
+  if (!existing.rows.empty()) {
     ctx.out << "Demo data not added: the database already has assessments.\n";
     return ok_status();
   }

@@ -25,6 +25,7 @@ struct NextStep {
   std::string to;     // kHandOn: the party to hand it to
   size_t items = 0;   // kAnswer: how many
   std::string text;   // what to do, in words: "Answer 12 items", "Decide phase 1A (Usage and settings)"
+  bool operator==(const NextStep&) const = default;
 };
 
 struct Waiting {

@@ -3,11 +3,13 @@
 // summaries, audit events and reports, a whole assessment as it is exported and imported, sign-in sessions.
 // No behaviour and no I/O: the store fills them, the application layer hands them on.
 #include <cstdint>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "domain/assessment.hpp"
+#include "domain/next_steps.hpp"
 
 namespace tom::domain {
 
@@ -90,6 +92,103 @@ struct SessionRecord {
   std::string csrf_token;
   std::string created_at;
   std::string expires_at;  // ISO 8601; compared as text
+};
+
+// ---- What the lists show, kept with the writes ----
+
+// Required and answered items of one phase for one party ("" for all phases / all parties).
+struct ProgressCount {
+  std::string phase;
+  std::string party;
+  int64_t required = 0;
+  int64_t answered = 0;
+  bool operator==(const ProgressCount&) const = default;
+};
+
+// Who plays a party, with the organisation's name and ODS code as they were when the summary was kept.
+struct SummaryPlayer {
+  std::string party;
+  int64_t organisation_id = 0;
+  std::string name;
+  std::string ods_code;
+  bool operator==(const SummaryPlayer&) const = default;
+};
+
+// Everything the assessment lists, the home page and the central audit show about one assessment, worked out
+// from its answers, findings and decisions. The store keeps one per assessment, rewritten in the transaction
+// of every write that changes the assessment (store::Summariser), so lists read these with SQL and never load
+// answers. Date-dependent facts are kept as dates: an accepted finding's expiry, compared with today when
+// read.
+struct AssessmentSummary {
+  int64_t assessment_id = 0;
+  std::string template_name;
+  std::string end_user;  // the deploying organisation's name ("" when no organisation plays the party yet)
+  int64_t required = 0, answered = 0;  // every required item of every phase and party
+  int64_t open_findings = 0;           // open now, escalations included; accepted ones are not counted
+  int64_t open_escalations = 0;
+  int64_t awaiting_acceptance = 0;  // open risks and non-compliances: a role holder may accept them
+  // When each accepted finding with an expiry lapses (YYYY-MM-DD), earliest first; true for escalations.
+  std::vector<std::pair<std::string, bool>> expiries;
+  bool approved = false;                                    // every phase approved
+  std::vector<std::pair<std::string, std::string>> phases;  // phase id, state (to_string(PhaseState))
+  std::vector<NextStep> steps;                              // whats_waiting()
+  // Organisations a step waits for; kCentralBody when a step waits for the central party.
+  std::vector<int64_t> waiting_for;
+  std::map<std::string, std::string> first_missing_section;  // party -> section of its first missing item
+  std::vector<ProgressCount> progress;                       // per phase x party, and the totals
+  std::vector<SummaryPlayer> players;
+  bool operator==(const AssessmentSummary&) const = default;
+
+  static constexpr int64_t kCentralBody = -1;
+};
+
+// Which assessments a list shows. Every filter is optional (empty / 0 / false: not applied).
+struct SummaryQuery {
+  // Visibility: 0 shows every assessment (the central body, administrators); otherwise only those this
+  // organisation takes part in.
+  int64_t visible_to = 0;
+  std::string template_id, template_version;
+  std::string rag;                 // Red | Amber | Green
+  std::string phase, phase_state;  // e.g. "1B", "submitted"; phase_state alone: any phase in that state
+  int64_t organisation = 0;        // takes part, in any party
+  std::string custodian;           // the party holding the TOM
+  bool open_escalations = false;
+  int expiring_within_days = -1;  // an accepted finding lapses from today to today + N days
+  std::string text;               // words in the product, the organisations' names or their ODS codes
+  // Grouping of the home page: "mine" (a step waits for `waiting_org`, or for the central body when
+  // `central`), "others" (neither mine nor approved), "approved".
+  std::string group;
+  int64_t waiting_org = 0;
+  bool central = false;
+  // Order: newest (default), oldest, product, progress (least complete first). Ties: by id.
+  std::string sort;
+  std::string today;      // YYYY-MM-DD: acceptances before it have lapsed
+  std::string cursor;     // from the previous page's next_cursor (or prev_cursor); empty: the first page
+  bool backward = false;  // the page before `cursor` (it came from prev_cursor) rather than after it
+  int64_t limit = 50;
+  bool with_total = true;  // false: SummaryPage::total is not counted (-1), one scan fewer
+};
+
+struct SummaryRow {
+  Assessment assessment;  // without participants (see summary.players)
+  AssessmentSummary summary;
+  std::string rag, why;  // Red | Amber | Green, and why, in words
+  int64_t lapsed = 0;    // accepted findings past their expiry today
+  int64_t percent = 0;   // required items answered
+};
+
+struct SummaryPage {
+  std::vector<SummaryRow> rows;
+  int64_t total = 0;        // rows matching the filters, over every page (-1: not counted)
+  std::string next_cursor;  // empty on the last page
+  std::string prev_cursor;  // empty on the first page; give it with SummaryQuery::backward
+};
+
+// The RAG counts over every assessment matching a query's filters (its rag, cursor and limit ignored).
+struct SummaryCounts {
+  int64_t red = 0, amber = 0, green = 0;
+  int64_t escalations = 0, awaiting_acceptance = 0, lapsed = 0;  // assessments with any
+  int64_t total() const { return red + amber + green; }
 };
 
 }  // namespace tom::domain

@@ -321,8 +321,10 @@ Status append_audit(sql::Connection& conn, AuditEvent e) {
   e.prev_hash = text(head[0], 1);
   if (e.at.empty()) e.at = conn.now();
   e.hash = audit_hash(e, conn.audit_key);
+  int64_t assessment = assessment_of_key(e.entity_key);
   TOM_TRY(conn.query(kInsert, {e.seq, e.at, e.actor, e.action, e.entity, e.entity_key, e.before, e.after,
-                               e.prev_hash, e.hash, assessment_of_key(e.entity_key)}));
+                               e.prev_hash, e.hash, assessment}));
+  if (assessment > 0) conn.touched.insert(assessment);
   TOM_TRY(conn.query(kSetHead, {e.seq, e.hash}));
   return ok_status();
 }

@@ -168,6 +168,48 @@ ALTER TABLE audit_head ADD COLUMN key_id TEXT NOT NULL DEFAULT '';
 ALTER TABLE audit_events ADD COLUMN assessment_id BIGINT NOT NULL DEFAULT -1;
 CREATE INDEX audit_events_assessment ON audit_events (assessment_id, seq);
 )SQL"},
+    // What the lists show, kept with every write (domain::AssessmentSummary), so that no list loads answers:
+    // one narrow row per assessment for filtering, sorting and counting in SQL, the rest as JSON for display;
+    // which organisations each assessment waits for; when its accepted findings lapse; indexes for the lists'
+    // filters.
+    {5, "assessment summaries", R"SQL(
+CREATE TABLE assessment_summaries (
+  assessment_id BIGINT PRIMARY KEY REFERENCES assessments (id),
+  format BIGINT NOT NULL,
+  template_id TEXT NOT NULL,
+  template_version TEXT NOT NULL,
+  product TEXT NOT NULL,
+  custodian TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  required BIGINT NOT NULL,
+  answered BIGINT NOT NULL,
+  open_findings BIGINT NOT NULL,
+  open_escalations BIGINT NOT NULL,
+  awaiting_acceptance BIGINT NOT NULL,
+  next_lapse TEXT NOT NULL,
+  next_escalation_lapse TEXT NOT NULL,
+  approved BIGINT NOT NULL,
+  phase_states TEXT NOT NULL,
+  search_text TEXT NOT NULL,
+  detail TEXT NOT NULL
+);
+CREATE INDEX assessment_summaries_template ON assessment_summaries (template_id, template_version);
+CREATE INDEX assessment_summaries_product ON assessment_summaries (product, assessment_id);
+CREATE TABLE assessment_waits (
+  organisation_id BIGINT NOT NULL,
+  assessment_id BIGINT NOT NULL REFERENCES assessments (id),
+  PRIMARY KEY (organisation_id, assessment_id)
+);
+CREATE INDEX assessment_waits_assessment ON assessment_waits (assessment_id);
+CREATE TABLE assessment_lapses (
+  assessment_id BIGINT NOT NULL REFERENCES assessments (id),
+  expires_on TEXT NOT NULL,
+  escalation BIGINT NOT NULL
+);
+CREATE INDEX assessment_lapses_assessment ON assessment_lapses (assessment_id, expires_on);
+CREATE INDEX assessment_lapses_expiry ON assessment_lapses (expires_on, assessment_id);
+CREATE INDEX participants_organisation ON participants (organisation_id, assessment_id);
+)SQL"},
 };
 
 std::string render(const char* ddl, sql::Dialect d) {

@@ -10,6 +10,7 @@
 #include "domain/access.hpp"
 #include "io/template_json.hpp"
 #include "store/audit.hpp"
+#include "store/loaders.hpp"
 #include "store/migrations.hpp"
 #include "store/records.hpp"
 #include "store/sql/pg_connection.hpp"
@@ -247,16 +248,18 @@ Status SqlStore::put_template(const Template& t, const std::string& actor) {
   return ok_status();
 }
 
+Result<Template> load_template(sql::Connection& c, const std::string& id, const std::string& version) {
+  TOM_ASSIGN(auto rows,
+             version.empty() ? c.query(q::kTemplateLatest, {id}) : c.query(q::kTemplateGet, {id, version}));
+  if (rows.empty()) return Error::not_found("no template " + id + (version.empty() ? "" : "@" + version));
+  boost::system::error_code ec;
+  json::value v = json::parse(text(rows[0], 0), ec);
+  if (ec) return Error::internal("stored template " + id + " is not valid JSON: " + ec.message());
+  return io::template_from_json(v);
+}
+
 Result<Template> SqlStore::get_template(const std::string& id, const std::string& version) {
-  return read<Template>([&](sql::Connection& c) -> Result<Template> {
-    TOM_ASSIGN(auto rows,
-               version.empty() ? c.query(q::kTemplateLatest, {id}) : c.query(q::kTemplateGet, {id, version}));
-    if (rows.empty()) return Error::not_found("no template " + id + (version.empty() ? "" : "@" + version));
-    boost::system::error_code ec;
-    json::value v = json::parse(text(rows[0], 0), ec);
-    if (ec) return Error::internal("stored template " + id + " is not valid JSON: " + ec.message());
-    return io::template_from_json(v);
-  });
+  return read<Template>([&](sql::Connection& c) { return load_template(c, id, version); });
 }
 
 Result<std::vector<TemplateSummary>> SqlStore::list_templates() {
@@ -426,12 +429,14 @@ Result<Organisation> SqlStore::add_organisation(const Organisation& o, const std
   return write<Organisation>([&](sql::Connection& c) { return insert_organisation(c, o, actor); });
 }
 
+Result<Organisation> load_organisation(sql::Connection& c, int64_t id) {
+  TOM_ASSIGN(auto rows, c.query(q::kOrgGet, {id}));
+  if (rows.empty()) return Error::not_found("no organisation " + std::to_string(id));
+  return Organisation{integer(rows[0], 0), text(rows[0], 1), text(rows[0], 2), text(rows[0], 3)};
+}
+
 Result<Organisation> SqlStore::get_organisation(int64_t id) {
-  return read<Organisation>([&](sql::Connection& c) -> Result<Organisation> {
-    TOM_ASSIGN(auto rows, c.query(q::kOrgGet, {id}));
-    if (rows.empty()) return Error::not_found("no organisation " + std::to_string(id));
-    return Organisation{integer(rows[0], 0), text(rows[0], 1), text(rows[0], 2), text(rows[0], 3)};
-  });
+  return read<Organisation>([&](sql::Connection& c) { return load_organisation(c, id); });
 }
 
 Result<std::vector<Organisation>> SqlStore::list_organisations() {
@@ -449,15 +454,17 @@ Result<Assessment> SqlStore::create_assessment(const Assessment& a, const std::s
   return write<Assessment>([&](sql::Connection& c) { return insert_assessment(c, a, actor); });
 }
 
+Result<Assessment> load_assessment(sql::Connection& c, int64_t id) {
+  TOM_ASSIGN(auto rows, c.query(q::kAssessmentGet, {id}));
+  if (rows.empty()) return Error::not_found("no assessment " + std::to_string(id));
+  Assessment a = assessment_from(rows[0]);
+  TOM_ASSIGN(auto parts, c.query(q::kParticipants, {id}));
+  for (const auto& p : parts) a.participants.push_back({text(p, 0), integer(p, 1)});
+  return a;
+}
+
 Result<Assessment> SqlStore::get_assessment(int64_t id) {
-  return read<Assessment>([&](sql::Connection& c) -> Result<Assessment> {
-    TOM_ASSIGN(auto rows, c.query(q::kAssessmentGet, {id}));
-    if (rows.empty()) return Error::not_found("no assessment " + std::to_string(id));
-    Assessment a = assessment_from(rows[0]);
-    TOM_ASSIGN(auto parts, c.query(q::kParticipants, {id}));
-    for (const auto& p : parts) a.participants.push_back({text(p, 0), integer(p, 1)});
-    return a;
-  });
+  return read<Assessment>([&](sql::Connection& c) { return load_assessment(c, id); });
 }
 
 Result<std::vector<Assessment>> SqlStore::list_assessments() {
@@ -541,16 +548,18 @@ Result<Assessment> SqlStore::import_assessment(const AssessmentBundle& b, const 
 
 // ---- answers ----
 
+Result<AnswerSet> load_answers(sql::Connection& c, int64_t assessment) {
+  TOM_ASSIGN(auto rows, c.query(q::kAnswers, {assessment}));
+  AnswerSet out;
+  for (const auto& r : rows) {
+    Answer a = answer_from(r);
+    out.emplace(a.item_id, std::move(a));
+  }
+  return out;
+}
+
 Result<AnswerSet> SqlStore::get_answers(int64_t assessment) {
-  return read<AnswerSet>([&](sql::Connection& c) -> Result<AnswerSet> {
-    TOM_ASSIGN(auto rows, c.query(q::kAnswers, {assessment}));
-    AnswerSet out;
-    for (const auto& r : rows) {
-      Answer a = answer_from(r);
-      out.emplace(a.item_id, std::move(a));
-    }
-    return out;
-  });
+  return read<AnswerSet>([&](sql::Connection& c) { return load_answers(c, assessment); });
 }
 
 Result<Answer> SqlStore::save_answer(int64_t assessment, const Answer& a, int64_t expected_version,
@@ -568,13 +577,15 @@ Result<Finding> SqlStore::save_finding(const Finding& f, const std::string& acto
   return write<Finding>([&](sql::Connection& c) { return upsert_finding(c, f, actor); });
 }
 
+Result<std::vector<Finding>> load_findings(sql::Connection& c, int64_t assessment) {
+  TOM_ASSIGN(auto rows, c.query(q::kFindingList, {assessment}));
+  std::vector<Finding> out;
+  for (const auto& r : rows) out.push_back(finding_from(r));
+  return out;
+}
+
 Result<std::vector<Finding>> SqlStore::list_findings(int64_t assessment) {
-  return read<std::vector<Finding>>([&](sql::Connection& c) -> Result<std::vector<Finding>> {
-    TOM_ASSIGN(auto rows, c.query(q::kFindingList, {assessment}));
-    std::vector<Finding> out;
-    for (const auto& r : rows) out.push_back(finding_from(r));
-    return out;
-  });
+  return read<std::vector<Finding>>([&](sql::Connection& c) { return load_findings(c, assessment); });
 }
 
 // ---- approvals ----
@@ -602,16 +613,18 @@ Result<Approval> SqlStore::record_decision(const Approval& a,
   });
 }
 
+Result<std::vector<Approval>> load_approvals(sql::Connection& c, int64_t assessment) {
+  TOM_ASSIGN(auto rows, c.query(q::kApprovalList, {assessment}));
+  std::vector<Approval> out;
+  for (const auto& r : rows) {
+    TOM_ASSIGN(Approval a, approval_from(r));
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
 Result<std::vector<Approval>> SqlStore::list_approvals(int64_t assessment) {
-  return read<std::vector<Approval>>([&](sql::Connection& c) -> Result<std::vector<Approval>> {
-    TOM_ASSIGN(auto rows, c.query(q::kApprovalList, {assessment}));
-    std::vector<Approval> out;
-    for (const auto& r : rows) {
-      TOM_ASSIGN(Approval a, approval_from(r));
-      out.push_back(std::move(a));
-    }
-    return out;
-  });
+  return read<std::vector<Approval>>([&](sql::Connection& c) { return load_approvals(c, assessment); });
 }
 
 // ---- audit ----

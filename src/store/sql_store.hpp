@@ -65,6 +65,11 @@ class SqlStore : public Store {
   Result<std::vector<AuditEvent>> list_assessment_audit(int64_t assessment, const AuditPage& page) override;
   Result<AuditReport> verify_audit(const AuditHead* against = nullptr) override;
   Result<int64_t> revision() override;
+  void keep_summaries(Summariser summariser, int64_t format) override;
+  Result<int64_t> refresh_summaries(int64_t limit) override;
+  Result<domain::AssessmentSummary> get_summary(int64_t assessment) override;
+  Result<domain::SummaryPage> list_summaries(const domain::SummaryQuery& query) override;
+  Result<domain::SummaryCounts> count_summaries(const domain::SummaryQuery& query) override;
   std::string kind() const override { return kind_; }
 
  private:
@@ -72,18 +77,26 @@ class SqlStore : public Store {
   SqlStore(ConnectionFactory f, std::string kind, size_t pool_size)
       : factory_(std::move(f)), kind_(std::move(kind)), max_(pool_size) {}
   Result<std::unique_ptr<sql::Connection>> acquire();
+  // Rewrites the summaries of the assessments conn.touched names (store/summaries.cpp); ok when no
+  // summariser is set.
+  Status keep_touched(sql::Connection& conn);
   void release(std::unique_ptr<sql::Connection> c);
 
   // Runs fn in a write transaction; commits when it succeeds, rolls back otherwise.
   template <class T>
   Result<T> write(const std::function<Result<T>(sql::Connection&)>& fn) {
     TOM_ASSIGN(auto conn, acquire());
+    conn->touched.clear();
     auto began = conn->begin();
     if (!began.ok()) {
       release(std::move(conn));
       return std::move(began).error();
     }
     auto r = fn(*conn);
+    if (r.ok()) {
+      // Every assessment the write changed gets its summary rewritten before the commit (or nothing is).
+      if (auto kept = keep_touched(*conn); !kept.ok()) r = std::move(kept).error();
+    }
     if (!r.ok()) {
       conn->rollback();
       release(std::move(conn));
@@ -114,6 +127,8 @@ class SqlStore : public Store {
   std::vector<std::unique_ptr<sql::Connection>> idle_;
   std::mutex mu_;
   std::condition_variable cv_;
+  std::shared_ptr<const Summariser> summariser_;  // under mu_
+  int64_t summary_format_ = 0;                    // under mu_
 };
 
 }  // namespace tom::store

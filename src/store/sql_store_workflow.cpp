@@ -3,6 +3,7 @@
 
 #include "core/clock.hpp"
 #include "store/audit.hpp"
+#include "store/loaders.hpp"
 #include "store/records.hpp"
 #include "store/sql_store.hpp"
 
@@ -255,14 +256,16 @@ Result<Submission> SqlStore::add_submission(const Submission& s, const std::stri
   });
 }
 
+Result<std::vector<Submission>> load_submissions(sql::Connection& c, int64_t assessment) {
+  TOM_ASSIGN(auto rows, c.query(kSubmissionList, {assessment}));
+  std::vector<Submission> out;
+  for (const auto& r : rows)
+    out.push_back({integer(r, 0), integer(r, 1), text(r, 2), text(r, 3), text(r, 4)});
+  return out;
+}
+
 Result<std::vector<Submission>> SqlStore::list_submissions(int64_t assessment) {
-  return read<std::vector<Submission>>([&](sql::Connection& c) -> Result<std::vector<Submission>> {
-    TOM_ASSIGN(auto rows, c.query(kSubmissionList, {assessment}));
-    std::vector<Submission> out;
-    for (const auto& r : rows)
-      out.push_back({integer(r, 0), integer(r, 1), text(r, 2), text(r, 3), text(r, 4)});
-    return out;
-  });
+  return read<std::vector<Submission>>([&](sql::Connection& c) { return load_submissions(c, assessment); });
 }
 
 }  // namespace tom::store

@@ -33,6 +33,24 @@ using domain::AuditReport;
 using domain::SessionRecord;
 using domain::TemplateSummary;
 
+// What the store read about one assessment inside a write transaction, for the summariser.
+struct SummaryInput {
+  domain::Assessment assessment;                    // with participants
+  std::vector<domain::Organisation> organisations;  // those the participants name
+  domain::AnswerSet answers;
+  std::vector<domain::Finding> findings;
+  std::vector<domain::Approval> approvals;
+  std::vector<domain::Submission> submissions;
+  // Reads the assessment's template through the transaction's own connection (a summariser with a template
+  // cache calls it only on a miss; it never needs a second connection).
+  std::function<Result<domain::Template>()> fetch_template;
+};
+
+// Works out an assessment's summary (domain::AssessmentSummary). Given to Store::keep_summaries by the
+// application layer, which owns what the lists show; the store calls it in the transaction of every write
+// that changes an assessment, so the summary is never behind the rows it is built from.
+using Summariser = std::function<Result<domain::AssessmentSummary>(const SummaryInput&)>;
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -123,6 +141,24 @@ class Store {
   // stays the same, also across several servers on one database. Sign-in sessions are not audited and do not
   // move it (no view is built from them).
   virtual Result<int64_t> revision() = 0;
+
+  // ---- Summaries (domain::AssessmentSummary) ----
+  // From now on every write that changes an assessment (any audited event filed under it) rewrites its
+  // summary with `summariser`, in the same transaction; a summariser failure fails the write. `format` names
+  // the summariser's version: summaries kept by another format count as missing.
+  virtual void keep_summaries(Summariser summariser, int64_t format) = 0;
+  // Rewrites up to `limit` summaries that are missing or of another format (assessments written before the
+  // summariser was set, or by an older version); returns how many, 0 when all are current. Each is its own
+  // short transaction, so writers are not held up.
+  virtual Result<int64_t> refresh_summaries(int64_t limit) = 0;
+  // The summary of one assessment as kept (kNotFound when none is).
+  virtual Result<domain::AssessmentSummary> get_summary(int64_t assessment) = 0;
+  // One page of assessments matching the query, in its order, with the total over all pages: filtered,
+  // sorted and paged in the database.
+  virtual Result<domain::SummaryPage> list_summaries(const domain::SummaryQuery& query) = 0;
+  // RAG counts (and counts of assessments with escalations, findings awaiting acceptance, lapsed acceptances)
+  // over every assessment matching the query's filters, by SQL aggregates.
+  virtual Result<domain::SummaryCounts> count_summaries(const domain::SummaryQuery& query) = 0;
 
   // "sqlite" or "postgresql".
   virtual std::string kind() const = 0;

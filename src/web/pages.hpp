@@ -86,7 +86,13 @@ class Pages {
 
   std::string party_name(const Template& t, const std::string& id);
 
-  Response home(Session& s);
+  // The home page and the lists' shared parts: pages_lists.cpp.
+  Response home(Request& r, Session& s);
+  // The NHS.UK pagination of a list page: Previous / Next links keeping the request's other parameters,
+  // and "Showing 51 to 100 of 1,234".
+  Data pagination(const Request& r, const std::string& path, const SummaryPage& page, int64_t limit);
+  // One summary row as the lists show it: product, template, holder, progress, phase tags, next steps.
+  Data summary_row(const SummaryRow& row, const Session& s);
 
   // The assessment the caller may read, or a page saying it is not there.
   std::optional<api::Loaded> load(Request& r, Session& s, Response* fail);
@@ -168,6 +174,11 @@ class Pages {
   // for, whether that is the caller's organisation, and a link to where it is done.
   Data next_steps(const Template& t, const Assessment& a, const Waiting& w, const Completeness& c,
                   const Session& s);
+  // The same from a kept summary's parts (no answers loaded): steps, the first missing section of each
+  // party, and the names of the organisations playing the parties.
+  Data steps_data(const Template& t, const Assessment& a, bool approved, const std::vector<NextStep>& steps,
+                  const std::map<std::string, std::string>& first_missing,
+                  const std::map<int64_t, std::string>& organisation_names, const Session& s);
 
   std::mutex body_mu_;
   // By assessment/section/editable items, each with the view it was rendered from (valid while current).

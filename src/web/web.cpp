@@ -107,7 +107,7 @@ void Pages::install() {
     (void)identity_.sign_out(s->auth);
     return redirect("/sign-in").with("Set-Cookie", api::Api::cleared_session_cookie());
   });
-  page("GET", "/", false, [this](Request&, Session* s) { return home(*s); });
+  page("GET", "/", false, [this](Request& r, Session* s) { return home(r, *s); });
   page("GET", "/assessments/{id}", false, [this](Request& r, Session* s) { return overview(r, *s); });
   page("GET", "/assessments/{id}/sections/{section}", false,
        [this](Request& r, Session* s) { return section(r, *s, {}, {}); });
@@ -345,10 +345,22 @@ std::string Pages::person_name(const std::string& email) {
 
 Data Pages::next_steps(const Template& t, const Assessment& a, const Waiting& w, const Completeness& c,
                        const Session& s) {
+  std::map<std::string, std::string> first_missing;
+  for (const auto& m : c.missing) first_missing.emplace(m.party, m.section_id);
+  std::map<int64_t, std::string> names;
+  for (const auto& p : a.participants)
+    if (auto o = app::organisation(wb_, p.organisation_id)) names[p.organisation_id] = o->name;
+  return steps_data(t, a, w.approved, w.steps, first_missing, names, s);
+}
+
+Data Pages::steps_data(const Template& t, const Assessment& a, bool approved,
+                       const std::vector<NextStep>& steps_of,
+                       const std::map<std::string, std::string>& first_missing,
+                       const std::map<int64_t, std::string>& organisation_names, const Session& s) {
   std::string base_href = "/assessments/" + std::to_string(a.id);
   Data steps = list();
   bool mine_any = false;
-  for (const auto& step : w.steps) {
+  for (const auto& step : steps_of) {
     Data x = object();
     bool mine = waits_for(s.auth.caller, t, a, step);
     mine_any = mine_any || mine;
@@ -357,16 +369,13 @@ Data Pages::next_steps(const Template& t, const Assessment& a, const Waiting& w,
     // The organisation's name when one plays the party (that is who people know), else the party's.
     std::string who = party_name(t, step.party);
     if (int64_t org = a.organisation_for(step.party))
-      if (auto o = app::organisation(wb_, org)) who = o->name;
+      if (auto it = organisation_names.find(org); it != organisation_names.end()) who = it->second;
     x.set("who", who);
     std::string href = base_href;
     switch (step.kind) {
       case StepKind::kAnswer:
-        for (const auto& m : c.missing)
-          if (m.party == step.party) {
-            href = base_href + "/sections/" + m.section_id;
-            break;
-          }
+        if (auto it = first_missing.find(step.party); it != first_missing.end())
+          href = base_href + "/sections/" + it->second;
         break;
       case StepKind::kHandOn:
         href = base_href + "/handoff";
@@ -380,74 +389,11 @@ Data Pages::next_steps(const Template& t, const Assessment& a, const Waiting& w,
     steps.push_back(x);
   }
   Data out = object();
-  out.set("approved", w.approved);
-  out.set("has_steps", !w.steps.empty());
+  out.set("approved", approved);
+  out.set("has_steps", !steps_of.empty());
   out.set("steps", steps);
   out.set("mine", mine_any);
   return out;
-}
-
-Response Pages::home(Session& s) {
-  const Caller& c = s.auth.caller;
-  Data d = base("Your assessments", &s);
-  d.set("organisation", c.organisation.name);
-  auto all = app::list_assessments(wb_, c);
-  if (!all) return failure_page(all.error(), s);
-  // Each TOM goes under what it waits for: the caller's organisation, someone else, or nobody (approved).
-  Data for_you = list(), for_others = list(), approved = list();
-  for (const auto& row_of : *all) {
-    const Assessment& a = row_of.assessment;
-    auto t = wb_.load_template(a.template_id, a.template_version);
-    auto report = wb_.check_cached(a.id);
-    if (!t || !report) continue;
-    const Template& tm = *t->tmpl;
-    const auto& rep = **report;
-    Data row = object();
-    row.set("id", std::to_string(a.id));
-    row.set("product", a.product + (a.product_version.empty() ? "" : " " + a.product_version));
-    row.set("title", opt(a.title));
-    row.set("template", tm.name);
-    row.set("custodian", party_name(tm, a.custodian));
-    row.set("answered", std::to_string(rep.completeness.answered));
-    row.set("required", std::to_string(rep.completeness.required));
-    row.set("has_required", rep.completeness.required > 0);
-    row.set("progress", rep.completeness.required == 0
-                            ? std::string("Nothing to answer")
-                            : std::to_string(rep.completeness.answered) + " of " +
-                                  std::to_string(rep.completeness.required) + " answered");
-    auto statuses = rep.phases();
-    Data phases = list();
-    for (const auto& ph : statuses) {
-      Data p = object();
-      p.set("phase", ph.phase->id);
-      p.set("state", to_string(ph.state));
-      p.set("tag_class", tag_class(to_string(ph.state)));
-      phases.push_back(p);
-    }
-    row.set("phases", phases);
-    Waiting w = whats_waiting(tm, a, statuses, rep.completeness);
-    Data next = next_steps(tm, a, w, rep.completeness, s);
-    bool mine = next.get("mine")->is_true();
-    row.set("next", next);
-    (w.approved ? approved : mine ? for_you : for_others).push_back(row);
-  }
-  Data groups = list();
-  auto group = [&](const std::string& id, const std::string& heading, const Data& rows,
-                   const std::string& empty) {
-    Data g = object();
-    g.set("group_id", id);
-    g.set("heading", heading);
-    g.set("rows", rows);
-    g.set("has_rows", rows.is_non_empty_list());
-    g.set("empty", opt(rows.is_non_empty_list() ? "" : empty));
-    groups.push_back(g);
-  };
-  group("waiting-for-you", "Waiting for your organisation", for_you,
-        "Nothing is waiting for your organisation.");
-  group("waiting-for-others", "Waiting for others", for_others, "None.");
-  group("approved", "Approved in every phase", approved, "None yet.");
-  d.set("groups", groups);
-  return html(200, render_page("home", d));
 }
 
 std::optional<api::Loaded> Pages::load(Request& r, Session& s, Response* fail) {

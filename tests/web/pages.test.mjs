@@ -308,7 +308,10 @@ test('the central reviewer audits every TOM, filters it and downloads CSV', asyn
   await page.waitForSelector('h1:has-text("Central audit")');
   const rows = await page.locator('tbody tr').count();
   const every = await api(page, server.url, '/api/v1/assessments');
-  assert.equal(rows, (every.assessments ?? every).length, 'every TOM is listed');
+  assert.equal(rows, every.items.length, 'every TOM is listed');
+  assert.equal(every.total, rows, 'the API counts every TOM');
+  assert.equal(await page.locator('#count-total').textContent(), String(rows), 'the count says how many');
+  assert.match(await page.locator('.tom-page-summary').textContent(), new RegExp(`Showing 1 to ${rows} of ${rows}`));
   const chart = await page.locator('.tom-chart__value').allTextContents();
   assert.equal(chart.map(Number).reduce((a, b) => a + b, 0), rows, 'the chart counts every row');
   await checkAccessible(page, 'central-audit');
@@ -317,12 +320,67 @@ test('the central reviewer audits every TOM, filters it and downloads CSV', asyn
   const red = await page.locator('tbody tr').count();
   assert.ok(red < rows, 'the filter narrows the list');
   assert.equal(await page.locator('tbody tr', { hasText: 'Green' }).count(), 0);
+  assert.equal(await page.locator('tbody tr', { hasText: 'Amber' }).count(), 0);
+  // The chart still counts every TOM matching the other filters; the rows are the red ones.
+  assert.equal((await page.locator('.tom-chart__value').allTextContents()).map(Number).reduce((a, b) => a + b, 0), rows);
+  // A search by ODS code finds the deploying organisation's TOMs only.
+  await page.goto(`${server.url}/audit?q=Z99001`);
+  const hillside = await page.locator('tbody tr').allTextContents();
+  assert.ok(hillside.length >= 1 && hillside.every((r) => r.includes('Hillside')), 'the ODS code finds Hillside');
+  // Pages of two: Next and Previous walk the same rows the single page shows, in the same order.
+  await page.goto(`${server.url}/audit`);
+  const all = await page.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => tr.dataset.assessment));
+  await page.goto(`${server.url}/audit?limit=2`);
+  const pages = [];
+  for (;;) {
+    const ids = await page.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => tr.dataset.assessment));
+    const first = pages.flat().length + 1;
+    assert.match(await page.locator('.tom-page-summary').textContent(),
+      new RegExp(`Showing ${first} to ${first + ids.length - 1} of ${rows}`), 'the page says which rows it shows');
+    pages.push(ids);
+    const next = page.locator('a.nhsuk-pagination__link--next');
+    if (await next.count() === 0) break;
+    await next.click();
+  }
+  assert.deepEqual(pages.flat(), all, 'the pages hold every row once, in order');
+  assert.ok(pages.length >= 2, 'two rows a page make more than one page');
+  await page.locator('a.nhsuk-pagination__link--prev').click();
+  assert.deepEqual(await page.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => tr.dataset.assessment)),
+    pages[pages.length - 2], 'Previous goes back one page');
   const csv = await page.request.get(`${server.url}/audit.csv`);
   assert.equal(csv.status(), 200);
   assert.match(csv.headers()['content-type'], /text\/csv/);
   const lines = (await csv.text()).trim().split('\r\n');
   assert.equal(lines[0], 'assessment,product,template,deploying_organisation,percent_complete,open_findings,status,why');
   assert.ok(lines.length - 1 >= rows);
+  await page.close();
+});
+
+test('home finds an assessment by words and pages a group', async () => {
+  const page = await browser.newPage();
+  await signIn(page, server.url, 'priya.shah@nhsdigital.example');
+  await page.fill('#q', 'hillside');
+  await page.click('button:has-text("Search")');
+  const found = await page.locator('table[aria-labelledby="results"] tbody tr').allTextContents();
+  assert.ok(found.length >= 1, 'the search finds the Hillside TOM');
+  assert.ok(found.every((r) => /Hillside/i.test(r)), 'and only TOMs about Hillside');
+  assert.match(await page.locator('h2#results').textContent(), /matching/);
+  await page.goto(`${server.url}/?q=no-such-product-anywhere`);
+  assert.match(await page.locator('main').textContent(), /No assessments match/);
+  // One group, one row a page: Next reaches every TOM of the group that the home page counted.
+  await page.goto(`${server.url}/`);
+  const heading = await page.locator('h2#waiting-for-others').textContent();
+  const count = Number((heading.match(/\((\d+)\)/) ?? [0, 0])[1]);
+  await page.goto(`${server.url}/?group=others&limit=1`);
+  let seen = 0;
+  for (;;) {
+    seen += await page.locator('tbody tr').count();
+    const next = page.locator('a.nhsuk-pagination__link--next');
+    if (await next.count() === 0) break;
+    await next.click();
+  }
+  assert.equal(seen, count, 'the group pages through as many TOMs as its heading counts');
+  await checkAccessible(page, 'home-group-paged');
   await page.close();
 });
 

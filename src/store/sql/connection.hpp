@@ -3,6 +3,7 @@
 // parameters ($1, $2, ...) and returns rows of text. One Connection is used by one thread at a time.
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -46,6 +47,9 @@ class Connection {
   // the store that opens the connection sets it (OpenOptions::clock), tests set a ManualClock.
   const Clock* clock = &system_clock();
   std::string now() const { return clock->now_iso(); }
+  // The assessments the current write transaction filed audit events under (store/audit.cpp adds them): the
+  // store rewrites their summaries before it commits, and clears this at every begin.
+  std::set<int64_t> touched;
 };
 
 // Text of a column, "" for NULL; number of a column, 0 for NULL.
