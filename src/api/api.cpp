@@ -144,7 +144,26 @@ Api::Api(app::Workbench& workbench, app::Identity& identity, http::Metrics& metr
     return Response::json(200, json::object{{"status", "ok"}, {"database", *kind}});
   });
   public_route("GET", "/metrics", "Counters and latencies in the Prometheus text format", [this](Request&) {
-    return Response::text(200, metrics_.render(), "text/plain; version=0.0.4");
+    // The transport's figures, then every cache's size against its limit (core/lru.hpp).
+    std::string out = metrics_.render();
+    out +=
+        "# HELP tom_cache_bytes Bytes held by each cache (as its entries estimate them).\n"
+        "# TYPE tom_cache_bytes gauge\n";
+    auto stats = cache_stats();
+    for (const auto& c : stats)
+      out += "tom_cache_bytes{cache=\"" + c.name + "\"} " + std::to_string(c.bytes) + "\n";
+    out += "# HELP tom_cache_limit_bytes The most each cache may hold.\n# TYPE tom_cache_limit_bytes gauge\n";
+    for (const auto& c : stats)
+      out += "tom_cache_limit_bytes{cache=\"" + c.name + "\"} " + std::to_string(c.limit) + "\n";
+    out += "# HELP tom_cache_entries Entries in each cache.\n# TYPE tom_cache_entries gauge\n";
+    for (const auto& c : stats)
+      out += "tom_cache_entries{cache=\"" + c.name + "\"} " + std::to_string(c.entries) + "\n";
+    out +=
+        "# HELP tom_cache_evictions_total Entries each cache let go to stay within its limit.\n"
+        "# TYPE tom_cache_evictions_total counter\n";
+    for (const auto& c : stats)
+      out += "tom_cache_evictions_total{cache=\"" + c.name + "\"} " + std::to_string(c.evictions) + "\n";
+    return Response::text(200, out, "text/plain; version=0.0.4");
   });
   public_route("GET", "/api/v1/openapi.json", "This API described in OpenAPI 3.1",
                [this](Request&) { return Response::json(200, openapi()); });

@@ -13,6 +13,7 @@
 #include "app/identity.hpp"
 #include "app/reading.hpp"
 #include "app/workbench.hpp"
+#include "core/lru.hpp"
 #include "http/metrics.hpp"
 #include "http/router.hpp"
 
@@ -107,8 +108,8 @@ class Api {
     std::vector<std::string> items;  // each item's JSON without its closing brace, in view order
   };
   http::Response section(Call& call);
-  std::mutex section_mu_;
-  std::map<std::pair<int64_t, std::string>, std::shared_ptr<const RenderedSection>> sections_;
+  // Bounded in bytes, with the reports the views keep alive (core/lru.hpp, reported in /metrics).
+  LruCache<std::pair<int64_t, std::string>, RenderedSection> sections_{"api_sections", 16u << 20};
 
   app::Workbench& wb_;
   app::Identity& identity_;

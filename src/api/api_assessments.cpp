@@ -83,11 +83,7 @@ http::Response Api::section(Call& call) {
   const Template& t = *(*view)->report->loaded.tmpl;
   std::shared_ptr<const RenderedSection> rendered;
   auto key = std::make_pair(l->assessment.id, (*view)->section->id);
-  {
-    std::lock_guard lock(section_mu_);
-    auto it = sections_.find(key);
-    if (it != sections_.end() && it->second->view == *view) rendered = it->second;
-  }
+  if (auto kept = sections_.get(key); kept && kept->view == *view) rendered = kept;
   if (!rendered) {
     auto fresh = std::make_shared<RenderedSection>();
     fresh->view = *view;
@@ -125,10 +121,10 @@ http::Response Api::section(Call& call) {
       text.pop_back();
       fresh->items.push_back(std::move(text));
     }
+    size_t bytes = sizeof(RenderedSection) + fresh->head.size() + app::approx_bytes(*fresh->view->report);
+    for (const auto& item : fresh->items) bytes += item.size() + sizeof(std::string);
     rendered = fresh;
-    std::lock_guard lock(section_mu_);
-    if (sections_.size() > 1024) sections_.clear();
-    sections_[key] = rendered;
+    sections_.put(key, rendered, bytes);
   }
   // Only `editable` depends on who asks.
   std::string body = rendered->head;

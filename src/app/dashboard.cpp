@@ -25,10 +25,9 @@ Result<AuditDashboard> audit_dashboard(Workbench& wb, const Caller& caller, Summ
   return out;
 }
 
-Status each_audit_row(Workbench& wb, const Caller& caller, SummaryQuery query,
-                      const std::function<Status(const SummaryRow&)>& each) {
+Result<AssessmentReader> audit_rows(Workbench& wb, const Caller& caller, SummaryQuery query) {
   TOM_TRY(may_see(caller));
-  return each_assessment(wb, caller, std::move(query), each);
+  return read_assessments(wb, caller, std::move(query));
 }
 
 }  // namespace tom::app

@@ -4,6 +4,7 @@
 // over all of them, whatever the number of TOMs.
 #include <functional>
 
+#include "app/reading.hpp"
 #include "app/workbench.hpp"
 #include "domain/access.hpp"
 #include "domain/records.hpp"
@@ -21,8 +22,8 @@ struct AuditDashboard {
 Result<AuditDashboard> audit_dashboard(Workbench& wb, const domain::Caller& caller,
                                        domain::SummaryQuery query);
 
-// Every row of the dashboard matching the query, a page at a time (the CSV download streams these).
-Status each_audit_row(Workbench& wb, const domain::Caller& caller, domain::SummaryQuery query,
-                      const std::function<Status(const domain::SummaryRow&)>& each);
+// Every row of the dashboard matching the query, read a page at a time (the CSV download streams these);
+// kForbidden, before anything is read, for anyone but central reviewers and administrators.
+Result<AssessmentReader> audit_rows(Workbench& wb, const domain::Caller& caller, domain::SummaryQuery query);
 
 }  // namespace tom::app

@@ -33,19 +33,47 @@ Result<SummaryPage> list_assessments(Workbench& wb, const Caller& caller, Summar
   return wb.store().list_summaries(as_seen_by(wb, caller, std::move(query)));
 }
 
+AssessmentReader::AssessmentReader(Workbench& wb, SummaryQuery q) : wb_(&wb), query_(std::move(q)) {
+  query_.sort = "oldest";
+  query_.cursor.clear();
+  query_.backward = false;
+  query_.limit = 500;
+  query_.with_total = false;
+}
+
+Status AssessmentReader::start() {
+  TOM_ASSIGN(auto rows, next());
+  first_ = std::move(rows);
+  return ok_status();
+}
+
+Result<std::vector<SummaryRow>> AssessmentReader::next() {
+  if (first_) {
+    auto rows = std::move(*first_);
+    first_.reset();
+    return rows;
+  }
+  if (done_) return std::vector<SummaryRow>{};
+  TOM_ASSIGN(SummaryPage page, wb_->store().list_summaries(query_));
+  query_.cursor = page.next_cursor;
+  done_ = page.next_cursor.empty();
+  return std::move(page.rows);
+}
+
+Result<AssessmentReader> read_assessments(Workbench& wb, const Caller& caller, SummaryQuery query) {
+  TOM_TRY(wb.ensure_summaries());
+  AssessmentReader reader(wb, as_seen_by(wb, caller, std::move(query)));
+  TOM_TRY(reader.start());
+  return reader;
+}
+
 Status each_assessment(Workbench& wb, const Caller& caller, SummaryQuery query,
                        const std::function<Status(const SummaryRow&)>& each) {
-  TOM_TRY(wb.ensure_summaries());
-  query = as_seen_by(wb, caller, std::move(query));
-  query.sort = "oldest";
-  query.cursor.clear();
-  query.limit = 500;
-  query.with_total = false;
+  TOM_ASSIGN(AssessmentReader reader, read_assessments(wb, caller, std::move(query)));
   while (true) {
-    TOM_ASSIGN(SummaryPage page, wb.store().list_summaries(query));
-    for (const auto& row : page.rows) TOM_TRY(each(row));
-    if (page.next_cursor.empty()) return ok_status();
-    query.cursor = page.next_cursor;
+    TOM_ASSIGN(auto rows, reader.next());
+    if (rows.empty()) return ok_status();
+    for (const auto& row : rows) TOM_TRY(each(row));
   }
 }
 

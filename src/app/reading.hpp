@@ -3,6 +3,7 @@
 // proof that the caller may read it, so the functions taking one need not ask again. Front doors (api, web,
 // cli) call these and never the store.
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,25 @@ Result<Opened> open_assessment(Workbench& wb, const domain::Caller& caller, int6
 // (the query's visible_to, today, waiting_org and central are set here, whatever they held).
 Result<domain::SummaryPage> list_assessments(Workbench& wb, const domain::Caller& caller,
                                              domain::SummaryQuery query);
+// The assessments the caller may read that match a query, a page of up to 500 at a time, oldest first, for
+// downloads of any size: each next() is one read in the database, and nothing is held whole.
+class AssessmentReader {
+ public:
+  AssessmentReader(Workbench& wb, domain::SummaryQuery seen_by_caller);
+  // The next page's rows; empty once every row has been read.
+  Result<std::vector<domain::SummaryRow>> next();
+  // Reads the first page now, so that a query the store refuses is refused before anything is sent.
+  Status start();
+
+ private:
+  Workbench* wb_;
+  domain::SummaryQuery query_;
+  bool done_ = false;
+  std::optional<std::vector<domain::SummaryRow>> first_;
+};
+Result<AssessmentReader> read_assessments(Workbench& wb, const domain::Caller& caller,
+                                          domain::SummaryQuery query);
+
 // Every assessment the caller may read that matches the query, a page at a time, oldest first: nothing is
 // held whole. Stops at the first error `each` returns.
 Status each_assessment(Workbench& wb, const domain::Caller& caller, domain::SummaryQuery query,

@@ -238,18 +238,27 @@ Result<UpgradeReport> Workbench::upgrade(int64_t assessment, const std::string& 
   return report;
 }
 
+size_t approx_bytes(const CheckReport& r) {
+  size_t n = sizeof(CheckReport) + 256;
+  for (const auto& [id, a] : r.answers)
+    n += 160 + id.size() * 2 + a.value.size() + a.note.size() + a.reference.size() + a.author.size() +
+         a.updated_at.size();
+  for (const auto& f : r.stored_findings) n += 512 + f.title.size() + f.detail.size() + f.mitigation.size();
+  for (const auto& f : r.evaluation.findings) n += 384 + f.explanation.size();
+  for (const auto& d : r.evaluation.derived) n += 256 + d.reads.size() * 96;
+  for (const auto& a : r.approvals) n += 384 + a.basis.size() * 96;
+  n += r.evaluation.out_of_scope.size() * 64 + r.completeness.missing.size() * 192 +
+       r.completeness.sections.size() * 128 + r.submissions.size() * 128;
+  return n;
+}
+
 Result<std::shared_ptr<const CheckReport>> Workbench::check_cached(int64_t assessment) {
   TOM_ASSIGN(int64_t rev, store_.revision());
-  {
-    std::lock_guard lock(mu_);
-    auto it = checks_.find(assessment);
-    if (it != checks_.end() && it->second.first == rev) return it->second.second;
-  }
+  if (auto kept = checks_.get(assessment); kept && kept->revision == rev) return kept->report;
   TOM_ASSIGN(CheckReport r, check(assessment, {}));
+  size_t bytes = approx_bytes(r);
   auto shared = std::make_shared<const CheckReport>(std::move(r));
-  std::lock_guard lock(mu_);
-  if (checks_.size() > 512) checks_.clear();  // bounded: a busy server recomputes, never grows without limit
-  checks_[assessment] = {rev, shared};
+  checks_.put(assessment, std::make_shared<const KeptCheck>(KeptCheck{rev, shared}), bytes);
   return shared;
 }
 
@@ -261,15 +270,11 @@ Result<std::shared_ptr<const SectionView>> Workbench::section_view(int64_t asses
     return Error::not_found("template " + report->loaded.tmpl->ref() + " has no section '" + section_id +
                             "'");
   auto key = std::make_pair(assessment, section_id);
-  {
-    std::lock_guard lock(mu_);
-    auto it = sections_.find(key);
-    if (it != sections_.end() && it->second->report == report) return it->second;
-  }
+  if (auto kept = sections_.get(key); kept && kept->report == report) return kept;
   auto view = std::make_shared<const SectionView>(build_section_view(report, *section));
-  std::lock_guard lock(mu_);
-  if (sections_.size() > 1024) sections_.clear();  // bounded
-  sections_[key] = view;
+  // The view and the report it keeps alive (counted here too: an evicted report lives on in its views).
+  sections_.put(key, view,
+                sizeof(SectionView) + view->items.size() * (sizeof(ItemView) + 32) + approx_bytes(*report));
   return view;
 }
 

@@ -9,6 +9,7 @@
 
 #include "app/section_view.hpp"
 #include "core/clock.hpp"
+#include "core/lru.hpp"
 #include "domain/access.hpp"
 #include "domain/completeness.hpp"
 #include "domain/records.hpp"
@@ -51,6 +52,9 @@ CheckReport build_report(domain::Assessment a, LoadedTemplate loaded, domain::An
                          std::vector<domain::Finding> findings, std::vector<domain::Approval> approvals,
                          std::vector<domain::Submission> submissions,
                          const domain::CompletenessFilter& filter);
+
+// What a report holds in memory, roughly (its answers, findings and results; the template is shared).
+size_t approx_bytes(const CheckReport& r);
 
 class Workbench {
  public:
@@ -124,9 +128,14 @@ class Workbench {
   std::mutex summaries_mu_;
   bool summaries_current_ = false;  // under summaries_mu_
   std::map<std::string, LoadedTemplate> cache_;
-  std::map<int64_t, std::pair<int64_t, std::shared_ptr<const CheckReport>>>
-      checks_;  // id -> revision, report
-  std::map<std::pair<int64_t, std::string>, std::shared_ptr<const SectionView>> sections_;
+  // Check reports by assessment, with the revision they were built at; section views by assessment and
+  // section. Bounded in bytes (core/lru.hpp, reported in /metrics): a busy server recomputes, never grows.
+  struct KeptCheck {
+    int64_t revision;
+    std::shared_ptr<const CheckReport> report;
+  };
+  LruCache<int64_t, KeptCheck> checks_{"check_reports", 48u << 20};
+  LruCache<std::pair<int64_t, std::string>, SectionView> sections_{"section_views", 16u << 20};
 };
 
 }  // namespace tom::app

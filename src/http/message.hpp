@@ -2,6 +2,7 @@
 // Plain request and response values: what the transport hands the router, and what it writes back. No I/O.
 #include <any>
 #include <boost/json.hpp>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -34,6 +35,12 @@ struct Response {
   std::string content_type = "application/json";
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  // A body of any size produced a piece at a time, in place of `body`: each call appends the next piece to
+  // `out` and returns true while more follow, false with (or after) the last. The transport sends the pieces
+  // as HTTP/1.1 chunks as they come, so the whole body is never held. The status and headers are sent before
+  // the first call: a producer that fails midway can only end the connection (it should throw), so whatever
+  // can be refused is refused before a streaming response is made.
+  std::function<bool(std::string& out)> stream;
 
   static Response json(int status, const boost::json::value& v);
   static Response text(int status, std::string body, std::string content_type = "text/plain; charset=utf-8");

@@ -68,6 +68,18 @@ constexpr std::pair<const char*, const char*> kSecurityHeaders[] = {
 
 // The response as Beast writes it (Beast itself does not check header values). A header that would break the
 // framing is never written: writable() makes the whole response a 500, and the attempt is logged.
+// The status and headers of the response, as Beast writes them (for a body of either kind).
+template <class Body>
+void fill_header(bhttp::response<Body>& out, const Response& res) {
+  out.result(static_cast<bhttp::status>(res.status));
+  out.version(11);
+  out.set(bhttp::field::server, "tom");
+  if (!res.content_type.empty()) out.set(bhttp::field::content_type, res.content_type);
+  for (const auto& [k, v] : res.headers) out.insert(k, v);
+  for (const auto& [k, v] : kSecurityHeaders)
+    if (out.find(k) == out.end()) out.set(k, v);
+}
+
 bhttp::response<bhttp::string_body> to_message(Response res) {
   if (!writable(res)) {
     {
@@ -77,12 +89,8 @@ bhttp::response<bhttp::string_body> to_message(Response res) {
     }
     res = Response::error(500, "internal", "An internal error occurred.");
   }
-  bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(res.status), 11};
-  out.set(bhttp::field::server, "tom");
-  if (!res.content_type.empty()) out.set(bhttp::field::content_type, res.content_type);
-  for (const auto& [k, v] : res.headers) out.insert(k, v);
-  for (const auto& [k, v] : kSecurityHeaders)
-    if (out.find(k) == out.end()) out.set(k, v);
+  bhttp::response<bhttp::string_body> out;
+  fill_header(out, res);
   out.body() = std::move(res.body);
   return out;
 }
@@ -179,14 +187,25 @@ class Connection : public std::enable_shared_from_this<Connection> {
         std::lock_guard lock(reg_.mu);
         close = close || reg_.stopping;
       }
-      bhttp::response<bhttp::string_body> out = to_message(std::move(res));
-      out.keep_alive(!close);
-      out.prepare_payload();
-      size_t bytes = out.body().size();
-      auto [ec3, n3] = co_await bhttp::async_write(stream_, out, kTuple);
+      size_t bytes = 0;
+      int status = 0;
+      beast::error_code ec3;
+      if (res.stream && writable(res)) {
+        status = res.status;
+        auto written = co_await write_streamed(std::move(res), close);
+        bytes = written.first;
+        if (!written.second) ec3 = asio::error::connection_aborted;
+      } else {
+        bhttp::response<bhttp::string_body> out = to_message(std::move(res));
+        out.keep_alive(!close);
+        out.prepare_payload();
+        bytes = out.body().size();
+        auto [e3, n3] = co_await bhttp::async_write(stream_, out, kTuple);
+        ec3 = e3;
+        status = out.result_int();
+      }
       double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
       metrics_.finished();
-      int status = out.result_int();
       metrics_.observe(status, seconds);
       log_request(req, status, seconds * 1000.0, bytes);
       if (ec3) break;
@@ -208,6 +227,40 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
  private:
   // Runs a handler; an exception is logged and answered with `fallback`.
+  // Sends a streamed response as chunks, each as the producer makes it; returns the body bytes sent and
+  // whether the whole response went (a producer failure or a write error ends the connection).
+  asio::awaitable<std::pair<size_t, bool>> write_streamed(Response res, bool close) {
+    bhttp::response<bhttp::empty_body> head;
+    fill_header(head, res);
+    head.keep_alive(!close);
+    head.chunked(true);
+    bhttp::response_serializer<bhttp::empty_body> sr{head};
+    stream_.expires_after(o_.read_timeout);
+    auto [ec, n] = co_await bhttp::async_write_header(stream_, sr, kTuple);
+    if (ec) co_return std::pair<size_t, bool>{0, false};
+    size_t bytes = 0;
+    std::string piece;
+    for (bool more = true; more;) {
+      piece.clear();
+      try {
+        more = res.stream(piece);
+      } catch (const std::exception& e) {
+        std::lock_guard lock(log_mu);
+        std::cerr << "{\"ts\":\"" << now_utc_iso()
+                  << "\",\"level\":\"error\",\"msg\":\"a streamed body failed midway\",\"error\":\""
+                  << json_escape(e.what()) << "\"}\n";
+        co_return std::pair<size_t, bool>{bytes, false};
+      }
+      if (piece.empty()) continue;
+      bytes += piece.size();
+      stream_.expires_after(o_.read_timeout);
+      auto [e2, n2] = co_await asio::async_write(stream_, bhttp::make_chunk(asio::buffer(piece)), kTuple);
+      if (e2) co_return std::pair<size_t, bool>{bytes, false};
+    }
+    auto [e3, n3] = co_await asio::async_write(stream_, bhttp::make_chunk_last(), kTuple);
+    co_return std::pair<size_t, bool>{bytes, !e3};
+  }
+
   template <class F, class T>
   static T guarded(F&& f, T fallback) {
     try {

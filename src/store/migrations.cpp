@@ -169,9 +169,10 @@ ALTER TABLE audit_events ADD COLUMN assessment_id BIGINT NOT NULL DEFAULT -1;
 CREATE INDEX audit_events_assessment ON audit_events (assessment_id, seq);
 )SQL"},
     // What the lists show, kept with every write (domain::AssessmentSummary), so that no list loads answers:
-    // one narrow row per assessment for filtering, sorting and counting in SQL, the rest as JSON for display;
-    // which organisations each assessment waits for; when its accepted findings lapse; indexes for the lists'
-    // filters.
+    // one narrow row per assessment for filtering, sorting and counting in SQL (its status as of the day in
+    // summary_day), the rest as JSON for display; which organisations each assessment waits for; when its
+    // accepted findings lapse; counters for the unfiltered lists, kept in shards so writers on one
+    // PostgreSQL do not queue on one row; indexes for the lists' filters.
     {5, "assessment summaries", R"SQL(
 CREATE TABLE assessment_summaries (
   assessment_id BIGINT PRIMARY KEY REFERENCES assessments (id),
@@ -189,12 +190,25 @@ CREATE TABLE assessment_summaries (
   next_lapse TEXT NOT NULL,
   next_escalation_lapse TEXT NOT NULL,
   approved BIGINT NOT NULL,
+  waits_central BIGINT NOT NULL,
+  rag TEXT NOT NULL,
+  escalation BIGINT NOT NULL,
+  lapsed BIGINT NOT NULL,
   phase_states TEXT NOT NULL,
-  search_text TEXT NOT NULL,
-  detail TEXT NOT NULL
+  search_text TEXT NOT NULL
 );
 CREATE INDEX assessment_summaries_template ON assessment_summaries (template_id, template_version);
 CREATE INDEX assessment_summaries_product ON assessment_summaries (product, assessment_id);
+CREATE INDEX assessment_summaries_rag ON assessment_summaries (rag, assessment_id);
+CREATE INDEX assessment_summaries_central ON assessment_summaries (waits_central, assessment_id);
+CREATE INDEX assessment_summaries_approved ON assessment_summaries (approved, waits_central, assessment_id);
+CREATE INDEX assessment_summaries_escalation ON assessment_summaries (escalation, assessment_id);
+CREATE INDEX assessment_summaries_next_lapse ON assessment_summaries (next_lapse);
+CREATE INDEX assessment_summaries_next_escalation_lapse ON assessment_summaries (next_escalation_lapse);
+CREATE TABLE assessment_summary_details (
+  assessment_id BIGINT PRIMARY KEY REFERENCES assessments (id),
+  detail TEXT NOT NULL
+);
 CREATE TABLE assessment_waits (
   organisation_id BIGINT NOT NULL,
   assessment_id BIGINT NOT NULL REFERENCES assessments (id),
@@ -209,6 +223,17 @@ CREATE TABLE assessment_lapses (
 CREATE INDEX assessment_lapses_assessment ON assessment_lapses (assessment_id, expires_on);
 CREATE INDEX assessment_lapses_expiry ON assessment_lapses (expires_on, assessment_id);
 CREATE INDEX participants_organisation ON participants (organisation_id, assessment_id);
+CREATE TABLE summary_counts (
+  bucket TEXT NOT NULL,
+  shard BIGINT NOT NULL,
+  n BIGINT NOT NULL,
+  PRIMARY KEY (bucket, shard)
+);
+CREATE TABLE summary_day (
+  id INTEGER PRIMARY KEY,
+  today TEXT NOT NULL
+);
+INSERT INTO summary_day (id, today) VALUES (1, '');
 )SQL"},
 };
 

@@ -80,6 +80,8 @@ class SqlStore : public Store {
   // Rewrites the summaries of the assessments conn.touched names (store/summaries.cpp); ok when no
   // summariser is set.
   Status keep_touched(sql::Connection& conn);
+  // Moves the kept statuses to `today` once per day per process (store::roll_summaries).
+  Status ensure_day(const std::string& today);
   void release(std::unique_ptr<sql::Connection> c);
 
   // Runs fn in a write transaction; commits when it succeeds, rolls back otherwise.
@@ -129,6 +131,7 @@ class SqlStore : public Store {
   std::condition_variable cv_;
   std::shared_ptr<const Summariser> summariser_;  // under mu_
   int64_t summary_format_ = 0;                    // under mu_
+  std::string rolled_day_;                        // under mu_: the day the statuses were last moved to
 };
 
 }  // namespace tom::store

@@ -180,10 +180,11 @@ class Pages {
                   const std::map<std::string, std::string>& first_missing,
                   const std::map<int64_t, std::string>& organisation_names, const Session& s);
 
-  std::mutex body_mu_;
-  // By assessment/section/editable items, each with the view it was rendered from (valid while current).
-  std::map<std::string, std::pair<std::shared_ptr<const app::SectionView>, SectionBody>> bodies_;
-  std::unordered_map<std::string, std::string> item_html_;  // rendered items by everything they show
+  // By assessment/section/editable items, each with the view it was rendered from (valid while current);
+  // rendered items by everything they show. Bounded in bytes (core/lru.hpp, reported in /metrics).
+  LruCache<std::string, std::pair<std::shared_ptr<const app::SectionView>, SectionBody>> bodies_{
+      "page_section_bodies", 16u << 20};
+  LruCache<std::string, std::string> item_html_{"page_items", 16u << 20};
 
   api::Api& api_;
   app::Workbench& wb_;

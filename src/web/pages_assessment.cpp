@@ -162,10 +162,8 @@ Pages::SectionBody Pages::section_body(
             std::to_string(version) + '\x1f' + value + '\x1f' + note + '\x1f' + iv.missing + '\x1f' +
             (iv.in_scope ? "i" : "o") + '\x1f' + (group_start ? item.group : "");
       for (const auto* f : iv.results) key += '\x1f' + f->explanation;
-      std::lock_guard lock(body_mu_);
-      auto hit = item_html_.find(key);
-      if (hit != item_html_.end()) {
-        body.items_html += hit->second;
+      if (auto hit = item_html_.get(key)) {
+        body.items_html += *hit;
         continue;
       }
     }
@@ -237,11 +235,8 @@ Pages::SectionBody Pages::section_body(
     }
     x.set("results", res);
     std::string fragment = render("section_item", x);
-    if (!key.empty()) {
-      std::lock_guard lock(body_mu_);
-      if (item_html_.size() > 50000) item_html_.clear();  // bounded
-      item_html_[key] = fragment;
-    }
+    if (!key.empty())
+      item_html_.put(key, std::make_shared<const std::string>(fragment), key.size() + fragment.size() + 96);
     body.items_html += fragment;
   }
   std::set<std::string> ids;
@@ -289,18 +284,16 @@ Response Pages::section(Request& r, Session& s, const std::map<std::string, Item
     for (const auto& item : sec->items)
       cache_key +=
           item.answerable() && why_not_answer(s.auth.caller, t, l->assessment, item).empty() ? '1' : '0';
-    std::lock_guard lock(body_mu_);
-    if (auto hit = bodies_.find(cache_key); hit != bodies_.end() && hit->second.first == *view)
-      body = hit->second.second;
+    if (auto hit = bodies_.get(cache_key); hit && hit->first == *view) body = hit->second;
   }
   Data errors = list();
   if (!body) {
     body = section_body(*l, **view, s.auth.caller, problems, submitted, errors);
-    if (plain_view) {
-      std::lock_guard lock(body_mu_);
-      if (bodies_.size() > 256) bodies_.clear();  // bounded
-      bodies_[cache_key] = {*view, *body};
-    }
+    if (plain_view)
+      bodies_.put(cache_key,
+                  std::make_shared<const std::pair<std::shared_ptr<const app::SectionView>, SectionBody>>(
+                      *view, *body),
+                  cache_key.size() + body->items_html.size() + 1024 + app::approx_bytes(*(*view)->report));
   }
   d.set("progress", body->required == 0 ? std::string("Nothing to answer in this section.")
                                         : std::to_string(body->answered) + " of " +

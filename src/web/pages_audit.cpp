@@ -1,6 +1,8 @@
 // The central audit: every TOM with its RAG status, as a page and as a CSV download.
 #include <algorithm>
+#include <memory>
 #include <set>
+#include <stdexcept>
 
 #include "core/csv.hpp"
 #include "web/pages.hpp"
@@ -95,18 +97,29 @@ Response Pages::audit_dashboard(Request& r, Session& s) {
 Response Pages::audit_csv(Request& r, Session& s) {
   auto parsed = api::summary_query(r);
   if (!parsed) return failure_page(parsed.error(), s);
-  std::string out =
-      "assessment,product,template,deploying_organisation,percent_complete,open_findings,status,why\r\n";
-  auto st = app::each_audit_row(wb_, s.auth.caller, *parsed, [&](const SummaryRow& x) -> Status {
-    out += std::to_string(x.assessment.id) + "," + csv_cell(x.assessment.product) + "," +
-           csv_cell(x.summary.template_name) + "," + csv_cell(x.summary.end_user) + "," +
-           std::to_string(x.percent) + "," + std::to_string(x.summary.open_findings + x.lapsed) + "," +
-           x.rag + "," + csv_cell(x.why) + "\r\n";
-    return ok_status();
-  });
-  if (!st) return failure_page(st.error(), s);
-  return Response::text(200, out, "text/csv; charset=utf-8")
-      .with("Content-Disposition", "attachment; filename=\"tom-audit.csv\"");
+  auto reader = app::audit_rows(wb_, s.auth.caller, *parsed);
+  if (!reader) return failure_page(reader.error(), s);
+  // Streamed a page of rows at a time: any number of TOMs, in memory bounded by one page.
+  auto rows = std::make_shared<app::AssessmentReader>(std::move(reader).value());
+  auto header = std::make_shared<bool>(true);
+  Response res = Response::text(200, "", "text/csv; charset=utf-8")
+                     .with("Content-Disposition", "attachment; filename=\"tom-audit.csv\"");
+  res.stream = [rows, header](std::string& out) {
+    if (*header) {
+      *header = false;
+      out +=
+          "assessment,product,template,deploying_organisation,percent_complete,open_findings,status,why\r\n";
+    }
+    auto page = rows->next();
+    if (!page) throw std::runtime_error("the audit rows could not be read: " + page.error().message);
+    for (const auto& x : *page)
+      out += std::to_string(x.assessment.id) + "," + csv_cell(x.assessment.product) + "," +
+             csv_cell(x.summary.template_name) + "," + csv_cell(x.summary.end_user) + "," +
+             std::to_string(x.percent) + "," + std::to_string(x.summary.open_findings + x.lapsed) + "," +
+             x.rag + "," + csv_cell(x.why) + "\r\n";
+    return !page->empty();
+  };
+  return res;
 }
 
 }  // namespace tom::web

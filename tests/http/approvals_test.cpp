@@ -5,6 +5,8 @@
 // mitigation and a future expiry. Also the section cache that outlived its template (a use-after-free).
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "support/http_client.hpp"
 #include "support/test_support.hpp"
 
@@ -300,6 +302,16 @@ TEST_F(Approvals, AuditCsvNeverCarriesAFormula) {
   ASSERT_EQ(r.status, 201) << r.body;
   auto csv = priya_->get("/audit.csv");
   ASSERT_EQ(csv.status, 200) << csv.body.substr(0, 300);
+  EXPECT_EQ(csv.headers["x-test-chunked"], "yes") << "the CSV is streamed in chunks";
+  // One line per TOM after the header, and the stream ends cleanly (the next request on the connection
+  // works).
+  auto list = priya_->get("/api/v1/assessments?limit=1");
+  ASSERT_EQ(list.status, 200);
+  EXPECT_EQ(std::count(csv.body.begin(), csv.body.end(), '\n') - 1,
+            json::parse(list.body).at("total").as_int64());
+  // A filter the list refuses is refused before anything is streamed; only the central body may download.
+  EXPECT_EQ(priya_->get("/audit.csv?status=Purple").status, 400);
+  EXPECT_EQ(kim_->get("/audit.csv").status, 403);
   EXPECT_NE(csv.body.find(",'=1+2,"), std::string::npos) << csv.body;
   EXPECT_EQ(csv.body.find(",=1+2"), std::string::npos) << csv.body;
 }

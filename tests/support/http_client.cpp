@@ -59,7 +59,7 @@ bool send_all(int fd, const std::string& data) {
   return true;
 }
 
-// Reads one response (Content-Length framed; the server always sends it). False when the connection died.
+// Reads one response (Content-Length framed, or chunked for a streamed body). False when the connection died.
 bool read_response(int fd, HttpResponse* out) {
   std::string buf;
   char chunk[65536];
@@ -85,8 +85,33 @@ bool read_response(int fd, HttpResponse* out) {
     }
     pos = next;
   }
-  size_t length = out->headers.count("content-length") ? std::stoul(out->headers["content-length"]) : 0;
   std::string body = buf.substr(header_end + 4);
+  if (out->headers["transfer-encoding"] == "chunked") {
+    // A streamed body: each chunk's size in hex, CRLF, the bytes, CRLF; a zero size ends it.
+    auto more = [&] {
+      ssize_t n = ::recv(fd, chunk, sizeof chunk, 0);
+      if (n <= 0) return false;
+      body.append(chunk, static_cast<size_t>(n));
+      return true;
+    };
+    std::string decoded;
+    size_t at = 0;
+    while (true) {
+      size_t eol;
+      while ((eol = body.find("\r\n", at)) == std::string::npos)
+        if (!more()) return false;
+      size_t size = std::stoul(body.substr(at, eol - at), nullptr, 16);
+      while (body.size() < eol + 2 + size + 2)
+        if (!more()) return false;
+      decoded.append(body, eol + 2, size);
+      at = eol + 2 + size + 2;
+      if (size == 0) break;
+    }
+    out->body = decoded;
+    out->headers["x-test-chunked"] = "yes";
+    return true;
+  }
+  size_t length = out->headers.count("content-length") ? std::stoul(out->headers["content-length"]) : 0;
   while (body.size() < length) {
     ssize_t n = ::recv(fd, chunk, sizeof chunk, 0);
     if (n <= 0) return false;
