@@ -332,8 +332,16 @@ Result<SummaryPage> SqlStore::list_summaries(const SummaryQuery& q) {
       TOM_ASSIGN(std::string after, after_sql(b, order, q.cursor, backward));
       where += (where.empty() ? " WHERE " : " AND ") + after;
     }
-    std::string sql = std::string("SELECT ") + kColumns + kFrom + where + " ORDER BY " + order.by(backward) +
-                      " LIMIT " + b.arg(limit + 1);
+    // The page's ids first, from the narrow rows alone (the planner walks the index that serves the filter
+    // and the order, and stops at the limit), then what they show; joining the wide detail first let
+    // PostgreSQL walk every detail row when no row matched.
+    std::string sql = std::string("SELECT ") + kColumns + " FROM (SELECT s.assessment_id AS page_id FROM " +
+                      "assessment_summaries s" + where + " ORDER BY " + order.by(backward) + " LIMIT " +
+                      b.arg(limit + 1) +
+                      ") p JOIN assessment_summaries s ON s.assessment_id = p.page_id JOIN assessments a ON a.id = "
+                      "s.assessment_id JOIN assessment_summary_details d ON d.assessment_id = s.assessment_id "
+                      "ORDER BY " +
+                      order.by(backward);
     TOM_ASSIGN(auto rows, c.query(b.query(sql), b.params));
     bool more = static_cast<int64_t>(rows.size()) > limit;
     for (size_t i = 0; i < rows.size() && static_cast<int64_t>(i) < limit; ++i) {
