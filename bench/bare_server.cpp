@@ -1,8 +1,9 @@
 // The ceiling for the server benchmark (issue 15): a bare Boost.Beast coroutine server with the transport's
 // threading model (src/http/server.cpp) and nothing else. One io_context run by N threads (default 2, as
-// `tom serve`), an accept coroutine, one coroutine per connection on its own strand, a tcp_stream with an idle
-// timeout, keep-alive, TCP_NODELAY. Every request gets 200 and a small JSON body, as /health does; there is no
-// routing, no logging, no metrics, no database. What tom serves is measured as a share of what this serves.
+// `tom serve`), an accept coroutine, one coroutine per connection on its own strand, a tcp_stream with an
+// idle timeout, keep-alive, TCP_NODELAY. Every request gets 200 and a small JSON body, as /health does; there
+// is no routing, no logging, no metrics, no database. What tom serves is measured as a share of what this
+// serves.
 //
 // Usage: bare_server [PORT] [THREADS]      (port 0, the default: any free port)
 // Prints "bare Beast listening on http://127.0.0.1:PORT (THREADS threads)" once accepting, like `tom serve`.
@@ -73,8 +74,8 @@ int main(int argc, char** argv) {
   asio::co_spawn(ioc, accept_loop(acceptor), asio::detached);
   asio::signal_set signals(ioc, SIGINT, SIGTERM);
   signals.async_wait([&](const beast::error_code&, int) { ioc.stop(); });
-  std::cout << "bare Beast listening on http://127.0.0.1:" << acceptor.local_endpoint().port() << " (" << threads
-            << " threads)" << std::endl;
+  std::cout << "bare Beast listening on http://127.0.0.1:" << acceptor.local_endpoint().port() << " ("
+            << threads << " threads)" << std::endl;
   std::vector<std::thread> pool;
   for (int i = 1; i < threads; ++i) pool.emplace_back([&] { ioc.run(); });
   ioc.run();
