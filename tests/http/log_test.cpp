@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <map>
@@ -15,6 +16,7 @@
 #include <thread>
 #include <vector>
 
+#include "support/http_client.hpp"
 #include "support/test_support.hpp"
 
 namespace tom::http {
@@ -174,6 +176,50 @@ TEST(Log, ABlockedStderrDropsLinesAndCountsThemInsteadOfHoldingUpRequests) {
   }
   EXPECT_EQ(reported, dropped);
   EXPECT_EQ(requests + dropped, 5000);
+}
+
+// The whole server: every request answered, up to the SIGTERM that stops it mid-load, has its line in the log
+// once the process is gone (the last lines are still in memory when the signal comes).
+TEST(Log, TheServerLogsEveryRequestItAnsweredUpToItsStop) {
+  std::string db = test::temp_path("log-serve.db");
+  ASSERT_EQ(test::run_tom({"--db", db, "init"}).exit_code, 0);
+  test::ServerProcess server(db);
+  constexpr int kClients = 4;
+  std::atomic<int> answered{0}, answered_404{0};
+  std::vector<std::thread> clients;
+  for (int c = 0; c < kClients; ++c)
+    clients.emplace_back([&, port = server.port()] {
+      test::HttpClient client(port);
+      try {
+        for (int i = 0;; ++i) {
+          int status = client.get(i % 2 ? "/health" : "/nothing-here").status;
+          ++answered;
+          if (status == 404) ++answered_404;
+        }
+      } catch (const std::exception&) {
+        // the server stopped
+      }
+    });
+  std::this_thread::sleep_for(milliseconds(500));
+  server.terminate();
+  for (auto& t : clients) t.join();
+  ASSERT_GT(answered, 100);
+  int logged = 0, logged_404 = 0;
+  for (const auto& l : lines_of(server.log())) {
+    if (l.find("\"msg\":\"request\"") == std::string::npos) continue;
+    ++logged;
+    auto v = boost::json::parse(l).as_object();
+    EXPECT_EQ(v.at("method").as_string(), "GET");
+    EXPECT_EQ(v.at("remote").as_string(), "127.0.0.1");
+    if (v.at("status").as_int64() == 404) {
+      ++logged_404;
+      EXPECT_EQ(v.at("path").as_string(), "/nothing-here");
+    }
+  }
+  // A response can be written and logged but not read, when its connection is cut: at most one per client.
+  EXPECT_GE(logged, answered);
+  EXPECT_LE(logged, answered + kClients);
+  EXPECT_GE(logged_404, answered_404);
 }
 
 }  // namespace
