@@ -270,7 +270,8 @@ Status serve(const ServerOptions& options, RequestHandler handler, Admit admit, 
   if (ec)
     return Error::unavailable("cannot listen on " + options.host + ":" + std::to_string(options.port) + ": " +
                               ec.message());
-  // Made before and destroyed after everything that logs: its destructor writes the last lines.
+  // Destroyed when serve() returns, after the threads that log have stopped: its destructor writes the last
+  // lines.
   Log log;
   Registry reg;
   asio::co_spawn(ioc, accept_loop(acceptor, options, handler, admit, metrics, reg, log), asio::detached);
