@@ -3,14 +3,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh >/dev/null
-scripts/build.sh tom core_bench web_bench >/dev/null
+scripts/build.sh tom core_bench web_bench bare_server >/dev/null
 pg=$(scripts/pg-throwaway.sh start)
 trap 'scripts/pg-throwaway.sh stop' EXIT
 echo "== core (issue 2)"
 ./build/bench/core_bench --pg "$pg" "$@"
 echo "== spreadsheets (issue 3), median of 10 whole-process runs"
 /usr/bin/python3 bench/io_bench.py ./build/tom "$(cd .. && pwd)/shared" 10
-echo "== server (issue 4)"
+echo "== server (issues 4 and 15)"
 /usr/bin/python3 bench/http_bench.py ./build/tom "" 10
 /usr/bin/python3 bench/http_bench.py ./build/tom "$pg" 10
 echo "== web pages (issue 5)"

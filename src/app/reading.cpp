@@ -127,7 +127,8 @@ Result<int64_t> revision(Workbench& wb) {
 }
 
 Result<std::string> health(Workbench& wb) {
-  if (!wb.store().list_templates().ok()) return Error::unavailable("the database does not respond");
+  // One row read (the audit head): the database answers. Listing every template cost /health half its time.
+  if (!wb.store().revision().ok()) return Error::unavailable("the database does not respond");
   return wb.store().kind();
 }
 

@@ -130,21 +130,30 @@ std::string percent_encode_component(const std::string& s) {
 Status parse_target(const std::string& target, std::string* path, std::map<std::string, std::string>* query) {
   if (target.empty() || target[0] != '/') return Error::invalid("the request target must be a path");
   auto q = target.find('?');
-  std::string raw_path = target.substr(0, q);
-  // Decode segment by segment so an encoded '/' stays inside its segment, and refuse traversal.
+  std::string_view raw_path = std::string_view(target).substr(0, q);
+  // Decode segment by segment so an encoded '/' stays inside its segment, and refuse traversal. Most
+  // segments hold nothing to decode and are copied as they are.
   std::string decoded;
+  decoded.reserve(raw_path.size());
   size_t pos = 1;
   while (true) {
     size_t slash = raw_path.find('/', pos);
-    std::string seg = raw_path.substr(pos, slash == std::string::npos ? std::string::npos : slash - pos);
-    // In a path '+' is itself; only queries spell a space as '+'.
-    std::string protected_seg;
-    for (char c : seg) protected_seg += c == '+' ? std::string("%2B") : std::string(1, c);
-    bool ok;
-    std::string d = percent_decode_component(protected_seg, &ok);
-    if (!ok) return Error::invalid("the path is not validly encoded");
+    std::string_view seg = raw_path.substr(pos, slash == std::string::npos ? std::string::npos : slash - pos);
+    std::string d;
+    if (seg.find_first_of("%+") == std::string_view::npos) {
+      if (seg.find('\0') != std::string_view::npos) return Error::invalid("the path is not validly encoded");
+      d = seg;
+    } else {
+      // In a path '+' is itself; only queries spell a space as '+'.
+      std::string protected_seg;
+      for (char c : seg) protected_seg += c == '+' ? std::string("%2B") : std::string(1, c);
+      bool ok;
+      d = percent_decode_component(protected_seg, &ok);
+      if (!ok) return Error::invalid("the path is not validly encoded");
+    }
     if (d == ".." || d == ".") return Error::invalid("the path may not contain '.' or '..' segments");
-    decoded += "/" + d;
+    decoded += '/';
+    decoded += d;
     if (slash == std::string::npos) break;
     pos = slash + 1;
   }

@@ -6,12 +6,13 @@ namespace tom::http {
 
 void Metrics::observe(int status, double seconds) {
   int cls = status >= 100 && status < 600 ? status / 100 : 0;
-  ++by_class_[static_cast<size_t>(cls)];
+  constexpr auto kRelaxed = std::memory_order_relaxed;
+  by_class_[static_cast<size_t>(cls)].fetch_add(1, kRelaxed);
   size_t b = 0;
   while (b < kBuckets.size() && seconds > kBuckets[b]) ++b;
-  ++buckets_[b];
-  ++count_;
-  sum_micros_ += static_cast<long>(seconds * 1e6);
+  buckets_[b].fetch_add(1, kRelaxed);
+  count_.fetch_add(1, kRelaxed);
+  sum_micros_.fetch_add(static_cast<long>(seconds * 1e6), kRelaxed);
 }
 
 std::string Metrics::render() const {

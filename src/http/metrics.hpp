@@ -9,8 +9,9 @@ namespace tom::http {
 class Metrics {
  public:
   void observe(int status, double seconds);
-  void started() { ++in_flight_; }
-  void finished() { --in_flight_; }
+  // Counters only: no ordering with other memory is needed.
+  void started() { in_flight_.fetch_add(1, std::memory_order_relaxed); }
+  void finished() { in_flight_.fetch_sub(1, std::memory_order_relaxed); }
   std::string render() const;
 
  private:

@@ -1,6 +1,7 @@
 #include "http/server.hpp"
 
 #include <array>
+#include <atomic>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -12,14 +13,13 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <cctype>
-#include <iostream>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <set>
 #include <thread>
 
-#include "core/clock.hpp"
+#include "http/log.hpp"
 
 namespace tom::http {
 
@@ -30,30 +30,6 @@ using tcp = asio::ip::tcp;
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 
 namespace {
-
-std::string json_escape(const std::string& s) {
-  std::string out;
-  for (unsigned char c : s) {
-    if (c == '"' || c == '\\')
-      out += '\\', out += static_cast<char>(c);
-    else if (c < 0x20) {
-      char b[8];
-      std::snprintf(b, sizeof b, "\\u%04x", c);
-      out += b;
-    } else
-      out += static_cast<char>(c);
-  }
-  return out;
-}
-
-std::mutex log_mu;
-void log_request(const Request& r, int status, double ms, size_t bytes) {
-  std::lock_guard lock(log_mu);
-  std::cerr << "{\"ts\":\"" << now_utc_iso() << "\",\"level\":\"info\",\"msg\":\"request\",\"method\":\""
-            << json_escape(r.method) << "\",\"path\":\"" << json_escape(r.path) << "\",\"status\":" << status
-            << ",\"ms\":" << ms << ",\"bytes\":" << bytes << ",\"remote\":\"" << json_escape(r.remote)
-            << "\"}\n";
-}
 
 // The security headers every response carries (unless the handler set its own). The pages load scripts and
 // styles from /assets only; inline style attributes remain allowed (the audit chart's bar widths).
@@ -80,13 +56,9 @@ void fill_header(bhttp::response<Body>& out, const Response& res) {
     if (out.find(k) == out.end()) out.set(k, v);
 }
 
-bhttp::response<bhttp::string_body> to_message(Response res) {
+bhttp::response<bhttp::string_body> to_message(Response res, Log& log) {
   if (!writable(res)) {
-    {
-      std::lock_guard lock(log_mu);
-      std::cerr << "{\"ts\":\"" << now_utc_iso()
-                << "\",\"level\":\"error\",\"msg\":\"refused a response header with a control character\"}\n";
-    }
+    log.error("refused a response header with a control character");
     res = Response::error(500, "internal", "An internal error occurred.");
   }
   bhttp::response<bhttp::string_body> out;
@@ -97,23 +69,29 @@ bhttp::response<bhttp::string_body> to_message(Response res) {
 
 class Connection;
 
-// Connections the server knows, so shutdown can close the idle ones at once and notice when all are done.
+// Connections the server knows, so shutdown can close the idle ones at once and notice when all are done. A
+// connection is entered once, when accepted, and removed when it ends: nothing here is touched per request
+// but `stopping`.
 struct Registry {
   std::mutex mu;
-  std::map<Connection*, std::weak_ptr<Connection>> idle;
-  long active = 0;
-  bool stopping = false;
-  std::function<void()> drained;  // called (once) when stopping and the last connection ends
+  std::map<Connection*, std::weak_ptr<Connection>> open;
+  std::atomic<bool> stopping{false};  // set under `mu`
+  std::function<void()> drained;      // called (once) when stopping and the last connection ends
 };
 
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
   Connection(tcp::socket socket, const ServerOptions& o, const RequestHandler& h, const Admit& admit,
-             Metrics& m, Registry& reg)
-      : stream_(std::move(socket)), o_(o), handler_(h), admit_(admit), metrics_(m), reg_(reg) {}
+             Metrics& m, Registry& reg, Log& log)
+      : stream_(std::move(socket)), o_(o), handler_(h), admit_(admit), metrics_(m), reg_(reg), log_(log) {}
 
+  // The connection's strand: run() and everything posted here run one at a time.
   asio::any_io_executor executor() { return stream_.get_executor(); }
-  void cancel() { stream_.cancel(); }
+  // On the strand, at shutdown: a connection waiting for a request stops waiting; one answering a request
+  // finishes it and then closes (it sees Registry::stopping).
+  void stop_if_idle() {
+    if (idle_) stream_.cancel();
+  }
 
   asio::awaitable<void> run() {
     beast::flat_buffer buffer;
@@ -165,7 +143,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
         auto declared = parser.content_length();
         bool too_big = declared && *declared > limit;
         beast::error_code ec2;
-        if (!too_big) {
+        // A request without a body is complete with its header: no second read (and no trip through the
+        // scheduler that async_read would take to say so).
+        if (!too_big && !parser.is_done()) {
           stream_.expires_after(o_.read_timeout);
           auto [e, n2] = co_await bhttp::async_read(stream_, buffer, parser, kTuple);
           ec2 = e;
@@ -183,10 +163,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
                         Response::error(500, "internal", "An internal error occurred."));
         }
       }
-      {
-        std::lock_guard lock(reg_.mu);
-        close = close || reg_.stopping;
-      }
+      close = close || reg_.stopping;
       size_t bytes = 0;
       int status = 0;
       beast::error_code ec3;
@@ -196,7 +173,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
         bytes = written.first;
         if (!written.second) ec3 = asio::error::connection_aborted;
       } else {
-        bhttp::response<bhttp::string_body> out = to_message(std::move(res));
+        bhttp::response<bhttp::string_body> out = to_message(std::move(res), log_);
         out.keep_alive(!close);
         out.prepare_payload();
         bytes = out.body().size();
@@ -207,7 +184,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
       double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
       metrics_.finished();
       metrics_.observe(status, seconds);
-      log_request(req, status, seconds * 1000.0, bytes);
+      log_.request(req, status, seconds * 1000.0, bytes);
       if (ec3) break;
       if (close) {
         if (drain) co_await discard_unread_body();
@@ -220,7 +197,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
     std::function<void()> drained;
     {
       std::lock_guard lock(reg_.mu);
-      if (--reg_.active == 0 && reg_.stopping) drained = std::move(reg_.drained);
+      reg_.open.erase(this);
+      if (reg_.open.empty() && reg_.stopping) drained = std::move(reg_.drained);
     }
     if (drained) drained();
   }
@@ -245,10 +223,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
       try {
         more = res.stream(piece);
       } catch (const std::exception& e) {
-        std::lock_guard lock(log_mu);
-        std::cerr << "{\"ts\":\"" << now_utc_iso()
-                  << "\",\"level\":\"error\",\"msg\":\"a streamed body failed midway\",\"error\":\""
-                  << json_escape(e.what()) << "\"}\n";
+        log_.error(std::string("a streamed body failed midway: ") + e.what());
         co_return std::pair<size_t, bool>{bytes, false};
       }
       if (piece.empty()) continue;
@@ -262,13 +237,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
   }
 
   template <class F, class T>
-  static T guarded(F&& f, T fallback) {
+  T guarded(F&& f, T fallback) {
     try {
       return f();
     } catch (const std::exception& e) {
-      std::lock_guard lock(log_mu);
-      std::cerr << "{\"ts\":\"" << now_utc_iso() << "\",\"level\":\"error\",\"msg\":\""
-                << json_escape(e.what()) << "\"}\n";
+      log_.error(e.what());
       return fallback;
     }
   }
@@ -288,16 +261,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
   }
   static constexpr std::chrono::seconds kDrainTime{2};
 
-  // Marks the connection idle (waiting for a request) or busy; false when the server is stopping.
+  // Marks the connection idle (waiting for a request) or busy; false when the server is stopping. Only ever
+  // on the strand, as stop_if_idle() is: a shutdown that set `stopping` before posting stop_if_idle() either
+  // finds the connection idle (and cancels its read) or is seen here.
   bool set_idle(bool idle) {
-    std::lock_guard lock(reg_.mu);
-    if (idle) {
-      if (reg_.stopping) return false;
-      reg_.idle[this] = weak_from_this();
-    } else {
-      reg_.idle.erase(this);
-    }
-    return true;
+    idle_ = idle;
+    return !(idle && reg_.stopping);
   }
 
   beast::tcp_stream stream_;
@@ -306,6 +275,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   const Admit& admit_;
   Metrics& metrics_;
   Registry& reg_;
+  Log& log_;
+  bool idle_ = false;
 };
 
 asio::awaitable<void> run_connection(std::shared_ptr<Connection> c) {
@@ -313,7 +284,7 @@ asio::awaitable<void> run_connection(std::shared_ptr<Connection> c) {
 }
 
 asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, const ServerOptions& o, const RequestHandler& h,
-                                  const Admit& bl, Metrics& m, Registry& reg) {
+                                  const Admit& bl, Metrics& m, Registry& reg, Log& log) {
   for (;;) {
     auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(acceptor.get_executor()), kTuple);
     if (ec) {
@@ -321,11 +292,11 @@ asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, const ServerOptions& 
       continue;
     }
     socket.set_option(tcp::no_delay(true));
-    auto conn = std::make_shared<Connection>(std::move(socket), o, h, bl, m, reg);
+    auto conn = std::make_shared<Connection>(std::move(socket), o, h, bl, m, reg, log);
     {
       std::lock_guard lock(reg.mu);
       if (reg.stopping) continue;
-      ++reg.active;
+      reg.open[conn.get()] = conn;
     }
     auto ex = conn->executor();
     asio::co_spawn(ex, run_connection(conn), asio::detached);
@@ -349,8 +320,11 @@ Status serve(const ServerOptions& options, RequestHandler handler, Admit admit, 
   if (ec)
     return Error::unavailable("cannot listen on " + options.host + ":" + std::to_string(options.port) + ": " +
                               ec.message());
+  // Destroyed when serve() returns, after the threads that log have stopped: its destructor writes the last
+  // lines.
+  Log log;
   Registry reg;
-  asio::co_spawn(ioc, accept_loop(acceptor, options, handler, admit, metrics, reg), asio::detached);
+  asio::co_spawn(ioc, accept_loop(acceptor, options, handler, admit, metrics, reg, log), asio::detached);
 
   asio::steady_timer deadline(ioc);
   asio::signal_set signals(ioc, SIGINT, SIGTERM);
@@ -363,17 +337,17 @@ Status serve(const ServerOptions& options, RequestHandler handler, Admit admit, 
     deadline.async_wait([&](const beast::error_code& te) {
       if (!te) ioc.stop();
     });
-    std::vector<std::weak_ptr<Connection>> idle;
+    std::vector<std::weak_ptr<Connection>> open;
     bool none_left;
     {
       std::lock_guard lock(reg.mu);
       reg.stopping = true;
-      for (auto& [_, w] : reg.idle) idle.push_back(w);
-      none_left = reg.active == 0;
+      for (auto& [_, w] : reg.open) open.push_back(w);
+      none_left = reg.open.empty();
       reg.drained = [&] { asio::post(ioc, [&] { deadline.cancel(); }); };
     }
-    for (auto& w : idle)
-      if (auto c = w.lock()) asio::post(c->executor(), [c] { c->cancel(); });
+    for (auto& w : open)
+      if (auto c = w.lock()) asio::post(c->executor(), [c] { c->stop_if_idle(); });
     if (none_left) deadline.cancel();
   });
   on_listening(acceptor.local_endpoint().port());

@@ -2,8 +2,9 @@
 // The transport: Boost.Beast over Asio with C++20 coroutines. It reads requests header first and asks the
 // admission check whether the body may be read at all (an anonymous upload is answered 401 before a byte of
 // it is buffered) and how large it may be; applies timeouts, hands each Request to a pure handler, writes the
-// Response, logs one JSON line per request and counts it for /metrics. SIGTERM / SIGINT stop it gracefully:
-// no new connections, idle ones closed, requests in flight answered.
+// Response, logs one JSON line per request (http/log.hpp: buffered, written by its own thread) and counts it
+// for /metrics. SIGTERM / SIGINT stop it gracefully: no new connections, idle ones closed, requests in flight
+// answered, every log line written.
 //
 // Every response carries the security headers (Content-Security-Policy, X-Frame-Options,
 // X-Content-Type-Options, Referrer-Policy), and no response header can carry CR, LF or another control
