@@ -1,6 +1,8 @@
 // Summaries (domain::AssessmentSummary), the read side: every list filtered, ordered, counted and paged in
 // the database, from the rows store/summaries.cpp keeps.
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
 #include <map>
 #include <mutex>
 
@@ -89,30 +91,17 @@ std::string like_pattern(const std::string& word) {
   return out + "%";
 }
 
-// The date `days` after `date` (YYYY-MM-DD), by the civil calendar.
+// The date `days` after `date` (YYYY-MM-DD, checked by the caller), by the civil calendar.
 std::string add_days(const std::string& date, int days) {
-  int y = std::stoi(date.substr(0, 4)), m = std::stoi(date.substr(5, 2)), d = std::stoi(date.substr(8, 2));
-  // days_from_civil / civil_from_days (H. Hinnant's algorithms).
-  y -= m <= 2;
-  int64_t era = (y >= 0 ? y : y - 399) / 400;
-  int64_t yoe = y - era * 400;
-  int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  int64_t z = era * 146097 + doe - 719468 + days;
-  z += 719468;
-  era = (z >= 0 ? z : z - 146096) / 146097;
-  doe = z - era * 146097;
-  yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  int64_t yy = yoe + era * 400;
-  doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  int64_t mp = (5 * doy + 2) / 153;
-  int64_t dd = doy - (153 * mp + 2) / 5 + 1;
-  int64_t mm = mp + (mp < 10 ? 3 : -9);
-  yy += mm <= 2;
-  char out[16];
-  std::snprintf(out, sizeof out, "%04d-%02d-%02d", static_cast<int>(yy), static_cast<int>(mm),
-                static_cast<int>(dd));
-  return out;
+  using namespace std::chrono;
+  year_month_day ymd{year{std::stoi(date.substr(0, 4))},
+                     month{static_cast<unsigned>(std::stoi(date.substr(5, 2)))},
+                     day{static_cast<unsigned>(std::stoi(date.substr(8, 2)))}};
+  year_month_day out{sys_days{ymd} + std::chrono::days{days}};
+  char text[16];
+  std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(out.year()),
+                static_cast<unsigned>(out.month()), static_cast<unsigned>(out.day()));
+  return text;
 }
 
 bool one_of(const std::string& v, std::initializer_list<const char*> allowed) {
@@ -335,13 +324,13 @@ Result<SummaryPage> SqlStore::list_summaries(const SummaryQuery& q) {
     // The page's ids first, from the narrow rows alone (the planner walks the index that serves the filter
     // and the order, and stops at the limit), then what they show; joining the wide detail first let
     // PostgreSQL walk every detail row when no row matched.
-    std::string sql = std::string("SELECT ") + kColumns + " FROM (SELECT s.assessment_id AS page_id FROM " +
-                      "assessment_summaries s" + where + " ORDER BY " + order.by(backward) + " LIMIT " +
-                      b.arg(limit + 1) +
-                      ") p JOIN assessment_summaries s ON s.assessment_id = p.page_id JOIN assessments a ON a.id = "
-                      "s.assessment_id JOIN assessment_summary_details d ON d.assessment_id = s.assessment_id "
-                      "ORDER BY " +
-                      order.by(backward);
+    std::string sql =
+        std::string("SELECT ") + kColumns + " FROM (SELECT s.assessment_id AS page_id FROM " +
+        "assessment_summaries s" + where + " ORDER BY " + order.by(backward) + " LIMIT " + b.arg(limit + 1) +
+        ") p JOIN assessment_summaries s ON s.assessment_id = p.page_id JOIN assessments a ON a.id = "
+        "s.assessment_id JOIN assessment_summary_details d ON d.assessment_id = s.assessment_id "
+        "ORDER BY " +
+        order.by(backward);
     TOM_ASSIGN(auto rows, c.query(b.query(sql), b.params));
     bool more = static_cast<int64_t>(rows.size()) > limit;
     for (size_t i = 0; i < rows.size() && static_cast<int64_t>(i) < limit; ++i) {
