@@ -266,7 +266,7 @@ std::string Api::cleared_session_cookie() {
 
 Result<std::shared_ptr<const app::CheckReport>> Api::check_of(const Loaded& l,
                                                               const domain::CompletenessFilter& f) {
-  if (f.phase.empty() && f.party.empty()) return wb_.check_cached(l.assessment.id);
+  if (f.phase.empty() && f.party.empty()) return wb_.check_cached(l.assessment.id, l.revision);
   TOM_ASSIGN(app::CheckReport r, wb_.check(l.assessment.id, f));
   return std::make_shared<const app::CheckReport>(std::move(r));
 }

@@ -127,6 +127,12 @@ Result<int64_t> id_param(const http::Request& r, const std::string& name);
 Result<domain::SummaryQuery> summary_query(const http::Request& r);
 // A page of summaries as the API lists it: {"items": [...], "total", "limit", "next_cursor"}.
 json::object summary_page_json(const domain::SummaryPage& page, int64_t limit);
+// The page of any other list (organisations, users, templates, findings, history): q (words), cursor, limit
+// (1-200, default 50), and `type` / `organisation` where the list has them. A bad value is kInvalid naming
+// it.
+Result<domain::ListQuery> list_query(const http::Request& r);
+// Any other list's page as the API gives it: {"items", "total", "limit", "next_cursor"} (null on the last).
+json::object list_page_json(json::array items, int64_t total, int64_t limit, const std::string& next_cursor);
 http::Response created(const json::value& v);
 
 }  // namespace tom::api

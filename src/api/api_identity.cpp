@@ -99,13 +99,17 @@ void Api::identity_routes() {
     return Response::empty(204);
   });
 
-  route("GET", "/api/v1/users", "Users: your organisation's (administrators: everyone)", [this](Call& call) {
-    auto users = app::people(wb_, call.caller());
-    if (!users) return Response::error(users.error());
-    json::array out;
-    for (const auto& u : *users) out.push_back(user_json(u));
-    return Response::json(200, out);
-  });
+  route("GET", "/api/v1/users", "Users: your organisation's (administrators: everyone), a page at a time",
+        [this](Call& call) {
+          auto q = list_query(call.req);
+          if (!q) return Response::error(q.error());
+          auto users = app::people(wb_, call.caller(), *q);
+          if (!users) return Response::error(users.error());
+          json::array out;
+          for (const auto& u : users->items) out.push_back(user_json(u));
+          return Response::json(200,
+                                list_page_json(std::move(out), users->total, q->limit, users->next_cursor));
+        });
 
   route(
       "POST", "/api/v1/users", "Add a user (administrators)",
@@ -125,13 +129,17 @@ void Api::identity_routes() {
       },
       "json");
 
-  route("GET", "/api/v1/organisations", "Organisations that play parties", [this](Call&) {
-    auto orgs = app::organisations(wb_);
-    if (!orgs) return Response::error(orgs.error());
-    json::array out;
-    for (const auto& o : *orgs) out.push_back(app::organisation_json(o));
-    return Response::json(200, out);
-  });
+  route("GET", "/api/v1/organisations", "Organisations that play parties, a page at a time",
+        [this](Call& call) {
+          auto q = list_query(call.req);
+          if (!q) return Response::error(q.error());
+          auto orgs = app::organisations(wb_, *q);
+          if (!orgs) return Response::error(orgs.error());
+          json::array out;
+          for (const auto& o : orgs->items) out.push_back(app::organisation_json(o));
+          return Response::json(200,
+                                list_page_json(std::move(out), orgs->total, q->limit, orgs->next_cursor));
+        });
 
   route(
       "POST", "/api/v1/organisations", "Add an organisation (administrators)",

@@ -57,6 +57,23 @@ Result<SummaryQuery> summary_query(const Request& r) {
   return q;
 }
 
+Result<ListQuery> list_query(const Request& r) {
+  ListQuery q;
+  q.text = param(r, "q");
+  q.type = param(r, "type");
+  q.cursor = param(r, "cursor");
+  TOM_ASSIGN(q.limit, number(r, "limit", 1, 200, 50));
+  TOM_ASSIGN(int64_t org, number(r, "organisation", 1, 999999999, 0));
+  if (org) q.organisations = {org};
+  return q;
+}
+
+json::object list_page_json(json::array items, int64_t total, int64_t limit, const std::string& next_cursor) {
+  json::object out{{"items", std::move(items)}, {"total", total}, {"limit", limit}};
+  out["next_cursor"] = next_cursor.empty() ? json::value(nullptr) : json::value(next_cursor);
+  return out;
+}
+
 json::object summary_page_json(const SummaryPage& page, int64_t limit) {
   json::array items;
   for (const auto& row : page.rows) {

@@ -10,11 +10,13 @@ using http::Request;
 using http::Response;
 
 void Api::template_routes() {
-  route("GET", "/api/v1/templates", "Template summaries", [this](Call&) {
-    auto list = app::list_templates(wb_);
+  route("GET", "/api/v1/templates", "Template summaries, a page at a time", [this](Call& call) {
+    auto q = list_query(call.req);
+    if (!q) return Response::error(q.error());
+    auto list = app::list_templates(wb_, *q);
     if (!list) return Response::error(list.error());
     json::array out;
-    for (const auto& t : *list)
+    for (const auto& t : list->items)
       out.push_back(json::object{{"id", t.id},
                                  {"version", t.version},
                                  {"name", t.name},
@@ -22,7 +24,7 @@ void Api::template_routes() {
                                  {"sections", t.sections},
                                  {"items", t.items},
                                  {"created_at", t.created_at}});
-    return Response::json(200, out);
+    return Response::json(200, list_page_json(std::move(out), list->total, q->limit, list->next_cursor));
   });
   route("GET", "/api/v1/templates/{id}",
         "A template's newest version: sections with items, vocabularies, rules", [this](Call& call) {

@@ -16,12 +16,17 @@ void Api::workflow_routes() {
         [this](Call& call) {
           auto l = readable(call, "id");
           if (!l) return Response::error(l.error());
+          auto q = list_query(call.req);
+          if (!q) return Response::error(q.error());
           auto report = check_of(*l);
           if (!report) return Response::error(report.error());
+          auto page = app::page_findings(app::merge_findings(**report, wb_.clock().today()),
+                                         call.req.query["status"], *q);
+          if (!page) return Response::error(page.error());
           json::array out;
-          for (const auto& f : app::merge_findings(**report, wb_.clock().today()))
-            out.push_back(app::finding_view_json(f));
-          return Response::json(200, out);
+          for (const auto& f : page->items) out.push_back(app::finding_view_json(f));
+          return Response::json(200,
+                                list_page_json(std::move(out), page->total, q->limit, page->next_cursor));
         });
 
   route(
@@ -229,16 +234,34 @@ void Api::workflow_routes() {
   route("GET", "/api/v1/assessments/{id}/audit", "The assessment's audit trail", [this](Call& call) {
     auto l = readable(call, "id");
     if (!l) return Response::error(l.error());
-    domain::AuditPage page;  // oldest first, 1000 at a time: ?after=SEQ gives the next page
-    auto after = call.req.query["after"];
-    if (!after.empty() && after.find_first_not_of("0123456789") == std::string::npos && after.size() < 18)
-      page.after_seq = std::stoll(after);
-    page.limit = 1000;
+    // Oldest first, by sequence number: the cursor is "h.<seq>." of the page's last event (or ?after=SEQ).
+    auto q = list_query(call.req);
+    if (!q) return Response::error(q.error());
+    domain::AuditPage page;
+    std::string after = call.req.query["after"];
+    if (!q->cursor.empty()) {
+      const std::string& c = q->cursor;
+      if (c.size() < 4 || c.compare(0, 2, "h.") != 0 || c.back() != '.' || c.size() > 22 ||
+          c.find_first_not_of("0123456789", 2) != c.size() - 1)
+        return Response::error(
+            Error::invalid("the page cursor '" + c.substr(0, 40) + "' is not one this history gave",
+                           {Problem{{"", "", 0, "cursor", ""}, "is not one this history gave"}}));
+      after = c.substr(2, c.size() - 3);
+    }
+    if (!after.empty() && (after.find_first_not_of("0123456789") != std::string::npos || after.size() > 17))
+      return Response::error(Error::invalid("the parameter 'after' must be an event's sequence number"));
+    if (!after.empty()) page.after_seq = std::stoll(after);
+    page.limit = q->limit + 1;  // one more tells whether there is a next page
     auto events = app::history(wb_, *l, page);
     if (!events) return Response::error(events.error());
+    auto total = app::history_size(wb_, *l);
+    if (!total) return Response::error(total.error());
+    bool more = static_cast<int64_t>(events->size()) > q->limit;
+    if (more) events->pop_back();
     json::array out;
     for (const auto& e : *events) out.push_back(app::audit_event_json(e));
-    return Response::json(200, out);
+    return Response::json(200, list_page_json(std::move(out), *total, q->limit,
+                                              more ? "h." + std::to_string(events->back().seq) + "." : ""));
   });
 
   route("GET", "/api/v1/audit", "Every audit event (central reviewers, administrators)", [this](Call& call) {

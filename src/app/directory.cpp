@@ -14,6 +14,10 @@ Result<std::vector<Organisation>> organisations(Workbench& wb) {
   return wb.store().list_organisations();
 }
 
+Result<Page<Organisation>> organisations(Workbench& wb, const ListQuery& q) {
+  return wb.store().page_organisations(q);
+}
+
 Result<Organisation> organisation(Workbench& wb, int64_t id) {
   return wb.store().get_organisation(id);
 }
@@ -47,6 +51,18 @@ Result<std::vector<User>> people(Workbench& wb, const Caller& caller) {
   for (auto& u : all)
     if (may_see_person(caller, u)) out.push_back(std::move(u));
   return out;
+}
+
+Result<Page<User>> people(Workbench& wb, const Caller& caller, ListQuery q) {
+  if (!caller.admin()) {
+    // domain::may_see_person: their own organisation's people only (none for someone of no organisation,
+    // as organisation ids start at 1).
+    int64_t own = caller.organisation.id;
+    bool asked_other = !q.organisations.empty() && std::find(q.organisations.begin(), q.organisations.end(),
+                                                             own) == q.organisations.end();
+    q.organisations = {asked_other || own == 0 ? int64_t{-1} : own};
+  }
+  return wb.store().page_users(q);
 }
 
 std::map<std::string, std::string> names_by_email(Workbench& wb) {

@@ -12,6 +12,8 @@ namespace tom::app {
 
 // Every organisation (any signed-in person may see who plays parties).
 Result<std::vector<domain::Organisation>> organisations(Workbench& wb);
+// One page of them, by name (ListQuery: text in the name or ODS code, type).
+Result<domain::Page<domain::Organisation>> organisations(Workbench& wb, const domain::ListQuery& q);
 Result<domain::Organisation> organisation(Workbench& wb, int64_t id);
 // Adds an organisation: administrators only; the name is required and the type is one of
 // domain::organisation_types() (empty: "other"); there is one central body. Every problem is named by field.
@@ -20,6 +22,9 @@ Result<domain::Organisation> add_organisation(Workbench& wb, const domain::Calle
 
 // The people the caller may see (domain::may_see_person).
 Result<std::vector<domain::User>> people(Workbench& wb, const domain::Caller& caller);
+// One page of them, by name (ListQuery: text in the name or email, organisations): an administrator sees
+// anyone's, anyone else only their own organisation's, whatever organisations the query names.
+Result<domain::Page<domain::User>> people(Workbench& wb, const domain::Caller& caller, domain::ListQuery q);
 // Names by email of everyone, for showing who did something by name rather than by address.
 std::map<std::string, std::string> names_by_email(Workbench& wb);
 // Adds a person: administrators only; then as Identity::create_user (email, name, password, roles checked).

@@ -284,11 +284,10 @@ Result<Authenticated> Identity::authenticate(const std::string& cookie_token,
   const std::string& token = !bearer_token.empty() ? bearer_token : cookie_token;
   if (token.empty() || token.size() > 200) return Error::unauthorized("sign in first");
   TOM_ASSIGN(auto found, store_.find_session(token_hash(token), clock_.now_iso()));
-  auto& [session, user] = found;
+  auto& [session, user, org] = found;
   if (!bearer_token.empty() && session.kind != "token")
     return Error::unauthorized("that is a session, not an API token");
   if (bearer_token.empty() && session.kind != "session") return Error::unauthorized("sign in first");
-  TOM_ASSIGN(Organisation org, store_.get_organisation(user.organisation_id));
   return Authenticated{Caller{user, org}, session.kind, session.csrf_token, session.token_hash};
 }
 

@@ -8,12 +8,13 @@ namespace tom::app {
 using namespace tom::domain;
 
 Result<Opened> open_assessment(Workbench& wb, const Caller& caller, int64_t id) {
-  auto a = wb.store().get_assessment(id);
-  if (!a.ok() && a.error().code != ErrorCode::kNotFound) return std::move(a).error();
-  if (!a.ok() || !may_read(caller, *a))
+  auto current = wb.current_assessment(id);
+  if (!current.ok() && current.error().code != ErrorCode::kNotFound) return std::move(current).error();
+  if (!current.ok() || !may_read(caller, *current->assessment))
     return Error::not_found("there is no assessment " + std::to_string(id) + " you can see");
-  TOM_ASSIGN(auto t, wb.load_template(a->template_id, a->template_version));
-  return Opened{std::move(a).value(), std::move(t)};
+  const Assessment& a = *current->assessment;
+  TOM_ASSIGN(auto t, wb.load_template(a.template_id, a.template_version));
+  return Opened{a, std::move(t), current->revision};
 }
 
 namespace {
@@ -103,11 +104,15 @@ Result<std::vector<AnswerDifference>> diff(Workbench& wb, const Opened& left, co
 
 Result<std::shared_ptr<const SectionView>> section_view(Workbench& wb, const Opened& o,
                                                         const std::string& section_id) {
-  return wb.section_view(o.assessment.id, section_id);
+  return wb.section_view(o.assessment.id, section_id, o.revision);
 }
 
 Result<std::vector<AuditEvent>> history(Workbench& wb, const Opened& o, const AuditPage& page) {
   return wb.store().list_assessment_audit(o.assessment.id, page);
+}
+
+Result<int64_t> history_size(Workbench& wb, const Opened& o) {
+  return wb.store().count_assessment_audit(o.assessment.id);
 }
 
 Result<std::vector<AuditEvent>> whole_audit(Workbench& wb, const Caller& caller, const AuditFilter& filter) {
@@ -134,6 +139,10 @@ Result<std::string> health(Workbench& wb) {
 
 Result<std::vector<TemplateSummary>> list_templates(Workbench& wb) {
   return wb.store().list_templates();
+}
+
+Result<Page<TemplateSummary>> list_templates(Workbench& wb, const ListQuery& q) {
+  return wb.store().page_templates(q);
 }
 
 Result<Answer> answer(Workbench& wb, const Caller& caller, const Opened& o, const std::string& item_id,

@@ -18,6 +18,8 @@ namespace tom::app {
 struct Opened {
   domain::Assessment assessment;
   LoadedTemplate tmpl;
+  // The store's revision it was read at: what the request reads of it later is at least this current.
+  int64_t revision = 0;
 };
 
 // kNotFound both when there is no such assessment and when the caller may not read it: whether an
@@ -73,6 +75,8 @@ Result<std::shared_ptr<const SectionView>> section_view(Workbench& wb, const Ope
 // One page of the assessment's history (an indexed read: any number of events).
 Result<std::vector<domain::AuditEvent>> history(Workbench& wb, const Opened& o,
                                                 const domain::AuditPage& page);
+// How many events the assessment's history holds.
+Result<int64_t> history_size(Workbench& wb, const Opened& o);
 // Every assessment's events, and their verification: central reviewers and administrators
 // (domain::may_see_whole_audit), kForbidden for anyone else.
 Result<std::vector<domain::AuditEvent>> whole_audit(Workbench& wb, const domain::Caller& caller,
@@ -85,6 +89,9 @@ Result<int64_t> revision(Workbench& wb);
 // The database's kind ("sqlite", "postgresql") when it answers; kUnavailable when it does not.
 Result<std::string> health(Workbench& wb);
 Result<std::vector<domain::TemplateSummary>> list_templates(Workbench& wb);
+// One page of the template versions, by id then the order they were added (ListQuery: text in the id, name
+// or family).
+Result<domain::Page<domain::TemplateSummary>> list_templates(Workbench& wb, const domain::ListQuery& q);
 
 // Answers an item: the caller must be allowed to answer it (domain::why_not_answer: their party's item, while
 // their party holds the TOM), then the value is checked against the item and saved. expected_version as in

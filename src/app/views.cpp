@@ -1,5 +1,7 @@
 #include "app/views.hpp"
 
+#include <algorithm>
+
 #include "core/clock.hpp"
 #include "store/records.hpp"
 #include "store/store.hpp"
@@ -229,6 +231,83 @@ json::object audit_event_json(const domain::AuditEvent& e) {
   return {{"seq", e.seq},       {"at", e.at},          {"actor", e.actor},          {"action", e.action},
           {"entity", e.entity}, {"key", e.entity_key}, {"before", parse(e.before)}, {"after", parse(e.after)},
           {"hash", e.hash}};
+}
+
+}  // namespace tom::app
+
+namespace tom::app {
+
+namespace {
+std::string lowered(std::string s) {
+  for (char& ch : s)
+    if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
+  return s;
+}
+}  // namespace
+
+Result<Page<FindingView>> page_findings(const std::vector<FindingView>& all, const std::string& status,
+                                        const ListQuery& q) {
+  if (!status.empty() && status != "open" && status != "accepted" && status != "resolved" &&
+      status != "lapsed")
+    return Error::invalid(
+        "the status must be open, accepted, resolved or lapsed, not '" + status.substr(0, 40) + "'",
+        {Problem{{"", "", 0, "status", ""}, "is not a finding's status"}});
+  std::vector<std::string> words;
+  {
+    std::string cur;
+    for (char ch : lowered(q.text) + " ") {
+      if (ch == ' ' || ch == '\t') {
+        if (!cur.empty() && words.size() < 8) words.push_back(cur);
+        cur.clear();
+      } else {
+        cur += ch;
+      }
+    }
+  }
+  std::vector<const FindingView*> match;
+  for (const auto& f : all) {
+    if (!status.empty() && f.status != status) continue;
+    std::string hay = lowered(f.title + " " + f.item_id + " " + f.key);
+    bool every = true;
+    for (const auto& w : words) every = every && hay.find(w) != std::string::npos;
+    if (every) match.push_back(&f);
+  }
+  int64_t limit = std::clamp<int64_t>(q.limit, 1, 500);
+  int64_t n = static_cast<int64_t>(match.size());
+  auto cursor_at = [&](int64_t i) { return "f." + std::to_string(i) + "." + match[i]->key; };
+  // Where the page starts: after the cursor's finding, or (backward) a page before it.
+  int64_t from = 0;
+  if (!q.cursor.empty()) {
+    auto bad = [&] {
+      return Error::invalid(
+          "the page cursor '" + q.cursor.substr(0, 40) +
+              "' is not one this register gave, or its finding has gone: start again from the "
+              "first page",
+          {Problem{{"", "", 0, "cursor", ""}, "is not one this register gave"}});
+    };
+    size_t dot = q.cursor.find('.', 2);
+    if (q.cursor.size() < 4 || q.cursor.compare(0, 2, "f.") != 0 || dot == std::string::npos || dot == 2 ||
+        dot > 12 || q.cursor.find_first_not_of("0123456789", 2) != dot)
+      return bad();
+    int64_t at = std::stoll(q.cursor.substr(2, dot - 2));
+    std::string key = q.cursor.substr(dot + 1);
+    // The position first (the register as it was), then anywhere (findings were added or went before it).
+    if (at >= n || match[at]->key != key) {
+      at = -1;
+      for (int64_t i = 0; i < n; ++i)
+        if (match[i]->key == key) at = i;
+      if (at < 0) return bad();
+    }
+    // Backward: the page before the cursor's finding; near the start, the first page whole.
+    from = q.backward ? std::max<int64_t>(0, at - limit) : at + 1;
+  }
+  int64_t to = std::min(n, from + limit);
+  Page<FindingView> page;
+  page.total = n;
+  for (int64_t i = from; i < to; ++i) page.items.push_back(*match[i]);
+  if (to < n && to > from) page.next_cursor = cursor_at(to - 1);
+  if (from > 0 && to > from) page.prev_cursor = cursor_at(from);
+  return page;
 }
 
 }  // namespace tom::app

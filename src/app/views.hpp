@@ -34,6 +34,12 @@ struct FindingView {
   bool from_rules = false;
 };
 std::vector<FindingView> merge_findings(const CheckReport& r, const std::string& today);
+// One page of a register in its order: those of `status` (open, accepted, resolved, lapsed; "" for all)
+// whose title, item or key hold every word of `q.text`. The register is one assessment's, in memory already;
+// a cursor "f.<position>.<key>" names the finding a page ends (or, backward, starts) at, and one whose
+// finding has gone from the register is kInvalid.
+Result<domain::Page<FindingView>> page_findings(const std::vector<FindingView>& all,
+                                                const std::string& status, const domain::ListQuery& q);
 
 // A row of the findings register (API and `tom finding list --json`): the merged view, where it came from
 // (rules or a person) and the stored record when there is one.

@@ -252,9 +252,26 @@ size_t approx_bytes(const CheckReport& r) {
   return n;
 }
 
+Result<Workbench::CurrentAssessment> Workbench::current_assessment(int64_t assessment) {
+  TOM_ASSIGN(int64_t rev, store_.revision());
+  if (auto kept = assessments_.get(assessment); kept && kept->revision == rev)
+    return CurrentAssessment{rev, kept->assessment};
+  TOM_ASSIGN(Assessment a, store_.get_assessment(assessment));
+  size_t bytes = sizeof(KeptAssessment) + sizeof(Assessment) + a.product.size() + a.product_version.size() +
+                 a.title.size() + a.created_by.size() + 128 + a.participants.size() * 64;
+  auto shared = std::make_shared<const Assessment>(std::move(a));
+  assessments_.put(assessment, std::make_shared<const KeptAssessment>(KeptAssessment{rev, shared}), bytes);
+  return CurrentAssessment{rev, shared};
+}
+
 Result<std::shared_ptr<const CheckReport>> Workbench::check_cached(int64_t assessment) {
   TOM_ASSIGN(int64_t rev, store_.revision());
-  if (auto kept = checks_.get(assessment); kept && kept->revision == rev) return kept->report;
+  return check_cached(assessment, rev);
+}
+
+Result<std::shared_ptr<const CheckReport>> Workbench::check_cached(int64_t assessment, int64_t rev) {
+  // A report built at a later revision than the caller's is newer than it asked for, never older.
+  if (auto kept = checks_.get(assessment); kept && kept->revision >= rev) return kept->report;
   TOM_ASSIGN(CheckReport r, check(assessment, {}));
   size_t bytes = approx_bytes(r);
   auto shared = std::make_shared<const CheckReport>(std::move(r));
@@ -264,7 +281,14 @@ Result<std::shared_ptr<const CheckReport>> Workbench::check_cached(int64_t asses
 
 Result<std::shared_ptr<const SectionView>> Workbench::section_view(int64_t assessment,
                                                                    const std::string& section_id) {
-  TOM_ASSIGN(auto report, check_cached(assessment));
+  TOM_ASSIGN(int64_t rev, store_.revision());
+  return section_view(assessment, section_id, rev);
+}
+
+Result<std::shared_ptr<const SectionView>> Workbench::section_view(int64_t assessment,
+                                                                   const std::string& section_id,
+                                                                   int64_t revision) {
+  TOM_ASSIGN(auto report, check_cached(assessment, revision));
   const Section* section = report->loaded.tmpl->find_section(section_id);
   if (!section)
     return Error::not_found("template " + report->loaded.tmpl->ref() + " has no section '" + section_id +

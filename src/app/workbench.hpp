@@ -97,12 +97,27 @@ class Workbench {
   // party); every problem is reported, nothing is written unless all is valid.
   Result<domain::Assessment> create_assessment(const domain::Assessment& a, const domain::Caller& caller);
 
+  // The assessment as the store holds it now, with the store's revision read just before it: reused from
+  // memory while the revision is unchanged (every write to an assessment is audited, so moves the revision).
+  // A caller that reads more of the assessment later passes `revision` on, so that one request reads the
+  // revision once (the cost of a read on a busy server is mostly the read itself, not what it returns).
+  struct CurrentAssessment {
+    int64_t revision = 0;
+    std::shared_ptr<const domain::Assessment> assessment;
+  };
+  Result<CurrentAssessment> current_assessment(int64_t assessment);
+
   Result<CheckReport> check(int64_t assessment, const domain::CompletenessFilter& filter);
-  // The unfiltered check, shared and reused until anything is written (store revision).
+  // The unfiltered check, shared and reused until anything is written (store revision). The second form
+  // takes a revision read earlier in the same request (current_assessment): a report built at that revision
+  // or after is current enough for it.
   Result<std::shared_ptr<const CheckReport>> check_cached(int64_t assessment);
+  Result<std::shared_ptr<const CheckReport>> check_cached(int64_t assessment, int64_t revision);
   // The view of one section (app/section_view.hpp), built from check_cached() and reused while that report
   // is current. The section must be one of the assessment's template's (kNotFound otherwise).
   Result<std::shared_ptr<const SectionView>> section_view(int64_t assessment, const std::string& section_id);
+  Result<std::shared_ptr<const SectionView>> section_view(int64_t assessment, const std::string& section_id,
+                                                          int64_t revision);
 
   // Validates the value against the item, then saves. expected_version < 0: use the current version (the
   // CLI's "last writer wins on purpose" mode); otherwise a stale version is a conflict. The whole assessment
@@ -135,6 +150,11 @@ class Workbench {
     std::shared_ptr<const CheckReport> report;
   };
   LruCache<int64_t, KeptCheck> checks_{"check_reports", 48u << 20};
+  struct KeptAssessment {
+    int64_t revision;
+    std::shared_ptr<const domain::Assessment> assessment;
+  };
+  LruCache<int64_t, KeptAssessment> assessments_{"assessments", 4u << 20};
   LruCache<std::pair<int64_t, std::string>, SectionView> sections_{"section_views", 16u << 20};
 };
 

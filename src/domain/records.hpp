@@ -94,6 +94,14 @@ struct SessionRecord {
   std::string expires_at;  // ISO 8601; compared as text
 };
 
+// A live session or token with the person it signs in and their organisation, read together: every
+// authenticated request needs all three, and one read is a third of the cost of three.
+struct LiveSession {
+  SessionRecord session;
+  User user;
+  Organisation organisation;
+};
+
 // ---- What the lists show, kept with the writes ----
 
 // Required and answered items of one phase for one party ("" for all phases / all parties).
@@ -182,6 +190,26 @@ struct SummaryPage {
   int64_t total = 0;        // rows matching the filters, over every page (-1: not counted)
   std::string next_cursor;  // empty on the last page
   std::string prev_cursor;  // empty on the first page; give it with SummaryQuery::backward
+};
+
+// ---- Simple lists, paged: organisations, people, templates, findings, history ----
+
+// One page of a simple list, in its one stable order (by name, then id; templates by id, then version).
+struct ListQuery {
+  std::string text;  // words that must all appear in the row's name (and ODS code, email, id)
+  std::string type;  // organisations: of this type only
+  std::vector<int64_t> organisations;  // people: of these organisations only (empty: of every organisation)
+  std::string cursor;                  // a page's next_cursor, or with backward its prev_cursor
+  bool backward = false;
+  int64_t limit = 50;  // 1-500
+};
+
+template <class T>
+struct Page {
+  std::vector<T> items;
+  int64_t total = 0;        // rows matching the filters, over every page
+  std::string next_cursor;  // empty on the last page
+  std::string prev_cursor;  // empty on the first page
 };
 
 // The RAG counts over every assessment matching a query's filters (its rag, cursor and limit ignored).

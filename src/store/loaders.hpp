@@ -13,6 +13,8 @@ namespace tom::store {
 // With participants; kNotFound when there is no such assessment.
 Result<domain::Assessment> load_assessment(sql::Connection& c, int64_t id);
 Result<domain::Organisation> load_organisation(sql::Connection& c, int64_t id);
+// A user from columns id, email, name, organisation_id, roles starting at `at`.
+domain::User user_from(const sql::Row& r, size_t at = 0);
 Result<domain::AnswerSet> load_answers(sql::Connection& c, int64_t assessment);
 Result<std::vector<domain::Finding>> load_findings(sql::Connection& c, int64_t assessment);
 Result<std::vector<domain::Approval>> load_approvals(sql::Connection& c, int64_t assessment);

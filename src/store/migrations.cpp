@@ -235,6 +235,13 @@ CREATE TABLE summary_day (
 );
 INSERT INTO summary_day (id, today) VALUES (1, '');
 )SQL"},
+    // The simple lists read a page at a time in their order (store/list_pages.cpp): organisations and people
+    // by name, people of one organisation by name.
+    {6, "list orders", R"SQL(
+CREATE INDEX organisations_by_name ON organisations (lower(name), id);
+CREATE INDEX users_by_name ON users (lower(name), id);
+CREATE INDEX users_by_organisation ON users (organisation_id, lower(name), id);
+)SQL"},
 };
 
 std::string render(const char* ddl, sql::Dialect d) {

@@ -5,7 +5,7 @@
 
 namespace tom::store {
 
-constexpr int kSchemaVersion = 5;
+constexpr int kSchemaVersion = 6;
 
 Status migrate(sql::Connection& conn);
 

@@ -646,6 +646,15 @@ Result<std::vector<AuditEvent>> SqlStore::list_assessment_audit(int64_t assessme
       [&](sql::Connection& c) { return read_assessment_audit(c, assessment, page); });
 }
 
+Result<int64_t> SqlStore::count_assessment_audit(int64_t assessment) {
+  static const Query kCount{"audit.assessment_count",
+                            "SELECT count(*) FROM audit_events WHERE assessment_id = $1", nullptr};
+  return read<int64_t>([&](sql::Connection& c) -> Result<int64_t> {
+    TOM_ASSIGN(auto rows, c.query(kCount, {assessment}));
+    return rows.empty() ? int64_t{0} : integer(rows[0], 0);
+  });
+}
+
 Result<AuditReport> SqlStore::verify_audit(const AuditHead* against) {
   return read<AuditReport>([&](sql::Connection& c) { return verify_audit_chain(c, against); });
 }

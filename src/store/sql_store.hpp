@@ -23,10 +23,12 @@ class SqlStore : public Store {
   Status put_template(const domain::Template& t, const std::string& actor) override;
   Result<domain::Template> get_template(const std::string& id, const std::string& version) override;
   Result<std::vector<TemplateSummary>> list_templates() override;
+  Result<domain::Page<TemplateSummary>> page_templates(const domain::ListQuery& q) override;
   Result<domain::Organisation> add_organisation(const domain::Organisation& o,
                                                 const std::string& actor) override;
   Result<domain::Organisation> get_organisation(int64_t id) override;
   Result<std::vector<domain::Organisation>> list_organisations() override;
+  Result<domain::Page<domain::Organisation>> page_organisations(const domain::ListQuery& q) override;
   Result<domain::Assessment> create_assessment(const domain::Assessment& a,
                                                const std::string& actor) override;
   Result<domain::Assessment> get_assessment(int64_t id) override;
@@ -51,9 +53,9 @@ class SqlStore : public Store {
   Result<domain::User> get_user(int64_t id) override;
   Result<std::pair<domain::User, std::string>> find_user_by_email(const std::string& email) override;
   Result<std::vector<domain::User>> list_users() override;
+  Result<domain::Page<domain::User>> page_users(const domain::ListQuery& q) override;
   Status add_session(const SessionRecord& s) override;
-  Result<std::pair<SessionRecord, domain::User>> find_session(const std::string& token_hash,
-                                                              const std::string& now) override;
+  Result<domain::LiveSession> find_session(const std::string& token_hash, const std::string& now) override;
   Status delete_session(const std::string& token_hash) override;
   Result<std::vector<SessionRecord>> list_tokens(int64_t user_id, const std::string& now) override;
   Status revoke_token(int64_t user_id, const std::string& hash_prefix, const std::string& actor) override;
@@ -63,6 +65,7 @@ class SqlStore : public Store {
   Result<std::vector<domain::Submission>> list_submissions(int64_t assessment) override;
   Result<std::vector<AuditEvent>> list_audit(const AuditFilter& filter) override;
   Result<std::vector<AuditEvent>> list_assessment_audit(int64_t assessment, const AuditPage& page) override;
+  Result<int64_t> count_assessment_audit(int64_t assessment) override;
   Result<AuditReport> verify_audit(const AuditHead* against = nullptr) override;
   Result<int64_t> revision() override;
   void keep_summaries(Summariser summariser, int64_t format) override;

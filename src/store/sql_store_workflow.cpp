@@ -38,8 +38,9 @@ const Query kSessionInsert{
 const Query kSessionFind{
     "session.find",
     "SELECT s.token_hash, s.user_id, s.kind, s.name, s.csrf_token, s.created_at, s.expires_at, "
-    "u.id, u.email, u.name, u.organisation_id, u.roles FROM sessions s JOIN users u ON u.id = "
-    "s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2",
+    "u.id, u.email, u.name, u.organisation_id, u.roles, o.id, o.name, o.ods_code, o.type "
+    "FROM sessions s JOIN users u ON u.id = s.user_id JOIN organisations o ON o.id = u.organisation_id "
+    "WHERE s.token_hash = $1 AND s.expires_at > $2",
     nullptr};
 const Query kSessionDelete{"session.delete", "DELETE FROM sessions WHERE token_hash = $1", nullptr};
 const Query kTokenList{
@@ -93,12 +94,12 @@ std::vector<std::string> split_roles(const std::string& s) {
   return out;
 }
 
-User user_from(const sql::Row& r, size_t at = 0) {
+}  // namespace
+
+User user_from(const sql::Row& r, size_t at) {
   return User{integer(r, at), text(r, at + 1), text(r, at + 2), integer(r, at + 3),
               split_roles(text(r, at + 4))};
 }
-
-}  // namespace
 
 Result<User> SqlStore::add_user(const User& u, const std::string& password_hash, const std::string& actor) {
   if (u.email.empty() || u.email.find('@') == std::string::npos)
@@ -162,15 +163,14 @@ Status SqlStore::add_session(const SessionRecord& s) {
   return ok_status();
 }
 
-Result<std::pair<SessionRecord, User>> SqlStore::find_session(const std::string& token_hash,
-                                                              const std::string& now) {
-  using R = std::pair<SessionRecord, User>;
+Result<LiveSession> SqlStore::find_session(const std::string& token_hash, const std::string& now) {
+  using R = LiveSession;
   return read<R>([&](sql::Connection& c) -> Result<R> {
     TOM_ASSIGN(auto rows, c.query(kSessionFind, {token_hash, now}));
     if (rows.empty()) return Error::unauthorized("sign in again: the session has ended");
     const auto& r = rows[0];
     SessionRecord s{text(r, 0), integer(r, 1), text(r, 2), text(r, 3), text(r, 4), text(r, 5), text(r, 6)};
-    return R{s, user_from(r, 7)};
+    return R{s, user_from(r, 7), Organisation{integer(r, 12), text(r, 13), text(r, 14), text(r, 15)}};
   });
 }
 

@@ -60,11 +60,16 @@ class Store {
   // version empty: the newest version (by creation order).
   virtual Result<domain::Template> get_template(const std::string& id, const std::string& version) = 0;
   virtual Result<std::vector<TemplateSummary>> list_templates() = 0;
+  // One page of the template versions, by id then the order they were added: `text` words in the id, name
+  // or family.
+  virtual Result<domain::Page<TemplateSummary>> page_templates(const domain::ListQuery& q) = 0;
 
   virtual Result<domain::Organisation> add_organisation(const domain::Organisation& o,
                                                         const std::string& actor) = 0;
   virtual Result<domain::Organisation> get_organisation(int64_t id) = 0;
   virtual Result<std::vector<domain::Organisation>> list_organisations() = 0;
+  // One page of the organisations, by name then id: `text` words in the name or ODS code, `type`.
+  virtual Result<domain::Page<domain::Organisation>> page_organisations(const domain::ListQuery& q) = 0;
 
   // Creates the assessment and its participants; the template must exist.
   virtual Result<domain::Assessment> create_assessment(const domain::Assessment& a,
@@ -108,10 +113,12 @@ class Store {
   // The user with this email (case-insensitive) and their password hash.
   virtual Result<std::pair<domain::User, std::string>> find_user_by_email(const std::string& email) = 0;
   virtual Result<std::vector<domain::User>> list_users() = 0;
+  // One page of the people, by name then id: `text` words in the name or email, `organisations`.
+  virtual Result<domain::Page<domain::User>> page_users(const domain::ListQuery& q) = 0;
   virtual Status add_session(const SessionRecord& s) = 0;
-  // The live (unexpired at `now`) session or token with this hash, and its user.
-  virtual Result<std::pair<SessionRecord, domain::User>> find_session(const std::string& token_hash,
-                                                                      const std::string& now) = 0;
+  // The live (unexpired at `now`) session or token with this hash, its user and the user's organisation, in
+  // one read; kUnauthorized when there is none such (or its user's organisation is gone).
+  virtual Result<domain::LiveSession> find_session(const std::string& token_hash, const std::string& now) = 0;
   virtual Status delete_session(const std::string& token_hash) = 0;
   // The user's API tokens (kind "token") unexpired at `now`, oldest first.
   virtual Result<std::vector<SessionRecord>> list_tokens(int64_t user_id, const std::string& now) = 0;
@@ -130,6 +137,8 @@ class Store {
   // The events of one assessment, one page at a time (an indexed query: any number of events).
   virtual Result<std::vector<AuditEvent>> list_assessment_audit(int64_t assessment,
                                                                 const AuditPage& page) = 0;
+  // How many events one assessment has (the total its pages are out of).
+  virtual Result<int64_t> count_assessment_audit(int64_t assessment) = 0;
   // Recomputes the keyed hash chain and names every event that was edited, removed or inserted out of order;
   // replays the events and names every answer, finding, approval, custodian and hand-off row that differs
   // from them; with `against`, checks the log still holds that head (not cut back, not rewritten before it).

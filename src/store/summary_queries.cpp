@@ -6,6 +6,7 @@
 #include <map>
 #include <mutex>
 
+#include "store/query_builder.hpp"
 #include "store/sql_store.hpp"
 #include "store/summary_rows.hpp"
 
@@ -55,42 +56,6 @@ Result<SummaryRow> from_row(const sql::Row& r) {
   return out;
 }
 
-// A query's SQL built from the filters in use, with its parameters numbered as they are added. Each distinct
-// text is one prepared statement, named by the text (the statement caches key on the name).
-class Builder {
- public:
-  std::string arg(Param p) {
-    params.push_back(std::move(p));
-    return "$" + std::to_string(params.size());
-  }
-  // Today's date as a parameter, added once when first used.
-  std::string today(const std::string& date) {
-    if (today_.empty()) today_ = arg(date);
-    return today_;
-  }
-  Query query(const std::string& sql) {
-    static std::mutex mu;
-    static std::map<std::string, std::string> names;  // text -> name; nodes are stable
-    std::lock_guard lock(mu);
-    auto it = names.find(sql);
-    if (it == names.end()) it = names.emplace(sql, "summary.q" + std::to_string(names.size())).first;
-    return Query{it->second.c_str(), it->first.c_str(), nullptr};
-  }
-  std::vector<Param> params;
-
- private:
-  std::string today_;
-};
-
-std::string like_pattern(const std::string& word) {
-  std::string out = "%";
-  for (char ch : lower_ascii(word)) {
-    if (ch == '%' || ch == '_' || ch == '!') out += '!';
-    out += ch;
-  }
-  return out + "%";
-}
-
 // The date `days` after `date` (YYYY-MM-DD, checked by the caller), by the civil calendar.
 std::string add_days(const std::string& date, int days) {
   using namespace std::chrono;
@@ -120,21 +85,6 @@ Status check_query(const SummaryQuery& q) {
     return Error::invalid("the order must be newest, oldest, product or progress, not '" + q.sort + "'");
   if (q.expiring_within_days > 3660) return Error::invalid("look at most ten years ahead for expiries");
   return ok_status();
-}
-
-// The words of a search, split at spaces (at most eight are used).
-std::vector<std::string> words_of(const std::string& text) {
-  std::vector<std::string> out;
-  std::string cur;
-  for (char ch : text + " ") {
-    if (ch == ' ' || ch == '\t') {
-      if (!cur.empty() && out.size() < 8) out.push_back(cur);
-      cur.clear();
-    } else {
-      cur += ch;
-    }
-  }
-  return out;
 }
 
 // The WHERE clause of the query's filters ("" when none): visibility first, then each filter in use.

@@ -88,9 +88,15 @@ class Pages {
 
   // The home page and the lists' shared parts: pages_lists.cpp.
   Response home(Request& r, Session& s);
-  // The NHS.UK pagination of a list page: Previous / Next links keeping the request's other parameters,
-  // and "Showing 51 to 100 of 1,234".
-  Data pagination(const Request& r, const std::string& path, const SummaryPage& page, int64_t limit);
+  // The NHS.UK pagination of a list page, as HTML (templates/pagination.mustache, shown with
+  // {{{pagination_html}}}): Previous / Next links keeping the request's other parameters (cursor, dir=back,
+  // from), and "Showing 51 to 100 of 1,234" (`nothing` when the page is empty).
+  std::string pagination(const Request& r, const std::string& path, const std::string& prev_cursor,
+                         const std::string& next_cursor, int64_t shown, int64_t total, int64_t limit,
+                         const std::string& nothing);
+  std::string pagination(const Request& r, const std::string& path, const SummaryPage& page, int64_t limit);
+  // The page a simple list's request asks for (q, cursor, dir=back, limit 1-200; `limit` when not given).
+  static domain::ListQuery list_request(const Request& r, int64_t limit);
   // One summary row as the lists show it: product, template, holder, progress, phase tags, next steps.
   Data summary_row(const SummaryRow& row, const Session& s);
 

@@ -30,7 +30,7 @@ Response Pages::audit_dashboard(Request& r, Session& s) {
   for (const auto& x : board->page.rows) table.push_back(summary_row(x, s));
   d.set("rows", table);
   d.set("has_rows", table.is_non_empty_list());
-  d.set("pagination", pagination(r, "/audit", board->page, query.limit));
+  d.set("pagination_html", pagination(r, "/audit", board->page, query.limit));
   const SummaryCounts& counts = board->counts;
   Data chart = list();
   int64_t total = std::max<int64_t>(1, counts.total());

@@ -3,33 +3,52 @@
 
 namespace tom::web {
 
-Response Pages::organisations(Request&, Session& s, const std::string& error, int status,
+Response Pages::organisations(Request& r, Session& s, const std::string& error, int status,
                               const std::string& user_error) {
+  constexpr int64_t kPerPage = 25;
   Data d = base("Organisations and people", &s);
   d.set("breadcrumbs", crumbs({{"/", "Your assessments"}}));
-  auto orgs = app::organisations(wb_);
-  auto users = app::people(wb_, s.auth.caller);
-  Data rows = list();
-  if (orgs)
-    for (const auto& o : *orgs) {
-      Data x = object();
-      x.set("id", std::to_string(o.id));
-      x.set("name", o.name);
-      x.set("ods", opt(o.ods_code));
-      x.set("type", o.type);
-      std::string people;
-      if (users)
-        for (const auto& u : *users)
-          if (u.organisation_id == o.id) people += (people.empty() ? "" : ", ") + u.name;
-      x.set("people", people);
-      rows.push_back(x);
+  // A page of organisations, then the people of just those (whom the caller may see), in two reads.
+  domain::ListQuery q = list_request(r, kPerPage);
+  auto orgs = app::organisations(wb_, q);
+  if (!orgs) return failure_page(orgs.error(), s);
+  domain::ListQuery of_these;
+  of_these.limit = 500;
+  for (const auto& o : orgs->items) of_these.organisations.push_back(o.id);
+  std::map<int64_t, std::string> people;
+  if (!of_these.organisations.empty()) {
+    auto users = app::people(wb_, s.auth.caller, of_these);
+    if (!users) return failure_page(users.error(), s);
+    for (const auto& u : users->items) {
+      std::string& names = people[u.organisation_id];
+      names += (names.empty() ? "" : ", ") + u.name;
     }
+    if (users->total > static_cast<int64_t>(users->items.size()))
+      d.set("people_cut", "Only the first 500 people of these organisations are named.");
+  }
+  Data rows = list();
+  for (const auto& o : orgs->items) {
+    Data x = object();
+    x.set("id", std::to_string(o.id));
+    x.set("name", o.name);
+    x.set("ods", opt(o.ods_code));
+    x.set("type", o.type);
+    x.set("people", people[o.id]);
+    rows.push_back(x);
+  }
+  d.set("q", q.text);
   d.set("organisations", rows);
+  d.set("has_organisations", rows.is_non_empty_list());
+  d.set("pagination_html",
+        pagination(r, "/organisations", orgs->prev_cursor, orgs->next_cursor,
+                   static_cast<int64_t>(orgs->items.size()), orgs->total, q.limit,
+                   q.text.empty() ? "There are no organisations yet."
+                                  : "No organisation's name or ODS code has those words."));
   d.set("admin", s.auth.caller.admin());
   Data roles = list();
-  for (const char* r :
+  for (const char* role :
        {"editor", "approver", "siro", "clinical-safety-officer", "central-reviewer", "administrator"})
-    roles.push_back(Data(r));
+    roles.push_back(Data(role));
   d.set("roles", roles);
   if (!error.empty()) {
     d.set("error", error);

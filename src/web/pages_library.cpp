@@ -71,21 +71,29 @@ std::string multipart_field(const std::string& content_type, const std::string& 
   return "";
 }
 
-Response Pages::templates(Request&, Session& s, const std::string& error, const std::string& notice,
+Response Pages::templates(Request& r, Session& s, const std::string& error, const std::string& notice,
                           int status, const std::vector<io::tom_import::ImportNote>& not_mapped) {
+  constexpr int64_t kPerPage = 50;
   Data d = base("Template library", &s);
   d.set("breadcrumbs", crumbs({{"/", "Your assessments"}}));
+  domain::ListQuery q = list_request(r, kPerPage);
+  auto page = app::list_templates(wb_, q);
+  if (!page) return failure_page(page.error(), s);
+  d.set("q", q.text);
+  d.set("pagination_html", pagination(r, "/templates", page->prev_cursor, page->next_cursor,
+                                      static_cast<int64_t>(page->items.size()), page->total, q.limit,
+                                      q.text.empty() ? "There are no templates yet."
+                                                     : "No template's id, name or family has those words."));
   Data rows = list();
-  if (auto all = app::list_templates(wb_))
-    for (const auto& t : *all) {
-      Data x = object();
-      x.set("id", t.id);
-      x.set("name", t.name);
-      x.set("version", t.version);
-      x.set("sections", std::to_string(t.sections));
-      x.set("items", std::to_string(t.items));
-      rows.push_back(x);
-    }
+  for (const auto& t : page->items) {
+    Data x = object();
+    x.set("id", t.id);
+    x.set("name", t.name);
+    x.set("version", t.version);
+    x.set("sections", std::to_string(t.sections));
+    x.set("items", std::to_string(t.items));
+    rows.push_back(x);
+  }
   d.set("templates", rows);
   d.set("admin", s.auth.caller.admin());
   if (!error.empty()) {

@@ -45,26 +45,47 @@ int64_t from_of(const Request& r) {
 
 }  // namespace
 
-Data Pages::pagination(const Request& r, const std::string& path, const SummaryPage& page, int64_t limit) {
+std::string Pages::pagination(const Request& r, const std::string& path, const std::string& prev_cursor,
+                              const std::string& next_cursor, int64_t shown, int64_t total, int64_t limit,
+                              const std::string& nothing) {
   Data p = object();
-  int64_t from = page.prev_cursor.empty() ? 1 : from_of(r);
-  int64_t shown = static_cast<int64_t>(page.rows.size());
-  p.set("summary", page.rows.empty() ? std::string("No assessments match.")
-                                     : "Showing " + grouped(from) + " to " + grouped(from + shown - 1) +
-                                           (page.total >= 0 ? " of " + grouped(page.total) : ""));
-  p.set("has_prev", !page.prev_cursor.empty());
-  p.set("has_next", !page.next_cursor.empty());
-  p.set("has_links", !page.prev_cursor.empty() || !page.next_cursor.empty());
-  if (!page.prev_cursor.empty())
+  int64_t from = prev_cursor.empty() ? 1 : from_of(r);
+  p.set("summary", shown == 0 ? nothing
+                              : "Showing " + grouped(from) + " to " + grouped(from + shown - 1) +
+                                    (total >= 0 ? " of " + grouped(total) : ""));
+  p.set("has_prev", !prev_cursor.empty());
+  p.set("has_next", !next_cursor.empty());
+  p.set("has_links", !prev_cursor.empty() || !next_cursor.empty());
+  if (!prev_cursor.empty())
     p.set("prev_href", href_with(r, path,
-                                 {{"cursor", page.prev_cursor},
+                                 {{"cursor", prev_cursor},
                                   {"dir", "back"},
                                   {"from", std::to_string(std::max<int64_t>(1, from - limit))}}));
-  if (!page.next_cursor.empty())
+  if (!next_cursor.empty())
     p.set("next_href",
-          href_with(r, path,
-                    {{"cursor", page.next_cursor}, {"dir", ""}, {"from", std::to_string(from + shown)}}));
-  return p;
+          href_with(r, path, {{"cursor", next_cursor}, {"dir", ""}, {"from", std::to_string(from + shown)}}));
+  return render("pagination", p);
+}
+
+std::string Pages::pagination(const Request& r, const std::string& path, const SummaryPage& page,
+                              int64_t limit) {
+  return pagination(r, path, page.prev_cursor, page.next_cursor, static_cast<int64_t>(page.rows.size()),
+                    page.total, limit, "No assessments match.");
+}
+
+domain::ListQuery Pages::list_request(const Request& r, int64_t limit) {
+  domain::ListQuery q;
+  if (auto it = r.query.find("cursor"); it != r.query.end()) q.cursor = it->second.substr(0, 400);
+  if (auto it = r.query.find("q"); it != r.query.end()) q.text = it->second.substr(0, 400);
+  q.backward = r.query.count("dir") && r.query.at("dir") == "back";
+  q.limit = limit;
+  // ?limit= as the API takes it (1-200); anything else leaves the page's own size.
+  if (auto it = r.query.find("limit"); it != r.query.end() && !it->second.empty() && it->second.size() <= 3 &&
+                                       it->second.find_first_not_of("0123456789") == std::string::npos) {
+    int64_t n = std::stoll(it->second);
+    if (n >= 1 && n <= 200) q.limit = n;
+  }
+  return q;
 }
 
 Data Pages::summary_row(const SummaryRow& row, const Session& s) {
@@ -150,7 +171,7 @@ Response Pages::home(Request& r, Session& s) {
       g.set("more_text", "See all " + grouped(page.total));
     }
     g.set("paged", paged);
-    if (paged) g.set("pagination", pagination(r, "/", page, query.limit));
+    if (paged) g.set("pagination_html", pagination(r, "/", page, query.limit));
     groups.push_back(g);
   };
   if (listing) {

@@ -32,7 +32,7 @@ Response Pages::findings(Request& r, Session& s, const std::string& error, int s
   Response fail;
   auto l = load(r, s, &fail);
   if (!l) return fail;
-  auto report = wb_.check_cached(l->assessment.id);
+  auto report = wb_.check_cached(l->assessment.id, l->revision);
   if (!report) return error_page(503, "Sorry, there is a problem with the service", "Try again later.", &s);
   const Template& t = *l->tmpl.tmpl;
   Data d = assessment_page("Findings", *l, s);
@@ -43,7 +43,39 @@ Response Pages::findings(Request& r, Session& s, const std::string& error, int s
   Data rows = list();
   int n = 0, open_count = 0, settled_count = 0;
   std::string error_field = "maincontent";
-  for (const auto& f : app::merge_findings(**report, wb_.clock().today())) {
+  // The counts are of the whole register; the table shows one page of it, of one status if asked.
+  constexpr int64_t kPerPage = 50;
+  auto all = app::merge_findings(**report, wb_.clock().today());
+  for (const auto& f : all) (f.status == "open" || f.status == "lapsed" ? open_count : settled_count)++;
+  std::string only = error.empty() ? r.query["status"] : "";
+  domain::ListQuery q = list_request(r, kPerPage);
+  if (!failed_key.empty()) {
+    // A refused acceptance: the page that starts with the finding it was about, so its form shows the error.
+    q = domain::ListQuery{};
+    q.limit = kPerPage;
+    for (size_t i = 1; i < all.size(); ++i)
+      if (all[i].key == failed_key) q.cursor = "f." + std::to_string(i - 1) + "." + all[i - 1].key;
+  }
+  auto page = app::page_findings(all, only, q);
+  if (!page) return failure_page(page.error(), s);
+  std::string path = "/assessments/" + std::to_string(l->assessment.id) + "/findings";
+  d.set("pagination_html",
+        pagination(r, path, page->prev_cursor, page->next_cursor, static_cast<int64_t>(page->items.size()),
+                   page->total, q.limit, all.empty() ? "" : "No findings have that status."));
+  Data filters = list();
+  for (auto [value, label] : {std::pair{"", "All"},
+                              {"open", "Open"},
+                              {"lapsed", "Lapsed"},
+                              {"accepted", "Accepted"},
+                              {"resolved", "Resolved"}}) {
+    Data x = object();
+    x.set("label", label);
+    x.set("href", path + (*value ? std::string("?status=") + value : std::string()));
+    x.set("current", only == value);
+    filters.push_back(x);
+  }
+  d.set("status_filters", filters);
+  for (const auto& f : page->items) {
     Data x = object();
     x.set("n", std::to_string(++n));
     x.set("assessment", std::to_string(l->assessment.id));
@@ -71,7 +103,6 @@ Response Pages::findings(Request& r, Session& s, const std::string& error, int s
       x.set("mitigation", opt(f.stored->mitigation));
     }
     bool open = f.status == "open" || f.status == "lapsed";
-    (open ? open_count : settled_count)++;
     bool can_accept = open && why_not_accept(s.auth.caller, l->assessment, f.role, f.party).empty();
     x.set("can_accept", can_accept);
     if (can_accept && f.key == failed_key) {
@@ -91,7 +122,7 @@ Response Pages::findings(Request& r, Session& s, const std::string& error, int s
     d.set("errors", one_error(error_field, error));
   }
   d.set("findings", rows);
-  d.set("has_findings", rows.is_non_empty_list());
+  d.set("has_findings", !all.empty());
   d.set("open_count", std::to_string(open_count));
   d.set("settled_count", std::to_string(settled_count));
   return html(status, render_page("findings", d));
@@ -114,7 +145,7 @@ Response Pages::approvals(Request& r, Session& s, const std::string& error, int 
   auto l = load(r, s, &fail);
   if (!l) return fail;
   const Template& t = *l->tmpl.tmpl;
-  auto report = wb_.check_cached(l->assessment.id);
+  auto report = wb_.check_cached(l->assessment.id, l->revision);
   if (!report) return error_page(503, "Sorry, there is a problem with the service", "Try again later.", &s);
   Data d = assessment_page("Approvals", *l, s);
   if (!error.empty()) {

@@ -30,7 +30,7 @@ int main(int argc, char** argv) {
   }
   tom::web::TemplateRules rules;
   // The layout's body and a section's items are HTML the handlers rendered from these same templates.
-  rules.raw_names = {"content", "items_html"};
+  rules.raw_names = {"content", "items_html", "pagination_html"};
   for (int i = 2; i < argc; ++i) {
     std::string text;
     if (!read(argv[i], &text)) {

@@ -75,22 +75,36 @@ TEST(AuditHistory, NewestEventsShowPastOneHundredThousandAndOlderOnesArePaged) {
   HttpClient alex(server.port());
   ASSERT_EQ(alex.sign_in("alex.morgan@lakeside.example").status, 200);
 
-  // The API: oldest first, 1000 a page, ?after= for the next.
+  // The API: oldest first, up to 200 a page, following next_cursor; every page says the same total.
   std::vector<json::value> events;
-  for (int64_t after = 0;;) {
-    auto r = alex.get("/api/v1/assessments/3/audit?after=" + std::to_string(after));
+  int64_t total = -1;
+  for (std::string cursor;;) {
+    auto r = alex.get("/api/v1/assessments/3/audit?limit=200" + (cursor.empty() ? "" : "&cursor=" + cursor));
     ASSERT_EQ(r.status, 200) << r.body;
-    auto page = r.json().as_array();
-    if (page.empty()) break;
-    EXPECT_LE(page.size(), 1000u);
+    auto body = r.json();
+    auto page = body.at("items").as_array();
+    EXPECT_LE(page.size(), 200u);
+    if (total < 0) total = body.at("total").as_int64();
+    EXPECT_EQ(body.at("total").as_int64(), total);
     for (const auto& e : page) {
       std::string key(e.at("key").as_string());
       EXPECT_TRUE(key == "3" || key.rfind("3/", 0) == 0) << key;
       events.push_back(e);
     }
-    after = page.back().at("seq").as_int64();
+    if (body.at("next_cursor").is_null()) break;
+    cursor = std::string(body.at("next_cursor").as_string());
+    ASSERT_LT(events.size(), 100000u) << "the pages do not end";
   }
   ASSERT_GT(events.size(), 250u);
+  EXPECT_EQ(static_cast<int64_t>(events.size()), total);
+  // ?after=SEQ still starts after an event; a cursor that is not one is a 400 naming it.
+  auto after =
+      alex.get("/api/v1/assessments/3/audit?after=" + std::to_string(events[9].at("seq").as_int64()));
+  ASSERT_EQ(after.status, 200);
+  EXPECT_EQ(after.json().at("items").at(0).at("seq"), events[10].at("seq"));
+  auto bad = alex.get("/api/v1/assessments/3/audit?cursor=x.1.");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(bad.body.find("cursor"), std::string::npos) << bad.body;
   EXPECT_EQ(events.back().at("actor").as_string(), "newest-writer");
   EXPECT_GT(events.back().at("seq").as_int64(), 100000);
   for (size_t i = 1; i < events.size(); ++i)
@@ -110,14 +124,32 @@ TEST(AuditHistory, NewestEventsShowPastOneHundredThousandAndOlderOnesArePaged) {
     return n - 1;
   };
   EXPECT_EQ(rows(first.body), 200u);
-  size_t link = first.body.find("/assessments/3/history?before=");
-  ASSERT_NE(link, std::string::npos) << "no link to older changes";
-  std::string href = first.body.substr(link, first.body.find('"', link) - link);
-  auto older = alex.get(href);
+  EXPECT_NE(first.body.find("Showing 1 to 200 of " + std::to_string(events.size())), std::string::npos)
+      << "the page does not say how many changes there are";
+  auto link_of = [](const std::string& html, const std::string& rel) -> std::string {
+    size_t at = html.find("rel=\"" + rel + "\"");
+    if (at == std::string::npos) return "";
+    size_t href = html.rfind("href=\"", at);
+    std::string s = html.substr(href + 6, html.find('"', href + 6) - href - 6);
+    for (size_t p = s.find("&amp;"); p != std::string::npos; p = s.find("&amp;")) s.replace(p, 5, "&");
+    return s;
+  };
+  std::string next = link_of(first.body, "next");
+  ASSERT_FALSE(next.empty()) << "no link to older changes";
+  EXPECT_TRUE(link_of(first.body, "prev").empty()) << "the first page links to a page before it";
+  auto older = alex.get(next);
   ASSERT_EQ(older.status, 200);
   EXPECT_EQ(older.body.find("newest-writer"), std::string::npos);
-  EXPECT_EQ(older.body.find("history?before="), std::string::npos) << "the second page is the last";
+  EXPECT_TRUE(link_of(older.body, "next").empty()) << "the second page is the last";
   EXPECT_EQ(rows(first.body) + rows(older.body), events.size()) << "every event is on one of the pages";
+  // Previous from the second page is the first page again, newest first.
+  std::string prev = link_of(older.body, "prev");
+  ASSERT_FALSE(prev.empty()) << "the second page has no link back";
+  auto again = alex.get(prev);
+  ASSERT_EQ(again.status, 200);
+  EXPECT_EQ(rows(again.body), 200u);
+  EXPECT_NE(again.body.find("newest-writer"), std::string::npos)
+      << "Previous did not come back to the newest";
 }
 
 TEST(AuditHistory, VerifyOverTheApiGivesASignedHeadAndNamesARowChangedWithNoEvent) {

@@ -200,7 +200,7 @@ class AuthzMatrix : public ::testing::Test {
 
     auto orgs = as_[kAdmin]->get("/api/v1/organisations");
     if (orgs.status != 200) throw std::runtime_error("GET /api/v1/organisations: " + orgs.body);
-    json::value org_list = orgs.json();
+    json::value org_list = orgs.json().at("items");
     for (const auto& o : org_list.as_array()) {
       std::string name(o.at("name").as_string());
       for (const char* key : {"Northbridge", "Riverside", "Lakeside", "Hillside"})
@@ -658,11 +658,22 @@ TEST_F(AuthzMatrix, UsersListIsConfinedToTheOwnOrganisation) {
     int64_t own = me.json().at("user").at("organisation_id").as_int64();
     auto r = as_[a]->get("/api/v1/users");
     ASSERT_EQ(r.status, 200);
-    json::value list = r.json();
+    json::value list = r.json().at("items");
     for (const auto& u : list.as_array())
       EXPECT_EQ(u.at("organisation_id").as_int64(), own)
           << "GET /api/v1/users as " << kActorName[a] << " shows " << json::serialize(u);
+    EXPECT_EQ(r.json().at("total").as_int64(), static_cast<int64_t>(list.as_array().size()))
+        << "the total counts people " << kActorName[a] << " may not see";
     EXPECT_EQ(r.body.find("password"), std::string::npos) << "a user list carries password material";
+    // Asking for other organisations' people by name of the organisation gives none of them.
+    for (int64_t other = 1; other <= 8; ++other) {
+      if (other == own) continue;
+      auto asked = as_[a]->get("/api/v1/users?organisation=" + std::to_string(other));
+      ASSERT_EQ(asked.status, 200) << asked.body;
+      EXPECT_EQ(asked.json().at("total").as_int64(), 0)
+          << "GET /api/v1/users?organisation=" << other << " as " << kActorName[a] << ": "
+          << snippet(asked.body);
+    }
   }
 }
 

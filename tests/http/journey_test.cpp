@@ -21,7 +21,7 @@ std::string http_key(const std::string& key) {
 }
 
 int64_t org_id(HttpClient& c, const std::string& name) {
-  auto orgs = c.get("/api/v1/organisations").json();
+  auto orgs = c.get("/api/v1/organisations?limit=200").json().at("items");
   for (const auto& o : orgs.as_array())
     if (o.at("name").as_string() == name) return o.at("id").as_int64();
   ADD_FAILURE() << "no organisation " << name;
@@ -158,7 +158,7 @@ TEST_P(Journey, FromFirstAnswerToGoLiveAndReuse) {
             201);
 
   // Escalations go to whom the rules name; NHS Digital settles them.
-  auto findings = priya.get(base + "/findings").json();
+  auto findings = priya.get(base + "/findings?limit=200").json().at("items");
   for (const auto& f : findings.as_array()) {
     if (f.at("kind").as_string() != "escalation" || f.at("status").as_string() != "open") continue;
     std::string key(f.at("key").as_string());
@@ -171,7 +171,7 @@ TEST_P(Journey, FromFirstAnswerToGoLiveAndReuse) {
   // safety officer), under their own name; then the trust's approver approves phase 2.
   HttpClient jo(server.port());
   ASSERT_EQ(jo.sign_in("jo.patel@lakeside.example").status, 200);
-  auto open_findings = sam.get(base + "/findings").json();
+  auto open_findings = sam.get(base + "/findings?limit=200").json().at("items");
   for (const auto& f : open_findings.as_array()) {
     if (f.at("kind").as_string() == "escalation" || f.at("status").as_string() != "open") continue;
     HttpClient& who = f.at("role").as_string() == "clinical-safety-officer" ? jo : sam;
@@ -183,7 +183,7 @@ TEST_P(Journey, FromFirstAnswerToGoLiveAndReuse) {
   auto p2 = sam.post(base + "/phases/2/decisions",
                      json::object{{"decision", "approved"}, {"outcome", "Approved for go-live"}});
   ASSERT_EQ(p2.status, 201) << p2.body;
-  auto after = sam.get(base + "/findings").json();
+  auto after = sam.get(base + "/findings?limit=200").json().at("items");
   for (const auto& f : after.as_array())
     EXPECT_NE(f.at("status").as_string(), "open") << f.at("key").as_string();
 
@@ -211,7 +211,7 @@ TEST_P(Journey, FromFirstAnswerToGoLiveAndReuse) {
   EXPECT_EQ(alex.get("/api/v1/assessments/" + std::to_string(b)).status, 404);
 
   // Everything that happened is in the assessment's audit trail, and the chain verifies.
-  auto audit = alex.get(base + "/audit").json().as_array();
+  auto audit = alex.get(base + "/audit?limit=200").json().at("items").as_array();
   EXPECT_GT(audit.size(), 150u);
   auto verify = priya.get("/api/v1/audit/verify").json();
   EXPECT_TRUE(verify.at("ok").as_bool()) << json::serialize(verify);

@@ -126,12 +126,15 @@ TEST_P(StorePeople, ASessionLastsUntilItExpiresOrIsDeleted) {
 
   auto live = store_->find_session(hash, "2025-06-01T11:59:59Z");
   ASSERT_TRUE(live.ok()) << live.error().describe();
-  EXPECT_EQ(live->first.user_id, amy.id);
-  EXPECT_EQ(live->first.kind, "session");
-  EXPECT_EQ(live->first.csrf_token, "csrf-" + hash);
-  EXPECT_EQ(live->first.expires_at, "2025-06-01T12:00:00Z");
-  EXPECT_EQ(live->second.email, "amy@lakeside.example");
-  EXPECT_EQ(live->second.roles, amy.roles);
+  EXPECT_EQ(live->session.user_id, amy.id);
+  EXPECT_EQ(live->session.kind, "session");
+  EXPECT_EQ(live->session.csrf_token, "csrf-" + hash);
+  EXPECT_EQ(live->session.expires_at, "2025-06-01T12:00:00Z");
+  EXPECT_EQ(live->user.email, "amy@lakeside.example");
+  EXPECT_EQ(live->user.roles, amy.roles);
+  // The user's organisation comes with it (the same read).
+  EXPECT_EQ(live->organisation.id, amy.organisation_id);
+  EXPECT_EQ(live->organisation.name, "Lakeside");
   // At its expiry it has ended, and after.
   EXPECT_EQ(store_->find_session(hash, "2025-06-01T12:00:00Z").error().code, ErrorCode::kUnauthorized);
   EXPECT_EQ(store_->find_session(hash, "2025-06-02T00:00:00Z").error().code, ErrorCode::kUnauthorized);
