@@ -234,34 +234,22 @@ void Api::workflow_routes() {
   route("GET", "/api/v1/assessments/{id}/audit", "The assessment's audit trail", [this](Call& call) {
     auto l = readable(call, "id");
     if (!l) return Response::error(l.error());
-    // Oldest first, by sequence number: the cursor is "h.<seq>." of the page's last event (or ?after=SEQ).
+    // Oldest first; ?after=SEQ is the cursor "h.SEQ." (the page after that event).
     auto q = list_query(call.req);
     if (!q) return Response::error(q.error());
-    domain::AuditPage page;
     std::string after = call.req.query["after"];
-    if (!q->cursor.empty()) {
-      const std::string& c = q->cursor;
-      if (c.size() < 4 || c.compare(0, 2, "h.") != 0 || c.back() != '.' || c.size() > 22 ||
-          c.find_first_not_of("0123456789", 2) != c.size() - 1)
+    if (!after.empty()) {
+      if (!q->cursor.empty() || after.size() > 17 ||
+          after.find_first_not_of("0123456789") != std::string::npos)
         return Response::error(
-            Error::invalid("the page cursor '" + c.substr(0, 40) + "' is not one this history gave",
-                           {Problem{{"", "", 0, "cursor", ""}, "is not one this history gave"}}));
-      after = c.substr(2, c.size() - 3);
+            Error::invalid("the parameter 'after' must be an event's sequence number, without a cursor"));
+      q->cursor = "h." + after + ".";
     }
-    if (!after.empty() && (after.find_first_not_of("0123456789") != std::string::npos || after.size() > 17))
-      return Response::error(Error::invalid("the parameter 'after' must be an event's sequence number"));
-    if (!after.empty()) page.after_seq = std::stoll(after);
-    page.limit = q->limit + 1;  // one more tells whether there is a next page
-    auto events = app::history(wb_, *l, page);
+    auto events = app::history_page(wb_, *l, *q, /*newest_first=*/false);
     if (!events) return Response::error(events.error());
-    auto total = app::history_size(wb_, *l);
-    if (!total) return Response::error(total.error());
-    bool more = static_cast<int64_t>(events->size()) > q->limit;
-    if (more) events->pop_back();
     json::array out;
-    for (const auto& e : *events) out.push_back(app::audit_event_json(e));
-    return Response::json(200, list_page_json(std::move(out), *total, q->limit,
-                                              more ? "h." + std::to_string(events->back().seq) + "." : ""));
+    for (const auto& e : events->items) out.push_back(app::audit_event_json(e));
+    return Response::json(200, list_page_json(std::move(out), events->total, q->limit, events->next_cursor));
   });
 
   route("GET", "/api/v1/audit", "Every audit event (central reviewers, administrators)", [this](Call& call) {

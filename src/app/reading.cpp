@@ -1,5 +1,7 @@
 #include "app/reading.hpp"
 
+#include <algorithm>
+
 #include "core/clock.hpp"
 #include "store/store.hpp"
 
@@ -111,8 +113,39 @@ Result<std::vector<AuditEvent>> history(Workbench& wb, const Opened& o, const Au
   return wb.store().list_assessment_audit(o.assessment.id, page);
 }
 
-Result<int64_t> history_size(Workbench& wb, const Opened& o) {
-  return wb.store().count_assessment_audit(o.assessment.id);
+Result<Page<AuditEvent>> history_page(Workbench& wb, const Opened& o, const ListQuery& q, bool newest_first) {
+  int64_t at = 0;
+  if (!q.cursor.empty()) {
+    const std::string& c = q.cursor;
+    if (c.size() < 4 || c.size() > 22 || c.compare(0, 2, "h.") != 0 || c.back() != '.' ||
+        c.find_first_not_of("0123456789", 2) != c.size() - 1)
+      return Error::invalid("the page cursor '" + c.substr(0, 40) + "' is not one this history gave",
+                            {Problem{{"", "", 0, "cursor", ""}, "is not one this history gave"}});
+    at = std::stoll(c.substr(2, c.size() - 3));
+  }
+  int64_t limit = std::clamp<int64_t>(q.limit, 1, 500);
+  // Backward reads the other way from the cursor, then turns the page round.
+  bool backward = q.backward && at > 0;
+  AuditPage page;
+  page.newest_first = newest_first != backward;
+  (page.newest_first ? page.before_seq : page.after_seq) = at;
+  page.limit = limit + 1;  // one more tells whether the list goes on
+  TOM_ASSIGN(auto events, wb.store().list_assessment_audit(o.assessment.id, page));
+  TOM_ASSIGN(int64_t total, wb.store().count_assessment_audit(o.assessment.id));
+  bool more = static_cast<int64_t>(events.size()) > limit;
+  if (more) events.pop_back();
+  if (backward) std::reverse(events.begin(), events.end());
+  Page<AuditEvent> out;
+  out.total = total;
+  auto cursor = [](const AuditEvent& e) { return "h." + std::to_string(e.seq) + "."; };
+  if (!events.empty()) {
+    // Forward: more after the last, and some before the first when we came from a cursor. Backward: the page
+    // we came from is after the last, and `more` says whether any are before the first.
+    if (backward || more) out.next_cursor = cursor(events.back());
+    if (backward ? more : at > 0) out.prev_cursor = cursor(events.front());
+  }
+  out.items = std::move(events);
+  return out;
 }
 
 Result<std::vector<AuditEvent>> whole_audit(Workbench& wb, const Caller& caller, const AuditFilter& filter) {

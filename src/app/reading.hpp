@@ -75,8 +75,11 @@ Result<std::shared_ptr<const SectionView>> section_view(Workbench& wb, const Ope
 // One page of the assessment's history (an indexed read: any number of events).
 Result<std::vector<domain::AuditEvent>> history(Workbench& wb, const Opened& o,
                                                 const domain::AuditPage& page);
-// How many events the assessment's history holds.
-Result<int64_t> history_size(Workbench& wb, const Opened& o);
+// One page of the assessment's history with its total, oldest first or newest first. A cursor is
+// "h.<seq>.", an event's number: the page after it in that order, or (backward) the page before it.
+// A cursor that is not one is kInvalidInput naming it.
+Result<domain::Page<domain::AuditEvent>> history_page(Workbench& wb, const Opened& o,
+                                                      const domain::ListQuery& q, bool newest_first);
 // Every assessment's events, and their verification: central reviewers and administrators
 // (domain::may_see_whole_audit), kForbidden for anyone else.
 Result<std::vector<domain::AuditEvent>> whole_audit(Workbench& wb, const domain::Caller& caller,

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/clock.hpp"
+#include "core/text.hpp"
 #include "store/records.hpp"
 #include "store/store.hpp"
 
@@ -237,14 +238,6 @@ json::object audit_event_json(const domain::AuditEvent& e) {
 
 namespace tom::app {
 
-namespace {
-std::string lowered(std::string s) {
-  for (char& ch : s)
-    if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
-  return s;
-}
-}  // namespace
-
 Result<Page<FindingView>> page_findings(const std::vector<FindingView>& all, const std::string& status,
                                         const ListQuery& q) {
   if (!status.empty() && status != "open" && status != "accepted" && status != "resolved" &&
@@ -252,22 +245,11 @@ Result<Page<FindingView>> page_findings(const std::vector<FindingView>& all, con
     return Error::invalid(
         "the status must be open, accepted, resolved or lapsed, not '" + status.substr(0, 40) + "'",
         {Problem{{"", "", 0, "status", ""}, "is not a finding's status"}});
-  std::vector<std::string> words;
-  {
-    std::string cur;
-    for (char ch : lowered(q.text) + " ") {
-      if (ch == ' ' || ch == '\t') {
-        if (!cur.empty() && words.size() < 8) words.push_back(cur);
-        cur.clear();
-      } else {
-        cur += ch;
-      }
-    }
-  }
+  std::vector<std::string> words = search_words(lower_ascii(q.text));
   std::vector<const FindingView*> match;
   for (const auto& f : all) {
     if (!status.empty() && f.status != status) continue;
-    std::string hay = lowered(f.title + " " + f.item_id + " " + f.key);
+    std::string hay = lower_ascii(f.title + " " + f.item_id + " " + f.key);
     bool every = true;
     for (const auto& w : words) every = every && hay.find(w) != std::string::npos;
     if (every) match.push_back(&f);

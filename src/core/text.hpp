@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace tom {
 
@@ -60,6 +61,33 @@ inline std::string text_problem(std::string_view s) {
   if (auto bad = utf8_error_at(s); bad != std::string::npos)
     return "is not valid UTF-8 text (at byte " + std::to_string(bad + 1) + ")";
   return "";
+}
+
+// `s` with A-Z lowered and every other byte as it was (searches match names case-blind, the same way in every
+// list and on both databases' lowered copies).
+inline std::string lower_ascii(std::string s) {
+  for (char& ch : s)
+    if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
+  return s;
+}
+
+// The words of a search, split at spaces and tabs; at most eight are used, so a pasted paragraph cannot make
+// a query of hundreds of conditions.
+inline std::vector<std::string> search_words(std::string_view text) {
+  std::vector<std::string> out;
+  std::string cur;
+  auto flush = [&] {
+    if (!cur.empty() && out.size() < 8) out.push_back(cur);
+    cur.clear();
+  };
+  for (char ch : text) {
+    if (ch == ' ' || ch == '\t')
+      flush();
+    else
+      cur += ch;
+  }
+  flush();
+  return out;
 }
 
 }  // namespace tom

@@ -1,5 +1,6 @@
 // The simple lists a page at a time (Store::page_organisations, page_users, page_templates): filtered,
 // ordered, counted and paged in the database, so a page costs the same with 30 rows or 30,000.
+#include "core/text.hpp"
 #include "store/loaders.hpp"
 #include "store/query_builder.hpp"
 #include "store/sql_store.hpp"
@@ -22,7 +23,7 @@ std::string where_of(const std::vector<std::string>& parts) {
 // Each word of the search somewhere in `haystack` (SQL of the row's lowered text).
 void add_words(Builder& b, std::vector<std::string>& parts, const std::string& text,
                const std::string& haystack) {
-  for (const auto& word : words_of(text))
+  for (const auto& word : search_words(text))
     parts.push_back(haystack + " LIKE " + b.arg(like_pattern(word)) + " ESCAPE '!'");
 }
 

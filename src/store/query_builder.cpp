@@ -4,7 +4,7 @@
 #include <map>
 #include <mutex>
 
-#include "store/summary_rows.hpp"
+#include "core/text.hpp"
 
 namespace tom::store {
 
@@ -34,20 +34,6 @@ std::string like_pattern(const std::string& word) {
     out += ch;
   }
   return out + "%";
-}
-
-std::vector<std::string> words_of(const std::string& text) {
-  std::vector<std::string> out;
-  std::string cur;
-  for (char ch : text + " ") {
-    if (ch == ' ' || ch == '\t') {
-      if (!cur.empty() && out.size() < 8) out.push_back(cur);
-      cur.clear();
-    } else {
-      cur += ch;
-    }
-  }
-  return out;
 }
 
 Result<KeysetPage> read_keyset_page(sql::Connection& c, const Keyset& k, Builder& b, const std::string& where,

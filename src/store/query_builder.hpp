@@ -25,8 +25,6 @@ class Builder {
 
 // `word` lowered, as a LIKE pattern matching it anywhere (with ESCAPE '!').
 std::string like_pattern(const std::string& word);
-// The words of a search, split at spaces (at most eight are used).
-std::vector<std::string> words_of(const std::string& text);
 
 // A list read a page at a time in one stable order, by a text sort value and then the id: the page's rows,
 // the total over all pages, and cursors "<letter>.<id>.<value>" naming the first and last row.

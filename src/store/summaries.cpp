@@ -6,6 +6,7 @@
 #include <map>
 #include <mutex>
 
+#include "core/text.hpp"
 #include "store/loaders.hpp"
 #include "store/sql_store.hpp"
 #include "store/summary_rows.hpp"
@@ -247,11 +248,6 @@ Result<std::map<std::string, int64_t>> read_counters(sql::Connection& c) {
   std::map<std::string, int64_t> out;
   for (const auto& r : rows) out[text(r, 0)] = integer(r, 1);
   return out;
-}
-
-std::string lower_ascii(std::string s) {
-  for (auto& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  return s;
 }
 
 // What the columns do not hold: for display only, never filtered on.

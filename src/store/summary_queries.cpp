@@ -6,6 +6,7 @@
 #include <map>
 #include <mutex>
 
+#include "core/text.hpp"
 #include "store/query_builder.hpp"
 #include "store/sql_store.hpp"
 #include "store/summary_rows.hpp"
@@ -108,7 +109,7 @@ std::string where_sql(Builder& b, const SummaryQuery& q, bool with_rag) {
     parts.push_back("s.assessment_id IN (SELECT assessment_id FROM assessment_lapses WHERE expires_on >= " +
                     b.today(q.today) +
                     " AND expires_on <= " + b.arg(add_days(q.today, q.expiring_within_days)) + ")");
-  for (const auto& word : words_of(q.text))
+  for (const auto& word : search_words(q.text))
     parts.push_back("s.search_text LIKE " + b.arg(like_pattern(word)) + " ESCAPE '!'");
   // Written so the indexes on (waits_central, id) and (approved, waits_central, id) give the rows in order:
   // an approved TOM waits for nobody, so approved = 1 implies waits_central = 0.
@@ -223,7 +224,7 @@ namespace {
 bool plain(const SummaryQuery& q) {
   return q.visible_to == 0 && q.organisation == 0 && q.template_id.empty() && q.template_version.empty() &&
          q.custodian.empty() && q.phase_state.empty() && !q.open_escalations && q.expiring_within_days < 0 &&
-         words_of(q.text).empty() && (q.group.empty() || q.central);
+         search_words(q.text).empty() && (q.group.empty() || q.central);
 }
 
 // The total from the counters, when they hold it.

@@ -45,6 +45,4 @@ std::string why_of(const domain::SummaryRow& r, const std::string& today);
 std::string detail_json(const domain::AssessmentSummary& s);
 Status read_detail(const std::string& text_json, domain::AssessmentSummary& s);
 
-std::string lower_ascii(std::string s);
-
 }  // namespace tom::store

@@ -368,43 +368,18 @@ Response Pages::history(Request& r, Session& s) {
   auto l = load(r, s, &fail);
   if (!l) return fail;
   constexpr int64_t kPerPage = 200;
-  // Newest first. The cursor "h.<seq>." is an event's number: Next gives the older events before it;
-  // Previous (dir=back) the newer ones after it, read oldest first and turned round.
   domain::ListQuery q = list_request(r, kPerPage);
-  int64_t at = 0;
-  if (!q.cursor.empty()) {
-    const std::string& c = q.cursor;
-    if (c.size() < 4 || c.size() > 22 || c.compare(0, 2, "h.") != 0 || c.back() != '.' ||
-        c.find_first_not_of("0123456789", 2) != c.size() - 1)
-      return failure_page(Error::invalid("that page link is not one this history gave"), s);
-    at = std::stoll(c.substr(2, c.size() - 3));
-  }
-  bool backward = q.backward && at > 0;
-  domain::AuditPage page;
-  page.newest_first = !backward;
-  (backward ? page.after_seq : page.before_seq) = at;
-  page.limit = q.limit + 1;  // one more tells whether the list goes on
-  auto events = app::history(wb_, *l, page);
-  auto total = app::history_size(wb_, *l);
-  if (!events || !total)
-    return error_page(503, "Sorry, there is a problem with the service", "Try again later.", &s);
-  bool more = static_cast<int64_t>(events->size()) > q.limit;
-  if (more) events->pop_back();
-  if (backward) std::reverse(events->begin(), events->end());
-  std::string next, prev;
-  auto cursor = [](const domain::AuditEvent& e) { return "h." + std::to_string(e.seq) + "."; };
-  if (!events->empty()) {
-    if (backward || more) next = cursor(events->back());
-    if (backward ? more : at > 0) prev = cursor(events->front());
-  }
+  auto events = app::history_page(wb_, *l, q, /*newest_first=*/true);
+  if (!events) return failure_page(events.error(), s);
   Data d = assessment_page("History", *l, s);
   d.set("pagination_html",
-        pagination(r, "/assessments/" + std::to_string(l->assessment.id) + "/history", prev, next,
-                   static_cast<int64_t>(events->size()), *total, q.limit, "Nothing has been recorded yet."));
+        pagination(r, "/assessments/" + std::to_string(l->assessment.id) + "/history", events->prev_cursor,
+                   events->next_cursor, static_cast<int64_t>(events->items.size()), events->total, q.limit,
+                   "Nothing has been recorded yet."));
   auto names = people();
   Data rows = list();
-  for (auto it = events->begin(); it != events->end(); ++it) {
-    EventWords w = event_in_words(*it, *l->tmpl.tmpl, names);
+  for (const auto& e : events->items) {
+    EventWords w = event_in_words(e, *l->tmpl.tmpl, names);
     Data x = object();
     x.set("when", w.when);
     x.set("who", w.who);

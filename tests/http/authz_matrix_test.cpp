@@ -652,6 +652,28 @@ TEST_F(AuthzMatrix, WholeAuditTrailIsNotForSuppliersOrParticipants) {
 }
 
 TEST_F(AuthzMatrix, UsersListIsConfinedToTheOwnOrganisation) {
+  auto everyone = as_[kAdmin]->get("/api/v1/users?limit=200");
+  ASSERT_EQ(everyone.status, 200) << everyone.body;
+  json::value all_people = everyone.json().at("items");
+  for (int a = kPriya; a < kActors; ++a) {
+    // The organisations page names the people of the organisations on it: only the caller's own.
+    auto me_v = as_[a]->get("/api/v1/me").json();
+    int64_t own_org = me_v.at("user").at("organisation_id").as_int64();
+    auto page = as_[a]->get("/organisations?limit=200");
+    ASSERT_EQ(page.status, 200) << kActorName[a];
+    int named_own = 0;
+    for (const auto& u : all_people.as_array()) {
+      std::string name(u.at("name").as_string());
+      bool shown = page.body.find(name) != std::string::npos;
+      if (u.at("organisation_id").as_int64() == own_org)
+        named_own += shown;
+      else
+        EXPECT_FALSE(shown) << "/organisations as " << kActorName[a] << " names " << name
+                            << " of another organisation";
+    }
+    EXPECT_GT(named_own, 0) << "/organisations as " << kActorName[a]
+                            << " names nobody of their own organisation";
+  }
   for (int a = kPriya; a < kActors; ++a) {
     auto me = as_[a]->get("/api/v1/me");
     ASSERT_EQ(me.status, 200) << me.body;
