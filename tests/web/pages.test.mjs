@@ -224,13 +224,20 @@ test('the SIRO accepts a finding, named and with an expiry, in the findings regi
   const page = await browser.newPage();
   await signIn(page, server.url, 'sam.okafor@lakeside.example');
   await page.goto(`${server.url}/assessments/3/findings`);
-  const register = await api(page, server.url, '/api/v1/assessments/3/findings');
-  const rows = register.findings ?? register;
+  const register = await api(page, server.url, '/api/v1/assessments/3/findings?limit=200');
+  const rows = register.items;
+  assert.equal(register.total, rows.length);
   const open = rows.filter((f) => f.status === 'open' || f.status === 'lapsed').length;
   const text0 = await main(page);
   assert.doesNotMatch(text0, /There are no findings/);
   assert.match(text0, new RegExp(`${open} open, ${rows.length - open} accepted or resolved`));
   assert.equal(await page.locator('.nhsuk-card').count(), rows.length);
+  // The status links show one status's findings, and the counts stay those of the whole register.
+  const onlyOpen = rows.filter((f) => f.status === 'open').length;
+  await page.getByRole('navigation', { name: 'Findings by status' }).getByRole('link', { name: 'Open' }).click();
+  assert.equal(await page.locator('.nhsuk-card').count(), onlyOpen);
+  assert.match(await main(page), new RegExp(`${open} open, ${rows.length - open} accepted or resolved`));
+  await page.goto(`${server.url}/assessments/3/findings`);
   assertInWords(text0, 'findings');
   await checkAccessible(page, 'findings');
   const card = page.locator('.nhsuk-card', { hasText: 'SIRO' }).first();
