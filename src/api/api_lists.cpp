@@ -60,7 +60,14 @@ Result<SummaryQuery> summary_query(const Request& r) {
 Result<ListQuery> list_query(const Request& r) {
   ListQuery q;
   q.text = param(r, "q");
-  q.type = param(r, "type");
+  // type=a,b: of any of these types.
+  const std::string types = param(r, "type");
+  for (std::string_view rest = types; !rest.empty();) {
+    size_t comma = rest.find(',');
+    std::string_view one = rest.substr(0, comma);
+    if (!one.empty()) q.types.emplace_back(one);
+    rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+  }
   q.cursor = param(r, "cursor");
   TOM_ASSIGN(q.limit, number(r, "limit", 1, 200, 50));
   TOM_ASSIGN(int64_t org, number(r, "organisation", 1, 999999999, 0));

@@ -10,10 +10,6 @@ namespace tom::app {
 
 using namespace tom::domain;
 
-Result<std::vector<Organisation>> organisations(Workbench& wb) {
-  return wb.store().list_organisations();
-}
-
 Result<Page<Organisation>> organisations(Workbench& wb, const ListQuery& q) {
   return wb.store().page_organisations(q);
 }
@@ -45,14 +41,6 @@ Result<Organisation> add_organisation(Workbench& wb, const Caller& caller, Organ
   return wb.store().add_organisation(o, caller.user.email);
 }
 
-Result<std::vector<User>> people(Workbench& wb, const Caller& caller) {
-  TOM_ASSIGN(auto all, wb.store().list_users());
-  std::vector<User> out;
-  for (auto& u : all)
-    if (may_see_person(caller, u)) out.push_back(std::move(u));
-  return out;
-}
-
 Result<Page<User>> people(Workbench& wb, const Caller& caller, ListQuery q) {
   if (!caller.admin()) {
     // domain::may_see_person: their own organisation's people only (none for someone of no organisation,
@@ -65,11 +53,9 @@ Result<Page<User>> people(Workbench& wb, const Caller& caller, ListQuery q) {
   return wb.store().page_users(q);
 }
 
-std::map<std::string, std::string> names_by_email(Workbench& wb) {
-  std::map<std::string, std::string> out;
-  if (auto users = wb.store().list_users())
-    for (const auto& u : *users) out[u.email] = u.name;
-  return out;
+std::map<std::string, std::string> names_by_email(Workbench& wb, const std::vector<std::string>& emails) {
+  auto names = wb.store().user_names(emails);
+  return names ? std::move(*names) : std::map<std::string, std::string>{};
 }
 
 Result<User> add_person(Identity& identity, const Caller& caller, const User& u,

@@ -69,17 +69,27 @@ int cmd_organisation(Context& ctx, const std::vector<std::string>& argv) {
   if (!args) return ctx.usage(args.error().message, kOrgHelp);
   if (auto st = ctx.open(); !st) return ctx.fail(st.error());
   if (argv[0] == "list") {
-    auto list = app::organisations(*ctx.workbench);
-    if (!list) return ctx.fail(list.error());
-    if (args->flag("--json")) {
-      json::array a;
-      for (const auto& o : *list) a.push_back(app::organisation_json(o));
-      print_json(ctx.out, a);
-    } else {
-      for (const auto& o : *list)
-        ctx.out << o.id << "  " << o.name << (o.ods_code.empty() ? "" : "  ODS " + o.ods_code) << "  "
-                << o.type << "\n";
+    // Every organisation by name, read and printed a page at a time (the JSON is one array, written as it
+    // goes).
+    bool as_json = args->flag("--json");
+    domain::ListQuery q;
+    q.limit = 500;
+    if (as_json) ctx.out << "[";
+    for (bool first = true;;) {
+      auto page = app::organisations(*ctx.workbench, q);
+      if (!page) return ctx.fail(page.error());
+      for (const auto& o : page->items) {
+        if (as_json)
+          ctx.out << (first ? "" : ",") << json::serialize(app::organisation_json(o));
+        else
+          ctx.out << o.id << "  " << o.name << (o.ods_code.empty() ? "" : "  ODS " + o.ods_code) << "  "
+                  << o.type << "\n";
+        first = false;
+      }
+      if (page->next_cursor.empty()) break;
+      q.cursor = page->next_cursor;
     }
+    if (as_json) ctx.out << "]\n";
     return kExitOk;
   }
   if (argv[0] == "add") {

@@ -79,12 +79,20 @@ int cmd_user(Context& ctx, const std::vector<std::string>& argv) {
   if (!args) return ctx.usage(args.error().message, kUserHelp);
   if (auto st = ctx.open(); !st) return ctx.fail(st.error());
   if (argv[0] == "list") {
-    auto users = app::people(*ctx.workbench, ctx.operator_caller());
-    if (!users) return ctx.fail(users.error());
-    for (const auto& u : *users) {
-      ctx.out << u.id << "  " << u.email << "  " << u.name << "  organisation " << u.organisation_id << "  ";
-      for (size_t i = 0; i < u.roles.size(); ++i) ctx.out << (i ? "," : "") << u.roles[i];
-      ctx.out << "\n";
+    // Everyone by name, a page at a time.
+    domain::ListQuery q;
+    q.limit = 500;
+    for (;;) {
+      auto page = app::people(*ctx.workbench, ctx.operator_caller(), q);
+      if (!page) return ctx.fail(page.error());
+      for (const auto& u : page->items) {
+        ctx.out << u.id << "  " << u.email << "  " << u.name << "  organisation " << u.organisation_id
+                << "  ";
+        for (size_t i = 0; i < u.roles.size(); ++i) ctx.out << (i ? "," : "") << u.roles[i];
+        ctx.out << "\n";
+      }
+      if (page->next_cursor.empty()) break;
+      q.cursor = page->next_cursor;
     }
     return kExitOk;
   }

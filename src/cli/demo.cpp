@@ -246,10 +246,12 @@ Status create_demo(Context& ctx) {
     ++created;
   }
   // People to sign in as, one per role, in the organisations above.
-  TOM_ASSIGN(auto orgs, app::organisations(*ctx.workbench));
   auto org_id = [&](const Organisation& o) {
-    for (const auto& x : orgs)
-      if (x.name == o.name) return x.id;
+    ListQuery q;
+    q.text = o.name;
+    if (auto found = app::organisations(*ctx.workbench, q))
+      for (const auto& x : found->items)
+        if (x.name == o.name) return x.id;
     return int64_t{0};
   };
   struct DemoUser {
@@ -274,7 +276,6 @@ Status create_demo(Context& ctx) {
     if (id == 0) {
       TOM_ASSIGN(Organisation added, app::add_organisation(*ctx.workbench, demo, *u.org));
       id = added.id;
-      orgs.push_back(added);
     }
     TOM_TRY(app::add_person(identity, demo, User{0, u.email, u.name, id, u.roles}, kDemoPassword));
   }

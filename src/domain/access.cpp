@@ -152,21 +152,26 @@ const std::vector<std::string>& organisation_types() {
   return types;
 }
 
-std::string why_not_play(const Party& party, const Organisation& org) {
-  bool ok = false;
-  switch (party.role) {
+const std::vector<std::string>& types_that_play(PartyRole role) {
+  static const std::vector<std::string> suppliers = {"supplier"};
+  static const std::vector<std::string> nhs = {"nhs-trust", "gp-practice", "icb", "other"};
+  static const std::vector<std::string> central = {"central"};
+  switch (role) {
     case PartyRole::kProviderSupplier:
     case PartyRole::kClientSupplier:
-      ok = org.type == "supplier";
-      break;
+      return suppliers;
     case PartyRole::kEndUser:
     case PartyRole::kCommissioner:
-      ok = org.type == "nhs-trust" || org.type == "gp-practice" || org.type == "icb" || org.type == "other";
-      break;
+      return nhs;
     case PartyRole::kCentral:
-      ok = org.type == "central";
       break;
   }
+  return central;
+}
+
+std::string why_not_play(const Party& party, const Organisation& org) {
+  const auto& types = types_that_play(party.role);
+  bool ok = std::find(types.begin(), types.end(), org.type) != types.end();
   if (ok) return "";
   if (party.role == PartyRole::kCentral)
     return org.name + " cannot play " + party.name +

@@ -61,7 +61,8 @@ bool may_see_person(const Caller& c, const User& u);
 const std::vector<std::string>& organisation_types();
 // "" when an organisation of this type may play the party: suppliers play the supplier parties, NHS
 // organisations (trusts, practices, ICBs, others) the end user and commissioner parties, and only the central
-// body plays the central party.
+// body plays the central party (types_that_play).
+const std::vector<std::string>& types_that_play(PartyRole role);
 std::string why_not_play(const Party& party, const Organisation& org);
 
 }  // namespace tom::domain

@@ -196,8 +196,8 @@ struct SummaryPage {
 
 // One page of a simple list, in its one stable order (by name, then id; templates by id, then version).
 struct ListQuery {
-  std::string text;  // words that must all appear in the row's name (and ODS code, email, id)
-  std::string type;  // organisations: of this type only
+  std::string text;                // words that must all appear in the row's name (and ODS code, email, id)
+  std::vector<std::string> types;  // organisations: of these types only (empty: of any type)
   std::vector<int64_t> organisations;  // people: of these organisations only (empty: of every organisation)
   std::string cursor;                  // a page's next_cursor, or with backward its prev_cursor
   bool backward = false;

@@ -1,5 +1,7 @@
 // The simple lists a page at a time (Store::page_organisations, page_users, page_templates): filtered,
 // ordered, counted and paged in the database, so a page costs the same with 30 rows or 30,000.
+#include <algorithm>
+
 #include "core/text.hpp"
 #include "store/loaders.hpp"
 #include "store/query_builder.hpp"
@@ -34,7 +36,11 @@ Result<Page<Organisation>> SqlStore::page_organisations(const ListQuery& q) {
     Builder b;
     std::vector<std::string> parts;
     add_words(b, parts, q.text, "lower(o.name || ' ' || o.ods_code)");
-    if (!q.type.empty()) parts.push_back("o.type = " + b.arg(q.type));
+    if (!q.types.empty()) {
+      std::string in;
+      for (const auto& t : q.types) in += (in.empty() ? "" : ", ") + b.arg(t);
+      parts.push_back("o.type IN (" + in + ")");
+    }
     static const Keyset k{'o', "o.id, o.name, o.ods_code, o.type", " FROM organisations o", "lower(o.name)",
                           "o.id"};
     TOM_ASSIGN(auto kp, read_keyset_page(c, k, b, where_of(parts), q.cursor, q.backward, q.limit));
@@ -60,6 +66,30 @@ Result<Page<User>> SqlStore::page_users(const ListQuery& q) {
     Page<User> page{{}, kp.total, kp.next_cursor, kp.prev_cursor};
     for (const auto& r : kp.rows) page.items.push_back(user_from(r));
     return page;
+  });
+}
+
+Result<std::map<std::string, std::string>> SqlStore::user_names(const std::vector<std::string>& emails) {
+  using Names = std::map<std::string, std::string>;
+  return read<Names>([&](sql::Connection& c) -> Result<Names> {
+    Names out;
+    std::vector<std::string> wanted(emails);
+    std::sort(wanted.begin(), wanted.end());
+    wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
+    // In chunks of 64 at most, each padded to a power of two (by repeating its last email), so that a handful
+    // of statement texts serve every call.
+    constexpr size_t kChunk = 64;
+    for (size_t at = 0; at < wanted.size(); at += kChunk) {
+      size_t n = std::min(kChunk, wanted.size() - at), padded = 1;
+      while (padded < n) padded *= 2;
+      Builder b;
+      std::string in;
+      for (size_t i = 0; i < padded; ++i) in += (i ? ", " : "") + b.arg(wanted[at + std::min(i, n - 1)]);
+      TOM_ASSIGN(auto rows,
+                 c.query(b.query("SELECT email, name FROM users WHERE email IN (" + in + ")"), b.params));
+      for (const auto& r : rows) out[text(r, 0)] = text(r, 1);
+    }
+    return out;
   });
 }
 

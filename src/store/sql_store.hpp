@@ -53,6 +53,7 @@ class SqlStore : public Store {
   Result<domain::User> get_user(int64_t id) override;
   Result<std::pair<domain::User, std::string>> find_user_by_email(const std::string& email) override;
   Result<std::vector<domain::User>> list_users() override;
+  Result<std::map<std::string, std::string>> user_names(const std::vector<std::string>& emails) override;
   Result<domain::Page<domain::User>> page_users(const domain::ListQuery& q) override;
   Status add_session(const SessionRecord& s) override;
   Result<domain::LiveSession> find_session(const std::string& token_hash, const std::string& now) override;

@@ -172,8 +172,9 @@ class Pages {
                            const std::map<std::string, std::pair<std::string, std::string>>& submitted,
                            Data& errors);
 
-  // People's names by email, for pages that would otherwise show who did something as an email address.
-  std::map<std::string, std::string> people();
+  // People's names by email, for pages that would otherwise show who did something as an email address: only
+  // those of these emails are read (see app::names_by_email).
+  std::map<std::string, std::string> people(const std::vector<std::string>& emails);
   std::string person_name(const std::string& email);
 
   // What the assessment waits for, as the home page and the overview list it: each step with who it waits

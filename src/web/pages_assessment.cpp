@@ -376,7 +376,9 @@ Response Pages::history(Request& r, Session& s) {
         pagination(r, "/assessments/" + std::to_string(l->assessment.id) + "/history", events->prev_cursor,
                    events->next_cursor, static_cast<int64_t>(events->items.size()), events->total, q.limit,
                    "Nothing has been recorded yet."));
-  auto names = people();
+  std::vector<std::string> who;
+  for (const auto& e : events->items) who.push_back(e.actor);
+  auto names = people(who);
   Data rows = list();
   for (const auto& e : events->items) {
     EventWords w = event_in_words(e, *l->tmpl.tmpl, names);

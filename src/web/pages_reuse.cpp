@@ -14,17 +14,28 @@ Response Pages::derive_form(Request& r, Session& s, const std::string& error, in
     d.set("has_errors", true);
     d.set("errors", one_error("organisation", error));
   }
-  auto orgs = app::organisations(wb_);
+  // The organisations that may deploy it (domain::types_that_play), a page at a time and searchable: there
+  // can be thousands, more than one list can usefully offer.
+  constexpr int64_t kPerPage = 25;
+  domain::ListQuery q = list_request(r, kPerPage);
+  q.types = domain::types_that_play(domain::PartyRole::kEndUser);
+  auto orgs = app::organisations(wb_, q);
+  if (!orgs) return failure_page(orgs.error(), s);
   Data rows = list();
-  if (orgs)
-    for (const auto& o : *orgs) {
-      if (o.type != "nhs-trust" && o.type != "gp-practice" && o.type != "other") continue;
-      Data x = object();
-      x.set("id", std::to_string(o.id));
-      x.set("name", o.name);
-      x.set("ods", opt(o.ods_code));
-      rows.push_back(x);
-    }
+  for (const auto& o : orgs->items) {
+    Data x = object();
+    x.set("id", std::to_string(o.id));
+    x.set("name", o.name);
+    x.set("ods", opt(o.ods_code));
+    rows.push_back(x);
+  }
+  d.set("q", q.text);
+  d.set("has_organisations", rows.is_non_empty_list());
+  d.set("pagination_html",
+        pagination(r, "/assessments/" + std::to_string(l->assessment.id) + "/derive", orgs->prev_cursor,
+                   orgs->next_cursor, static_cast<int64_t>(orgs->items.size()), orgs->total, q.limit,
+                   q.text.empty() ? "There are no NHS organisations to deploy it yet."
+                                  : "No NHS organisation's name or ODS code has those words."));
   d.set("organisations", rows);
   const Template& t = *l->tmpl.tmpl;
   std::string why = why_not_derive(s.auth.caller, t, l->assessment);

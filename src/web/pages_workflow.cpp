@@ -153,7 +153,13 @@ Response Pages::approvals(Request& r, Session& s, const std::string& error, int 
     d.set("errors", one_error("maincontent", error));
   }
   Data phases = list();
-  auto by_email = people();
+  std::vector<std::string> deciders;
+  for (const auto& st : (*report)->phases()) {
+    if (st.submitted) deciders.push_back(st.submitted->by);
+    for (const auto& a : st.areas)
+      if (a.latest) deciders.push_back(a.latest->decided_by);
+  }
+  auto by_email = people(deciders);
   auto name_of = [&](const std::string& who) {
     auto it = by_email.find(who);
     return it == by_email.end() ? who : it->second;
@@ -277,7 +283,10 @@ Response Pages::handoff(Request& r, Session& s, const std::string& error, int st
   }
   auto chain = app::handoffs(wb_, *l);
   Data rows = list();
-  auto names = people();
+  std::vector<std::string> who;
+  if (chain)
+    for (const auto& h : *chain) who.push_back(h.by);
+  auto names = people(who);
   if (chain)
     for (const auto& h : *chain) {
       Data x = object();

@@ -333,14 +333,14 @@ std::string Pages::party_name(const Template& t, const std::string& id) {
   return p ? p->name : id;
 }
 
-std::map<std::string, std::string> Pages::people() {
-  return app::names_by_email(wb_);
+std::map<std::string, std::string> Pages::people(const std::vector<std::string>& emails) {
+  return app::names_by_email(wb_, emails);
 }
 
 std::string Pages::person_name(const std::string& email) {
-  auto all = people();
-  auto it = all.find(email);
-  return it == all.end() ? email : it->second;
+  auto named = people({email});
+  auto it = named.find(email);
+  return it == named.end() ? email : it->second;
 }
 
 Data Pages::next_steps(const Template& t, const Assessment& a, const Waiting& w, const Completeness& c,

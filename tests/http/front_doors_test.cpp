@@ -131,6 +131,27 @@ TEST_F(FrontDoors, AnOrganisationOfNoKnownTypeIsRefusedByEveryDoor) {
   EXPECT_EQ(audit_events(), before) << "a refused organisation left audit events";
 }
 
+TEST_F(FrontDoors, OrganisationsAreListedOfSeveralTypesAtOnce) {
+  start();
+  HttpClient admin(server_->port());
+  admin.sign_in("admin@nhsdigital.example", kPassword);
+  auto all = admin.get("/api/v1/organisations?limit=200").json().at("items").as_array();
+  for (std::string types : {"nhs-trust,gp-practice,,icb", "supplier", "central,supplier,no-such-type"}) {
+    SCOPED_TRACE(types);
+    int64_t want = 0;
+    for (const auto& o : all)
+      if (("," + types + ",").find("," + std::string(o.at("type").as_string()) + ",") != std::string::npos)
+        ++want;
+    EXPECT_GT(want, 0);
+    auto got = admin.get("/api/v1/organisations?limit=200&type=" + types).json();
+    EXPECT_EQ(got.at("total").as_int64(), want);
+    EXPECT_EQ(static_cast<int64_t>(got.at("items").as_array().size()), want);
+    for (const auto& o : got.at("items").as_array())
+      EXPECT_NE(("," + types + ",").find("," + std::string(o.at("type").as_string()) + ","),
+                std::string::npos);
+  }
+}
+
 TEST_F(FrontDoors, APersonWithoutARealEmailIsRefusedByEveryDoor) {
   start();
   HttpClient admin(server_->port());

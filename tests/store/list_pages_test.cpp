@@ -44,10 +44,10 @@ class ListPages : public StoreSuite {
   }
 
   // The model: the rows that match, in the list's order.
-  std::vector<Organisation> model(const std::string& word, const std::string& type) const {
+  std::vector<Organisation> model(const std::string& word, const std::vector<std::string>& types) const {
     std::vector<Organisation> out;
     for (const auto& o : orgs_)
-      if ((type.empty() || o.type == type) &&
+      if ((types.empty() || std::find(types.begin(), types.end(), o.type) != types.end()) &&
           lowered(o.name + " " + o.ods_code).find(lowered(word)) != std::string::npos)
         out.push_back(o);
     std::sort(out.begin(), out.end(), [](const Organisation& a, const Organisation& b) {
@@ -58,7 +58,9 @@ class ListPages : public StoreSuite {
 
   // Walks every page forward, then back from the last page to the first, checking each against the model.
   void walk(ListQuery q, const std::vector<Organisation>& want) {
-    SCOPED_TRACE("limit " + std::to_string(q.limit) + " text '" + q.text + "' type '" + q.type + "'");
+    std::string types;
+    for (const auto& t : q.types) types += t + " ";
+    SCOPED_TRACE("limit " + std::to_string(q.limit) + " text '" + q.text + "' types '" + types + "'");
     std::vector<std::vector<int64_t>> pages;
     std::vector<std::string> prevs;
     std::vector<int64_t> seen;
@@ -102,18 +104,20 @@ TEST_P(ListPages, OrganisationsPageForwardAndBackInNameOrderWithTheirTotal) {
   for (int64_t limit : {1, 7, 50, 500}) {
     ListQuery q;
     q.limit = limit;
-    walk(q, model("", ""));
+    walk(q, model("", {}));
   }
-  for (auto [word, type] : {std::pair{"", "supplier"},
-                            {"q11", ""},
-                            {"dup", "nhs-trust"},
-                            {"Q1", "gp-practice"},
-                            {"zzzz-none", ""}}) {
+  using Types = std::vector<std::string>;
+  for (auto [word, types] : {std::pair{"", Types{"supplier"}},
+                             {"q11", Types{}},
+                             {"dup", Types{"nhs-trust"}},
+                             {"Q1", Types{"gp-practice"}},
+                             {"", Types{"nhs-trust", "gp-practice"}},
+                             {"zzzz-none", Types{}}}) {
     ListQuery q;
     q.limit = 6;
     q.text = word;
-    q.type = type;
-    auto want = model(word, type);
+    q.types = types;
+    auto want = model(word, types);
     if (std::string(word) != "zzzz-none") {
       EXPECT_FALSE(want.empty()) << word;
     }
@@ -194,6 +198,35 @@ TEST_P(ListPages, PeoplePageByNameAndOnlyOfTheOrganisationsAsked) {
   ListQuery wrong;
   wrong.cursor = first_orgs->next_cursor;
   EXPECT_EQ(store_->page_users(wrong).error().code, ErrorCode::kInvalidInput);
+}
+
+TEST_P(ListPages, UserNamesAreReadForTheEmailsAskedOnly) {
+  add_organisations(1);
+  std::map<std::string, std::string> model;
+  for (int i = 0; i < 150; ++i) {
+    User u{0,
+           "n" + std::to_string(i) + "@names.example",
+           "Person " + std::to_string(i),
+           orgs_[0].id,
+           {"editor"}};
+    ASSERT_TRUE(store_->add_user(u, "hash", "admin").ok());
+    model[u.email] = u.name;
+  }
+  // Sizes either side of the chunk (64) and its padding, with repeats and emails no one has.
+  for (size_t n : {0, 1, 3, 63, 64, 65, 130, 150}) {
+    std::vector<std::string> asked;
+    std::map<std::string, std::string> want;
+    for (size_t i = 0; i < n; ++i) {
+      std::string e = "n" + std::to_string((i * 7) % 150) + "@names.example";
+      asked.push_back(e);
+      want[e] = model[e];
+    }
+    asked.push_back("nobody@names.example");
+    if (n) asked.push_back(asked.front());
+    auto names = store_->user_names(asked);
+    ASSERT_TRUE(names.ok()) << names.error().describe();
+    EXPECT_EQ(*names, want) << n << " asked";
+  }
 }
 
 TEST_P(ListPages, TemplateVersionsPageByIdThenTheOrderAdded) {

@@ -2,8 +2,8 @@
 // any page; screenshots go to build/web-artifacts.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { demoServerAndBrowser, stopAll,
-  signIn, axe, screenshot, fitsPhone, errorLinksResolve, assertInWords, api,
+import { demoServerAndBrowser, stopAll, checkAccessible,
+  signIn, screenshot, fitsPhone, errorLinksResolve, assertInWords, api,
   missingCount, plural,
 } from './support.mjs';
 
@@ -12,16 +12,6 @@ let browser;
 
 before(async () => ({ server, browser } = await demoServerAndBrowser()));
 after(() => stopAll({ server, browser }));
-
-// Every page: no axe-core violation, error summary links that lead somewhere, and no sideways scrolling on a
-// 390 px phone (screenshots at 1280 and 390 px).
-async function checkAccessible(page, name) {
-  const violations = await axe(page);
-  await screenshot(page, name);
-  assert.deepEqual(violations, [], `${name}: ${JSON.stringify(violations, null, 2)}`);
-  await errorLinksResolve(page, name);
-  await fitsPhone(page, name);
-}
 
 // Pages visited without JavaScript (axe needs it): the same checks but axe.
 async function checkNoJs(page, name) {

@@ -130,3 +130,22 @@ export async function stopAll({ server, browser }) {
   await browser?.close();
   await server?.stop();
 }
+
+// Every page: no axe-core violation, error summary links that lead somewhere, and no sideways scrolling on a
+// 390 px phone (screenshots at 1280 and 390 px).
+export async function checkAccessible(page, name) {
+  const violations = await axe(page);
+  await screenshot(page, name);
+  assert.deepEqual(violations, [], `${name}: ${JSON.stringify(violations, null, 2)}`);
+  await errorLinksResolve(page, name);
+  await fitsPhone(page, name);
+}
+
+// A fresh browser context signed in as `email`, on the home page.
+export async function signedIn(browser, url, email) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await signIn(page, url, email);
+  await page.waitForSelector('h1:has-text("Your assessments")');
+  return { page, close: () => context.close() };
+}

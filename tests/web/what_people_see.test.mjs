@@ -3,8 +3,8 @@
 // person's CSRF token anywhere but their own forms. Expected values come from the JSON API, not from here.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { demoServerAndBrowser, stopAll,
-  signIn, axe, screenshot, fitsPhone, errorLinksResolve, assertInWords,
+import { demoServerAndBrowser, stopAll, checkAccessible, signedIn as signedInAs,
+  assertInWords,
   api, missingCount, plural,
 } from './support.mjs';
 
@@ -14,22 +14,7 @@ let browser;
 before(async () => ({ server, browser } = await demoServerAndBrowser()));
 after(() => stopAll({ server, browser }));
 
-async function signedIn(email) {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await signIn(page, server.url, email);
-  await page.waitForSelector('h1:has-text("Your assessments")');
-  return { page, close: () => context.close() };
-}
-
-async function checkPage(page, name) {
-  const violations = await axe(page);
-  await screenshot(page, name);
-  assert.deepEqual(violations, [], `${name}: ${JSON.stringify(violations, null, 2)}`);
-  await errorLinksResolve(page, name);
-  await fitsPhone(page, name);
-}
-
+const signedIn = (email) => signedInAs(browser, server.url, email);
 const text = async (page, selector = 'main') => (await page.textContent(selector)).replace(/\s+/g, ' ');
 const homeRow = (page, group, id) => page.locator(`table[aria-labelledby="${group}"] tr[data-assessment="${id}"]`);
 
@@ -45,7 +30,7 @@ test('NHS Digital sees what waits for it, and a fully approved TOM waits for nob
   assert.match(await homeRow(page, 'approved', 1).textContent(), /Nothing: every phase is approved/);
   assert.equal(await homeRow(page, 'waiting-for-you', 1).count(), 0);
   assert.equal(await homeRow(page, 'waiting-for-others', 1).count(), 0);
-  await checkPage(page, 'home-central');
+  await checkAccessible(page, 'home-central');
   await close();
   const trust = await signedIn('alex.morgan@lakeside.example');
   assert.equal(await homeRow(trust.page, 'waiting-for-you', 1).count(), 0, 'the approved TOM does not wait for the trust');
@@ -60,7 +45,7 @@ test('a holder with nothing to fill is told to hand it on; a submitted phase wai
   assert.match(await row.textContent(), /Hand it on to Spine Mini Services client supplier/);
   await row.locator('a:has-text("Hand it on")').click();
   await kim.page.waitForURL(/\/assessments\/2\/handoff$/);
-  await checkPage(kim.page, 'handoff-from-home');
+  await checkAccessible(kim.page, 'handoff-from-home');
   await kim.close();
 
   // The trust submits phase 2 of the e-RS TOM; its approver (another person) then has a decision waiting.
@@ -106,7 +91,7 @@ test('the results a TOM computes show by name on its overview and on the section
     assert.equal(await text(page, `#results .nhsuk-summary-list__row:has-text("${label}") strong`), shown(result));
     assert.equal(await row.count(), 1);
     assertInWords(await text(page), section);
-    await checkPage(page, `section-results-${section}`);
+    await checkAccessible(page, `section-results-${section}`);
   }
   // Rule results on items name what they read, not their keys.
   await page.goto(`${server.url}/assessments/3/sections/ig-security`);
@@ -137,7 +122,7 @@ test('a section with nothing to answer says so, and saving says what was saved',
   await page.click('button:has-text("Save answers")');
   await page.waitForURL(/saved=2$/);
   assert.match(await text(page, '.nhsuk-notification-banner--success'), /Your 2 answers were saved\./);
-  await checkPage(page, 'section-saved-two');
+  await checkAccessible(page, 'section-saved-two');
   await close();
 });
 
@@ -179,7 +164,7 @@ test('the upload form keeps its CSRF token out of the URL and the error summarie
   // The token in the body was accepted: the form's own error, not "This form has expired".
   await admin.page.waitForSelector('.nhsuk-error-summary');
   assert.match(await text(admin.page, '.nhsuk-error-summary'), /Choose a workbook/);
-  await checkPage(admin.page, 'templates-upload-error-body-token');
+  await checkAccessible(admin.page, 'templates-upload-error-body-token');
   // As an attacker would: a token only in the URL, or a wrong one in the body, is refused.
   const token = await form.locator('input[name=_csrf]').inputValue();
   const upload = (query, fields) => admin.page.request.post(`${server.url}/templates${query}`, { multipart: fields });
@@ -198,7 +183,7 @@ test('the upload form keeps its CSRF token out of the URL and the error summarie
   await kim.page.click('button:has-text("Hand it on")');
   await kim.page.waitForSelector('.nhsuk-error-summary');
   assert.equal(await kim.page.locator('.nhsuk-error-summary a').getAttribute('href'), '#to-smsc');
-  await checkPage(kim.page, 'handoff-error-link');
+  await checkAccessible(kim.page, 'handoff-error-link');
   await kim.page.check('#to-smsc');
   await kim.page.fill('#note', 'Provider part done');
   await kim.page.click('button:has-text("Hand it on")');
@@ -221,7 +206,7 @@ test('the upload form keeps its CSRF token out of the URL and the error summarie
   assert.equal(await sam.page.locator('.nhsuk-error-summary a').getAttribute('href'), `#expires-${n}`);
   assert.equal(await sam.page.locator(`#expires-${n}`).inputValue(), '2026-02-30', 'what was typed is kept');
   assert.match(await sam.page.locator(`#expires-${n}`).getAttribute('class'), /nhsuk-input--error/);
-  await checkPage(sam.page, 'findings-error-link');
+  await checkAccessible(sam.page, 'findings-error-link');
   await sam.close();
 });
 
@@ -245,7 +230,7 @@ test('every page fits a 390 px phone, passes axe and says things in words', asyn
       assert.equal(response.status(), 200, path);
       const name = `${email.split('@')[0]}${path}`.replace(/[^a-z0-9]+/gi, '-');
       if (!path.includes('/sections/end-user-organisation')) assertInWords(await text(p), path);
-      await checkPage(p, `every-${name}`);
+      await checkAccessible(p, `every-${name}`);
     }
     await done();
   }
