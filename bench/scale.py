@@ -111,7 +111,9 @@ def pct(xs, p):
 
 
 routes = [('dashboard /audit', '/audit'), ('home /', '/'), ('list API', '/api/v1/assessments'),
-          ('section page', '/assessments/3/sections/%s')]
+          ('section page', '/assessments/3/sections/%s'),
+          # Words in names: one deploying organisation's (a few rows), and a word in nearly every row's.
+          ('search, narrow', '/audit?q=scale+trust+017'), ('search, broad', '/api/v1/assessments?q=scale')]
 results = {}
 print('scale bench on %s, %d requests per route (sequential), then 4 at a time for RSS' % (label, args.requests))
 for n in sizes:

@@ -10,7 +10,8 @@ namespace {
 struct Migration {
   int version;
   const char* name;
-  const char* ddl;  // {{ID}} becomes the dialect's auto-increment key
+  const char* ddl;               // {{ID}} becomes the dialect's auto-increment key
+  const char* pg_ddl = nullptr;  // PostgreSQL's own, where the two differ
 };
 
 // Never edit a released migration: add a new one.
@@ -242,10 +243,40 @@ CREATE INDEX organisations_by_name ON organisations (lower(name), id);
 CREATE INDEX users_by_name ON users (lower(name), id);
 CREATE INDEX users_by_organisation ON users (organisation_id, lower(name), id);
 )SQL"},
+    // Words searched for anywhere in a product's or organisation's name (summary_queries.cpp) found by a
+    // trigram index rather than by reading every summary. SQLite: an FTS5 trigram table kept by triggers (an
+    // answer saved rewrites the summary, but its words only when they change). PostgreSQL: pg_trgm's GIN
+    // index serves the same LIKE; a database where the extension cannot be created (not installed, or a role
+    // that may not) keeps working without the index, searching by reading the summaries as before.
+    {7, "search by trigrams", R"SQL(
+CREATE VIRTUAL TABLE assessment_search USING fts5(search_text, tokenize = 'trigram');
+INSERT INTO assessment_search (rowid, search_text) SELECT assessment_id, search_text FROM assessment_summaries;
+CREATE TRIGGER assessment_search_insert AFTER INSERT ON assessment_summaries BEGIN
+  INSERT INTO assessment_search (rowid, search_text) VALUES (new.assessment_id, new.search_text);
+END;
+CREATE TRIGGER assessment_search_update AFTER UPDATE OF assessment_id, search_text ON assessment_summaries
+WHEN old.search_text IS NOT new.search_text OR old.assessment_id IS NOT new.assessment_id BEGIN
+  DELETE FROM assessment_search WHERE rowid = old.assessment_id;
+  INSERT INTO assessment_search (rowid, search_text) VALUES (new.assessment_id, new.search_text);
+END;
+CREATE TRIGGER assessment_search_delete AFTER DELETE ON assessment_summaries BEGIN
+  DELETE FROM assessment_search WHERE rowid = old.assessment_id;
+END;
+)SQL",
+     R"SQL(
+DO $$
+BEGIN
+  CREATE EXTENSION IF NOT EXISTS pg_trgm;
+  CREATE INDEX assessment_summaries_search ON assessment_summaries USING gin (search_text gin_trgm_ops);
+EXCEPTION WHEN OTHERS THEN
+  RAISE NOTICE 'searches read every summary: no trigram index (%)', SQLERRM;
+END
+$$;
+)SQL"},
 };
 
-std::string render(const char* ddl, sql::Dialect d) {
-  std::string s = ddl;
+std::string render(const Migration& m, sql::Dialect d) {
+  std::string s = d == sql::Dialect::kPostgres && m.pg_ddl ? m.pg_ddl : m.ddl;
   auto replace = [&](const std::string& from, const std::string& to) {
     for (size_t p = s.find(from); p != std::string::npos; p = s.find(from, p + to.size()))
       s.replace(p, from.size(), to);
@@ -290,7 +321,7 @@ Status migrate(sql::Connection& conn) {
                                 std::to_string(*applied.rbegin()) + "); upgrade tom");
     for (const auto& m : kMigrations) {
       if (applied.count(m.version)) continue;
-      TOM_TRY(conn.exec_script(render(m.ddl, conn.dialect())));
+      TOM_TRY(conn.exec_script(render(m, conn.dialect())));
       TOM_TRY(conn.query(kRecord, {int64_t{m.version}, std::string(m.name)}));
     }
     return ok_status();

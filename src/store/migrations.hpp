@@ -5,7 +5,7 @@
 
 namespace tom::store {
 
-constexpr int kSchemaVersion = 6;
+constexpr int kSchemaVersion = 7;
 
 Status migrate(sql::Connection& conn);
 

@@ -32,7 +32,9 @@ constexpr int64_t kCounterShards = 8;
 // Rewrites assessment `id`'s summary (row, detail, waits, lapses, counters) in the caller's transaction.
 Status write_summary(sql::Connection& c, int64_t id, const Summariser& summarise, int64_t format);
 // Moves every kept status from the day it stands at to `today` (only rows with an acceptance lapsing in
-// between change), in the caller's transaction.
+// between change), in the caller's transaction. Only forward: a server whose clock is behind another's (or
+// restarted just before midnight) leaves the later day standing, so the servers sharing a database never
+// undo each other's roll-over, each of which is done once per process and day.
 Status roll_summaries(sql::Connection& c, const std::string& today);
 
 // The counters, summed over their shards (bucket -> count).

@@ -6,14 +6,19 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <random>
+#include <thread>
 
 #include "app/dashboard.hpp"
 #include "app/directory.hpp"
 #include "app/reading.hpp"
 #include "app/summary.hpp"
 #include "app/views.hpp"
+#include "core/text.hpp"
+#include "store/sql/pg_connection.hpp"
+#include "store/sql/sqlite_connection.hpp"
 #include "support/test_support.hpp"
 
 namespace tom::app {
@@ -46,10 +51,10 @@ struct Model {
 class Summaries : public ::testing::TestWithParam<const char*> {
  protected:
   void SetUp() override {
-    std::string url =
-        GetParam() == std::string("sqlite") ? test::temp_path("summaries.db") : test::fresh_postgres_url();
-    if (url.empty()) GTEST_SKIP() << "TOM_TEST_PG is not set";
-    auto opened = Workbench::open(url, test::temp_path("summaries.key"), clock_);
+    url_ = GetParam() == std::string("sqlite") ? test::temp_path("summaries.db") : test::fresh_postgres_url();
+    if (url_.empty()) GTEST_SKIP() << "TOM_TEST_PG is not set";
+    key_ = test::temp_path("summaries.key");
+    auto opened = Workbench::open(url_, key_, clock_);
     ASSERT_TRUE(opened.ok()) << opened.error().describe();
     wb_ = std::move(opened).value();
     for (const char* id : {"sms-client-tom", "ers-api-tom"}) {
@@ -338,6 +343,21 @@ class Summaries : public ::testing::TestWithParam<const char*> {
       check(
           "an ODS code", q, [](const Model& m) { return m.search.find("RX1") != std::string::npos; },
           central);
+      // Every word, anywhere, in any case: shorter than a trigram, several words, and LIKE's own characters
+      // (which must match only themselves, not anything).
+      for (std::string words : {"ll", "hill SIDE", "side rx", "%", "_", "h_ll", "zz-nothing-zz", "\"side\"",
+                                "si\"de", "10%", "AND", "surgery OR", "lake*", "nhs"}) {
+        q.text = words;
+        check(
+            "the words '" + words + "'", q,
+            [&](const Model& m) {
+              std::string hay = lower_ascii(m.search);
+              for (const auto& w : search_words(words))
+                if (hay.find(lower_ascii(w)) == std::string::npos) return false;
+              return true;
+            },
+            central);
+      }
     }
     {
       SummaryQuery q;
@@ -408,6 +428,7 @@ class Summaries : public ::testing::TestWithParam<const char*> {
 
   Caller op_ = local_operator("summary-test");
   ManualClock clock_{sys_days{year{2030} / 1 / 2} + hours(9)};
+  std::string url_, key_;
   std::unique_ptr<Workbench> wb_;
   std::vector<Organisation> suppliers_, nhs_;
   Organisation central_;
@@ -453,6 +474,57 @@ TEST_P(Summaries, KeptSummariesEqualRecomputationAndListsMatchTheModel) {
   if (!seen_approved) std::printf("note: no TOM was approved in every phase with seed %u\n", seed);
 }
 
+TEST_P(Summaries, TheDayRollsOverOnAnotherServerWhileWritersAreBusyAndNothingIsMiscounted) {
+  // Two servers on one database: this one writes (and its writes accept findings that lapse within days),
+  // the other lists the TOMs, rolling the summaries over to each new day as it does, at the same time.
+  std::mt19937 rng(20261203);
+  std::vector<int64_t> ids;
+  const char* products[] = {"Riverside PAS", "Lakeside Portal", "Northbridge Gateway"};
+  for (int i = 0; i < 6; ++i)
+    ids.push_back(create(i % 3 ? "sms-client-tom" : "ers-api-tom", products[i % 3], rng));
+  ManualClock other_clock{clock_.now()};
+  auto other = Workbench::open(url_, key_, other_clock);
+  ASSERT_TRUE(other.ok()) << other.error().describe();
+  Caller central{{0, "reviewer@nhsd.example", "Rev", central_.id, {"central-reviewer"}}, central_};
+  std::atomic<bool> writing{true};
+  std::atomic<int> rolls{0}, refused{0};
+  std::thread roller([&] {
+    // The other server's clock a day or two ahead of the writer's, or level: each new day is rolled over
+    // while the writer's acceptances, dated from its own clock, lapse on the days rolled to.
+    for (int lead = 0; writing; lead = (lead + 1) % 3) {
+      auto target = clock_.now() + days(lead);
+      if (target <= other_clock.now()) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        continue;
+      }
+      other_clock.set(target);
+      auto board = audit_dashboard(**other, central, {});
+      if (board.ok())
+        ++rolls;
+      else if (board.error().code == ErrorCode::kUnavailable)
+        ++refused;  // busy: the next list rolls it over
+      else
+        ADD_FAILURE() << board.error().describe();
+    }
+  });
+  for (int step = 0; step < 400 && !HasFatalFailure(); ++step) random_write(ids[rng() % ids.size()], rng);
+  writing = false;
+  roller.join();
+  ASSERT_FALSE(HasFatalFailure());
+  EXPECT_GT(rolls.load(), 5) << "the other server hardly rolled the day over while the writes ran";
+  // Both servers on one day, after the last: the kept summaries and counters are those a full recomputation
+  // gives that day.
+  auto last = std::max(clock_.now(), other_clock.now()) + days(1);
+  clock_.set(last);
+  other_clock.set(last);
+  ASSERT_TRUE(audit_dashboard(**other, central, {}).ok());
+  for (int64_t id : ids) expect_kept_equals_recomputed(id);
+  std::vector<Model> all;
+  for (int64_t id : ids) all.push_back(model_of(id));
+  compare_lists(all);
+  std::printf("day roll-overs while writing: %d (%d refused as busy)\n", rolls.load(), refused.load());
+}
+
 TEST_P(Summaries, SummariesOfAnotherFormatAreRewritten) {
   std::mt19937 rng(7);
   int64_t id = create("sms-client-tom", "Old TOM", rng);
@@ -466,6 +538,40 @@ TEST_P(Summaries, SummariesOfAnotherFormatAreRewritten) {
   auto again = wb_->store().refresh_summaries(100);
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(*again, 0) << "a current summary was rewritten";
+}
+
+TEST_P(Summaries, AnEarlierSchemasTomsAreFoundByWordsAfterTheSearchIndexIsAdded) {
+  std::mt19937 rng(11);
+  for (const char* product : {"Moorside Records", "Lakeside Portal", "Moorside Lab"})
+    create("sms-client-tom", product, rng);
+  // Back to schema 6: no trigram table or index (migration 7), the summaries already written.
+  {
+    std::string url = url_;
+    auto c = GetParam() == std::string("postgresql") ? store::sql::open_postgres(url)
+                                                     : store::sql::open_sqlite(url);
+    ASSERT_TRUE(c.ok()) << c.error().describe();
+    std::string undo = GetParam() == std::string("postgresql")
+                           ? "DROP INDEX IF EXISTS assessment_summaries_search; "
+                           : "DROP TRIGGER assessment_search_insert; DROP TRIGGER assessment_search_update; "
+                             "DROP TRIGGER assessment_search_delete; DROP TABLE assessment_search; ";
+    ASSERT_TRUE((*c)->exec_script(undo + "DELETE FROM schema_migrations WHERE version = 7").ok());
+  }
+  wb_.reset();
+  auto opened = Workbench::open(url_, key_, clock_);
+  ASSERT_TRUE(opened.ok()) << opened.error().describe();
+  wb_ = std::move(opened).value();
+  SummaryQuery q;
+  q.text = "moorside";
+  auto found = list_assessments(*wb_, op_, q);
+  ASSERT_TRUE(found.ok()) << found.error().describe();
+  std::set<std::string> products;
+  for (const auto& row : found->rows) products.insert(row.assessment.product);
+  EXPECT_EQ(products, (std::set<std::string>{"Moorside Records", "Moorside Lab"}));
+  // And a TOM added after the upgrade is found too.
+  create("sms-client-tom", "Moorside Theatres", rng);
+  found = list_assessments(*wb_, op_, q);
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(found->rows.size(), 3u);
 }
 
 TEST_P(Summaries, ABadCursorOrFilterIsRefusedWithWhatIsWrong) {
