@@ -295,6 +295,28 @@ void Api::assessment_routes() {
           if (!report) return Response::error(report.error());
           return Response::json(200, app::check_json(**report, wb_.clock().today()));
         });
+
+  route("GET", "/api/v1/assessments/{id}/tasks",
+        "Each section's status for the parties the caller's organisation plays (the overview's task list)",
+        [this](Call& call) {
+          auto l = readable(call, "id");
+          if (!l) return Response::error(l.error());
+          auto report = check_of(*l, {});
+          if (!report) return Response::error(report.error());
+          json::array items;
+          for (const auto& task : app::task_list(**report, call.caller())) {
+            json::array owners;
+            for (const auto& p : task.owners) owners.emplace_back(p);
+            items.push_back(json::object{{"section", task.section->id},
+                                         {"title", task.section->title},
+                                         {"status", domain::to_string(task.status)},
+                                         {"required", task.required},
+                                         {"answered", task.answered},
+                                         {"owners", std::move(owners)},
+                                         {"held_by", task.held_by}});
+          }
+          return Response::json(200, json::object{{"items", std::move(items)}});
+        });
 }
 
 }  // namespace tom::api

@@ -104,6 +104,15 @@ Result<std::vector<AnswerDifference>> diff(Workbench& wb, const Opened& left, co
   return diff_answers(l, r);
 }
 
+std::vector<SectionTask> task_list(const CheckReport& r, const Caller& caller) {
+  const Template& t = *r.loaded.tmpl;
+  std::vector<std::string> mine = parties_of(caller, r.assessment);
+  std::vector<Completeness> per_party;
+  for (const auto& party : mine)
+    per_party.push_back(assess_completeness(t, r.answers, r.evaluation.out_of_scope, {"", party}));
+  return domain::task_list(t, r.assessment, mine, per_party);
+}
+
 Result<std::shared_ptr<const SectionView>> section_view(Workbench& wb, const Opened& o,
                                                         const std::string& section_id) {
   return wb.section_view(o.assessment.id, section_id, o.revision);

@@ -10,6 +10,7 @@
 #include "app/workbench.hpp"
 #include "domain/access.hpp"
 #include "domain/records.hpp"
+#include "domain/tasks.hpp"
 #include "domain/workflow.hpp"
 
 namespace tom::app {
@@ -67,6 +68,10 @@ Result<domain::AnswerSet> answers(Workbench& wb, const Opened& o);
 Result<std::vector<domain::Handoff>> handoffs(Workbench& wb, const Opened& o);
 // Items whose answers differ between two assessments the caller opened.
 Result<std::vector<domain::AnswerDifference>> diff(Workbench& wb, const Opened& left, const Opened& right);
+
+// The task list of the TOM for the caller (domain::task_list): each section's status for the parties the
+// caller's organisation plays in it, from the report (no further reads).
+std::vector<domain::SectionTask> task_list(const CheckReport& r, const domain::Caller& caller);
 
 // One section as everyone sees it (app/section_view.hpp), shared until anything is written.
 Result<std::shared_ptr<const SectionView>> section_view(Workbench& wb, const Opened& o,

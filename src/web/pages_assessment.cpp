@@ -54,25 +54,50 @@ Response Pages::overview(Request& r, Session& s) {
   d.set("product_version", opt(a.product_version));
   d.set("title", opt(a.title));
   d.set("template_name", t.name + " (" + t.version + ")");
+  // The task list: each section's status for the parties the viewer's organisation plays, who answers it
+  // and how far everyone has got.
   Data sections = list();
-  size_t i = 0;
+  auto tasks = app::task_list(rep, s.auth.caller);
+  size_t i = 0, yours = 0, yours_done = 0;
+  bool waiting_on_custody = false;
   for (const auto& sec : t.sections) {
-    const auto& p = rep.completeness.sections[i++];
+    const auto& p = rep.completeness.sections[i];
+    const auto& task = tasks[i++];
     if (p.required == 0 && sec.kind == SectionKind::kCover) continue;
     Data row = object();
     row.set("assessment", std::to_string(a.id));
     row.set("id", sec.id);
-    row.set("title", opt(sec.title));
-    std::string parties;
-    for (const auto& pid : sec.parties) parties += (parties.empty() ? "" : ", ") + party_name(t, pid);
-    row.set("parties", parties);
-    row.set("answered", std::to_string(p.answered));
-    row.set("required", std::to_string(p.required));
-    row.set("has_required", p.required > 0);
-    row.set("progress", progress_text(p.answered, p.required));
+    row.set("title", sec.title.empty() ? sec.id : sec.title);
+    std::string owners;
+    for (size_t k = 0; k < task.owners.size(); ++k)
+      owners += (k == 0 ? "" : k + 1 == task.owners.size() ? " and " : ", ") + party_name(t, task.owners[k]);
+    std::string hint = p.required == 0 || owners.empty()
+                           ? std::string("Nothing to answer.")
+                           : "Answered by " + owners + ". " + progress_text(p.answered, p.required) + ".";
+    if (task.required > 0 && task.required != p.required)
+      hint += " Yours: " + std::to_string(task.answered) + " of " + std::to_string(task.required) + ".";
+    waiting_on_custody = waiting_on_custody || task.status == TaskStatus::kCannotStartYet;
+    row.set("hint", hint);
+    row.set("status", to_string(task.status));
+    // As the NHS.UK task list shows them: what is left to do tagged blue, the rest as plain (grey) text.
+    bool todo = task.status == TaskStatus::kNotStarted || task.status == TaskStatus::kInProgress;
+    row.set("todo", todo);
+    row.set("muted", task.status == TaskStatus::kCannotStartYet || task.status == TaskStatus::kNotYours);
+    if (task.required > 0) {
+      ++yours;
+      yours_done += task.status == TaskStatus::kCompleted;
+    }
     sections.push_back(row);
   }
   d.set("sections", sections);
+  d.set("tasks_summary",
+        yours == 0
+            ? std::string("Your organisation has nothing to answer in this TOM.")
+            : "Your organisation has completed " + std::to_string(yours_done) + " of " +
+                  std::to_string(yours) + (yours == 1 ? " section." : " sections.") +
+                  (waiting_on_custody ? " The TOM is with " + party_name(t, a.custodian) +
+                                            " now: what cannot start yet opens when it is handed to you."
+                                      : ""));
   d.set("custodian_name", party_name(t, a.custodian));
   Data custody = list();
   for (const auto& pid : t.custody) {

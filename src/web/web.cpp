@@ -359,7 +359,8 @@ Data Pages::steps_data(const Template& t, const Assessment& a, bool approved,
                        const std::map<int64_t, std::string>& organisation_names, const Session& s) {
   std::string base_href = "/assessments/" + std::to_string(a.id);
   Data steps = list();
-  bool mine_any = false;
+  bool mine_any = false, primary_set = false;
+  Data out = object();
   for (const auto& step : steps_of) {
     Data x = object();
     bool mine = waits_for(s.auth.caller, t, a, step);
@@ -386,9 +387,14 @@ Data Pages::steps_data(const Template& t, const Assessment& a, bool approved,
         break;
     }
     x.set("href", href);
+    if (mine && !primary_set) {
+      primary_set = true;
+      out.set("has_primary", true);
+      out.set("primary_text", step.text);
+      out.set("primary_href", href);
+    }
     steps.push_back(x);
   }
-  Data out = object();
   out.set("approved", approved);
   out.set("has_steps", !steps_of.empty());
   out.set("steps", steps);

@@ -415,7 +415,7 @@ std::vector<Case> matrix_cases() {
     std::map<std::string, std::string> p = {
         {"id", s}, {"section", kSection.at(s)}, {"item", kAnsweredItem.at(s)}};
     for (const char* route : {"", "/sections", "/sections/{section}", "/answers", "/answers/{item}", "/check",
-                              "/findings", "/phases", "/handoffs", "/gate", "/audit"})
+                              "/tasks", "/findings", "/phases", "/handoffs", "/gate", "/audit"})
       add("GET", A + route, p, "", reads(id));
     int other = id % 4 + 1;
     add("GET", A + "/diff/{other}", {{"id", s}, {"other", std::to_string(other)}}, "", reads(id, other));

@@ -60,7 +60,7 @@ test('the trust sees what is waiting, opens the TOM and answers its part', async
     assert.match(row, new RegExp(result.value === null ? 'Not known yet' : `\\b${result.value}\\b`), `${label}: ${row}`);
   }
   const progress = check.sections.find((s) => s.section === 'end-user-organisation');
-  assert.match(await page.locator('tr:has(a[href$="/sections/end-user-organisation"])').textContent(),
+  assert.match(await page.locator('#tasks li[data-section="end-user-organisation"]').textContent(),
     new RegExp(`${progress.answered} of ${progress.required} answered`));
   assert.equal(await page.locator('nav.nhsuk-breadcrumb a.nhsuk-breadcrumb__link', { hasText: 'Your assessments' }).count(), 1);
   assertInWords(overview, 'assessment-overview');

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -84,7 +85,8 @@ TEST(PageTemplateCheck, NamesSetInSourceAreTheSetLiterals) {
 }
 
 std::string run(const std::string& args) {
-  std::string out = testing::TempDir() + "/page_check.out";
+  // Per process: ctest runs these tests at the same time, each in its own process.
+  std::string out = testing::TempDir() + "/page_check." + std::to_string(::getpid()) + ".out";
   int rc = std::system((std::string(TOM_PAGE_CHECK) + " " + args + " > " + out + " 2>&1").c_str());
   std::ifstream in(out);
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -100,7 +102,7 @@ TEST(PageTemplateCheck, TheBundledPageTemplatesPass) {
 }
 
 TEST(PageTemplateCheck, TheProgramFailsOnABrokenTemplate) {
-  auto dir = std::filesystem::path(testing::TempDir()) / "broken-pages";
+  auto dir = std::filesystem::path(testing::TempDir()) / ("broken-pages." + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   std::ofstream(dir / "findings.mustache") << "<h1>Findings</h1>\n{{^findings.0}}None{{/findings.0}}\n";
   std::ofstream(dir / "handler.cpp") << "d.set(\"findings\", rows);\n";
