@@ -25,6 +25,11 @@ bool may_read(const Caller& c, const Assessment& a) {
   return c.central() || c.admin() || !parties_of(c, a).empty();
 }
 
+bool held_elsewhere(const Template& t, const Assessment& a, const std::string& party) {
+  bool in_chain = std::find(t.custody.begin(), t.custody.end(), party) != t.custody.end();
+  return in_chain && !a.custodian.empty() && a.custodian != party;
+}
+
 std::string why_not_answer(const Caller& c, const Template& t, const Assessment& a, const Item& item) {
   if (!item.answerable()) return "item " + item.id + " is information only";
   if (const Phase* ph = t.recorded_by(item.id))
@@ -40,8 +45,7 @@ std::string why_not_answer(const Caller& c, const Template& t, const Assessment&
     return "item " + item.id + " belongs to party " + item.party +
            ", which your organisation does not play here";
   // Parties in the custody chain answer while they hold the TOM; others (e.g. the commissioner) at any time.
-  bool in_chain = std::find(t.custody.begin(), t.custody.end(), item.party) != t.custody.end();
-  if (in_chain && !a.custodian.empty() && a.custodian != item.party)
+  if (held_elsewhere(t, a, item.party))
     return "the TOM is with party " + a.custodian + " now; it must be handed to " + item.party + " first";
   return "";
 }

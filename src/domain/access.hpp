@@ -22,6 +22,9 @@ std::vector<std::string> parties_of(const Caller& c, const Assessment& a);
 // Participants read; the central body reads all, for audit; administrators read all.
 bool may_read(const Caller& c, const Assessment& a);
 
+// Whether `party` is in the custody chain while another party holds the TOM: such a party answers only once
+// the TOM is handed to it (why_not_answer, and the task list's "Cannot start yet").
+bool held_elsewhere(const Template& t, const Assessment& a, const std::string& party);
 // "" when allowed, else why not (for the 403 message).
 std::string why_not_answer(const Caller& c, const Template& t, const Assessment& a, const Item& item);
 std::string why_not_handoff(const Caller& c, const Template& t, const Assessment& a,

@@ -1,7 +1,8 @@
 #include "domain/tasks.hpp"
 
-#include <algorithm>
 #include <set>
+
+#include "domain/access.hpp"
 
 namespace tom::domain {
 
@@ -37,9 +38,7 @@ std::vector<SectionTask> task_list(const Template& t, const Assessment& a,
       if (progress.required == 0) continue;
       task.required += progress.required;
       task.answered += progress.answered;
-      bool in_chain = std::find(t.custody.begin(), t.custody.end(), mine[p]) != t.custody.end();
-      if (in_chain && !a.custodian.empty() && a.custodian != mine[p] && progress.answered < progress.required)
-        blocked = true;
+      if (held_elsewhere(t, a, mine[p]) && progress.answered < progress.required) blocked = true;
     }
     // The owners: the parties of the section's items that count towards its progress.
     std::set<std::string> owning;

@@ -32,7 +32,7 @@ struct SectionTask {
 // One task per section of `t`, in order, for someone whose organisation plays `mine` (party ids) in `a`.
 // `per_party` holds, for each of those parties in the same order, its completeness (assess_completeness
 // filtered to the party: its `sections` in template order).
-// A party of the custody chain answers only while it holds the TOM (domain::why_not_answer), so a section
+// A party of the custody chain answers only while it holds the TOM (domain::held_elsewhere), so a section
 // whose items wait for such a party that does not hold it cannot be started (or finished) yet.
 std::vector<SectionTask> task_list(const Template& t, const Assessment& a,
                                    const std::vector<std::string>& mine,

@@ -36,11 +36,7 @@ Result<Page<Organisation>> SqlStore::page_organisations(const ListQuery& q) {
     Builder b;
     std::vector<std::string> parts;
     add_words(b, parts, q.text, "lower(o.name || ' ' || o.ods_code)");
-    if (!q.types.empty()) {
-      std::string in;
-      for (const auto& t : q.types) in += (in.empty() ? "" : ", ") + b.arg(t);
-      parts.push_back("o.type IN (" + in + ")");
-    }
+    if (!q.types.empty()) parts.push_back("o.type IN " + b.in_list(q.types));
     static const Keyset k{'o', "o.id, o.name, o.ods_code, o.type", " FROM organisations o", "lower(o.name)",
                           "o.id"};
     TOM_ASSIGN(auto kp, read_keyset_page(c, k, b, where_of(parts), q.cursor, q.backward, q.limit));
@@ -55,11 +51,7 @@ Result<Page<User>> SqlStore::page_users(const ListQuery& q) {
     Builder b;
     std::vector<std::string> parts;
     add_words(b, parts, q.text, "lower(u.name || ' ' || u.email)");
-    if (!q.organisations.empty()) {
-      std::string in;
-      for (int64_t id : q.organisations) in += (in.empty() ? "" : ", ") + b.arg(id);
-      parts.push_back("u.organisation_id IN (" + in + ")");
-    }
+    if (!q.organisations.empty()) parts.push_back("u.organisation_id IN " + b.in_list(q.organisations));
     static const Keyset k{'u', "u.id, u.email, u.name, u.organisation_id, u.roles", " FROM users u",
                           "lower(u.name)", "u.id"};
     TOM_ASSIGN(auto kp, read_keyset_page(c, k, b, where_of(parts), q.cursor, q.backward, q.limit));
@@ -82,11 +74,12 @@ Result<std::map<std::string, std::string>> SqlStore::user_names(const std::vecto
     for (size_t at = 0; at < wanted.size(); at += kChunk) {
       size_t n = std::min(kChunk, wanted.size() - at), padded = 1;
       while (padded < n) padded *= 2;
+      std::vector<std::string> chunk;
+      for (size_t i = 0; i < padded; ++i) chunk.push_back(wanted[at + std::min(i, n - 1)]);
       Builder b;
-      std::string in;
-      for (size_t i = 0; i < padded; ++i) in += (i ? ", " : "") + b.arg(wanted[at + std::min(i, n - 1)]);
-      TOM_ASSIGN(auto rows,
-                 c.query(b.query("SELECT email, name FROM users WHERE email IN (" + in + ")"), b.params));
+      TOM_ASSIGN(
+          auto rows,
+          c.query(b.query("SELECT email, name FROM users WHERE email IN " + b.in_list(chunk)), b.params));
       for (const auto& r : rows) out[text(r, 0)] = text(r, 1);
     }
     return out;

@@ -14,6 +14,13 @@ namespace tom::store {
 class Builder {
  public:
   std::string arg(sql::Param p);
+  // "($1, $2, ...)": each value a parameter, for `column IN` (values must not be empty).
+  template <class T>
+  std::string in_list(const std::vector<T>& values) {
+    std::string out;
+    for (const auto& v : values) out += (out.empty() ? "(" : ", ") + arg(v);
+    return out + ")";
+  }
   // Today's date as a parameter, added once when first used.
   std::string today(const std::string& date);
   sql::Query query(const std::string& sql) const;

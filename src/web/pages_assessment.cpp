@@ -68,9 +68,9 @@ Response Pages::overview(Request& r, Session& s) {
     row.set("assessment", std::to_string(a.id));
     row.set("id", sec.id);
     row.set("title", sec.title.empty() ? sec.id : sec.title);
-    std::string owners;
-    for (size_t k = 0; k < task.owners.size(); ++k)
-      owners += (k == 0 ? "" : k + 1 == task.owners.size() ? " and " : ", ") + party_name(t, task.owners[k]);
+    std::vector<std::string> owner_names;
+    for (const auto& owner : task.owners) owner_names.push_back(party_name(t, owner));
+    std::string owners = list_in_words(owner_names);
     std::string hint = p.required == 0 || owners.empty()
                            ? std::string("Nothing to answer.")
                            : "Answered by " + owners + ". " + progress_text(p.answered, p.required) + ".";

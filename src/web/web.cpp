@@ -359,11 +359,12 @@ Data Pages::steps_data(const Template& t, const Assessment& a, bool approved,
                        const std::map<int64_t, std::string>& organisation_names, const Session& s) {
   std::string base_href = "/assessments/" + std::to_string(a.id);
   Data steps = list();
-  bool mine_any = false, primary_set = false;
+  bool mine_any = false;
   Data out = object();
   for (const auto& step : steps_of) {
     Data x = object();
     bool mine = waits_for(s.auth.caller, t, a, step);
+    bool first_mine = mine && !mine_any;  // the main button of the page
     mine_any = mine_any || mine;
     x.set("mine", mine);
     x.set("text", step.text);
@@ -387,8 +388,7 @@ Data Pages::steps_data(const Template& t, const Assessment& a, bool approved,
         break;
     }
     x.set("href", href);
-    if (mine && !primary_set) {
-      primary_set = true;
+    if (first_mine) {
       out.set("has_primary", true);
       out.set("primary_text", step.text);
       out.set("primary_href", href);

@@ -156,10 +156,14 @@ std::string because_in_words(const Template& t, const std::vector<rules::Read>& 
       parts.push_back(name + " is " + (derived ? value : "\u201c" + value + "\u201d"));
   }
   if (parts.empty()) return "";
-  std::string out = "Because ";
+  return "Because " + list_in_words(parts) + ".";
+}
+
+std::string list_in_words(const std::vector<std::string>& parts) {
+  std::string out;
   for (size_t i = 0; i < parts.size(); ++i)
     out += (i == 0 ? "" : i + 1 == parts.size() ? " and " : ", ") + parts[i];
-  return out + ".";
+  return out;
 }
 
 std::string keys_in_words(const Template& t, const std::string& text) {

@@ -24,6 +24,9 @@ std::string day_in_words(const std::string& date);
 // "Clinical safety sign-off level"), else the name itself.
 std::string result_name(const domain::Template& t, const std::string& derived);
 
+// "a", "a and b", "a, b and c".
+std::string list_in_words(const std::vector<std::string>& parts);
+
 // What an explanation read, in words: `Because IG-16 is "Yes" and Overall IG result is FAIL.` ("" for none).
 std::string because_in_words(const domain::Template& t, const std::vector<rules::Read>& reads);
 
