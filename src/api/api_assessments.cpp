@@ -129,11 +129,12 @@ http::Response Api::section(Call& call) {
   // Only `editable` depends on who asks.
   std::string body = rendered->head;
   body.reserve(body.size() + rendered->items.size() * 512);
+  AnswerCheck check(call.caller(), t, l->assessment);
   for (size_t i = 0; i < rendered->items.size(); ++i) {
     if (i) body += ',';
     body += rendered->items[i];
     const Item& item = *(*view)->items[i].item;
-    bool editable = item.answerable() && why_not_answer(call.caller(), t, l->assessment, item).empty();
+    bool editable = check.may_answer(item);
     body += editable ? ",\"editable\":true}" : ",\"editable\":false}";
   }
   body += "]}";

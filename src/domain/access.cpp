@@ -50,6 +50,15 @@ std::string why_not_answer(const Caller& c, const Template& t, const Assessment&
   return "";
 }
 
+bool AnswerCheck::may_answer(const Item& item) {
+  if (!item.answerable() || t_.recorded_by(item.id)) return false;
+  for (const auto& [party, may] : by_party_)
+    if (party == item.party) return may;
+  bool may = why_not_answer(c_, t_, a_, item).empty();
+  by_party_.emplace_back(item.party, may);
+  return may;
+}
+
 std::string why_not_handoff(const Caller& c, const Template& t, const Assessment& a,
                             const std::string& to_party) {
   if (!editor(c.user)) return "your roles do not include handing the TOM on";

@@ -2,6 +2,8 @@
 // Who may do what with an assessment. Pure decisions over plain values; the HTTP layer asks, and maps a
 // refusal to 403 (or 404 when the caller may not even know the assessment exists).
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "domain/assessment.hpp"
 #include "domain/template.hpp"
@@ -27,6 +29,21 @@ bool may_read(const Caller& c, const Assessment& a);
 bool held_elsewhere(const Template& t, const Assessment& a, const std::string& party);
 // "" when allowed, else why not (for the 403 message).
 std::string why_not_answer(const Caller& c, const Template& t, const Assessment& a, const Item& item);
+// why_not_answer(...).empty() for many items of one assessment, without building a refusal per item: a page
+// or list of a section asks it of every item (a 300-item section, tens of thousands of times a second). For
+// items that are answerable and filled by no phase decision the answer depends only on the item's party, so
+// it is decided once per party. The caller, template and assessment must outlive the check.
+class AnswerCheck {
+ public:
+  AnswerCheck(const Caller& c, const Template& t, const Assessment& a) : c_(c), t_(t), a_(a) {}
+  bool may_answer(const Item& item);
+
+ private:
+  const Caller& c_;
+  const Template& t_;
+  const Assessment& a_;
+  std::vector<std::pair<std::string, bool>> by_party_;  // few parties: a vector beats a map
+};
 std::string why_not_handoff(const Caller& c, const Template& t, const Assessment& a,
                             const std::string& to_party);
 std::string why_not_submit(const Caller& c, const Template& t, const Assessment& a, const Phase& phase);

@@ -168,12 +168,13 @@ Pages::SectionBody Pages::section_body(
   body.answered = view.answered;
   body.required = view.required;
   std::string prev_group;
+  AnswerCheck check(caller, t, l.assessment);
   for (const auto& iv : view.items) {
     const Item& item = *iv.item;
     std::string value = iv.answer ? iv.answer->value : "";
     std::string note = iv.answer ? iv.answer->note : "";
     int64_t version = iv.answer ? iv.answer->version : 0;
-    bool editable = item.answerable() && why_not_answer(caller, t, l.assessment, item).empty();
+    bool editable = check.may_answer(item);
     body.any_editable = body.any_editable || editable;
     bool group_start = item.group != prev_group && !item.group.empty();
     prev_group = item.group;
@@ -306,9 +307,8 @@ Response Pages::section(Request& r, Session& s, const std::map<std::string, Item
   std::optional<SectionBody> body;
   if (plain_view) {
     cache_key = std::to_string(l->assessment.id) + "/" + sec->id + "/";
-    for (const auto& item : sec->items)
-      cache_key +=
-          item.answerable() && why_not_answer(s.auth.caller, t, l->assessment, item).empty() ? '1' : '0';
+    AnswerCheck check(s.auth.caller, t, l->assessment);
+    for (const auto& item : sec->items) cache_key += check.may_answer(item) ? '1' : '0';
     if (auto hit = bodies_.get(cache_key); hit && hit->first == *view) body = hit->second;
   }
   Data errors = list();

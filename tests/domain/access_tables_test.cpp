@@ -513,6 +513,12 @@ class Runner {
       const Item* item = t_->find_item(w[0]);
       if (!item) return "no item '" + w[0] + "' in " + t_->ref();
       why = why_not_answer(c, *t_, a_, *item);
+      // The per-party shortcut the section pages use must decide the same, asked alone or after every item.
+      AnswerCheck alone(c, *t_, a_), after_all(c, *t_, a_);
+      for (const auto& sec : t_->sections)
+        for (const auto& other : sec.items) (void)after_all.may_answer(other);
+      EXPECT_EQ(alone.may_answer(*item), why.empty()) << w[0];
+      EXPECT_EQ(after_all.may_answer(*item), why.empty()) << w[0];
     } else if (l.verb == "handoff") {
       why = why_not_handoff(c, *t_, a_, w[0]);
     } else if (l.verb == "submit" || l.verb == "decide") {
